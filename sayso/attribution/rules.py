@@ -1,0 +1,438 @@
+"""Attribution frames read off the dependency parse: the rule-based extractor.
+
+A cue (a reporting or belief verb, "according to", a cue noun, a headline's "Says") anchors a frame; its
+source is found among the cue's subject, agent or governing clause, and its content among the cue's clausal
+complement, object, the quotations of its sentence, or the clause it interrupts. Quotations that follow an
+attributed quote with no cue of their own continue it. Attributions nested in another one's content are kept
+and marked with their depth: the outer attribution is the intermediary.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from spacy.tokens import Doc, Token
+
+from .cues import CLASSES, NOUNS, OBJECT_CONTENT, PARTICLES
+from .quotes import find_quotes
+
+Span = tuple[int, int]
+
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+CLAUSES = {"ccomp", "xcomp"}
+#: Clausal links along which a subject-less cue takes its subject from the verb it hangs on.
+INHERIT = {"conj", "xcomp", "advcl", "acl", "pcomp"}
+#: Adverbs kept in a cue when next to it: "also said", "repeatedly denied".
+CUE_ADVERBS = {
+    "also", "repeatedly", "previously", "later", "again", "publicly", "privately", "never", "often",
+    "recently", "reportedly", "earlier", "first", "further", "flatly", "once", "frequently", "even",
+    "explicitly", "openly", "falsely", "initially", "finally", "long",
+}
+#: "said in a statement", "told reporters in an interview": the medium belongs to the cue.
+MEDIA = {
+    "statement", "interview", "tweet", "post", "email", "letter", "speech", "release", "op", "ed",
+    "editorial", "memo", "message", "conference", "call", "briefing", "video", "remarks", "appearance",
+    "broadcast", "show", "podcast", "column", "essay", "book", "report", "filing", "response", "note",
+}
+RELATIVE = {"who", "which", "that", "whom"}
+PRONOUN_SOURCES = {"it", "there", "this", "what"}
+
+
+#: Inflected headline verbs ("Says", "Warns") -> lemma, for title lines the tagger reads as names.
+_HEADLINE_VERBS = {
+    form: lemma
+    for lemma in CLASSES
+    for form in (lemma + "s", lemma + "es", lemma[:-1] + "ies" if lemma.endswith("y") else lemma + "s")
+}
+_HEADLINE_VERBS.update({"said": "say", "says": "say", "told": "tell", "tells": "tell"})
+
+
+@dataclass
+class Found:
+    """One attribution as found on the parse: character spans, and how it was found."""
+
+    cue: list[Span]
+    content: list[Span]
+    source: list[Span]
+    kind: str
+    cue_class: str
+    frame: str
+    cue_head: int
+    source_head: int | None = None
+    confidence: float = 0.5
+    depth: int = 0  # how many attributions' contents this one sits inside
+    outer: list[int] = field(default_factory=list)  # indices of enclosing attributions, nearest first
+
+    @property
+    def start(self) -> int:
+        return min(s for s, _ in self.cue + self.content + self.source)
+
+
+class _Quotes:
+    """Quotation spans of one text, with fast containment lookups."""
+
+    def __init__(self, text: str):
+        self.spans = find_quotes(text)
+        self.starts = [s for s, _ in self.spans]
+
+    def at(self, pos: int) -> int:
+        """Index of the quote holding character ``pos`` (marks included), or -1."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.spans[i][1]:
+            return i
+        return -1
+
+    def inside(self, pos: int) -> bool:
+        """True when ``pos`` is strictly inside a quote (not on its marks)."""
+        i = self.at(pos)
+        return i >= 0 and self.spans[i][0] < pos < self.spans[i][1] - 1
+
+    def within(self, start: int, end: int) -> list[Span]:
+        i = bisect.bisect_left(self.starts, start)
+        out = []
+        while i < len(self.spans) and self.spans[i][0] < end:
+            out.append(self.spans[i])
+            i += 1
+        return out
+
+
+def _trim(doc: Doc, a: int, b: int, keep_quotes: bool = False) -> tuple[int, int] | None:
+    """Token range [a, b) without spaces and punctuation at its edges; None when nothing is left."""
+
+    def drop(t: Token) -> bool:
+        if t.is_space:
+            return True
+        if t.is_punct:
+            return not (keep_quotes and t.is_quote)
+        return False
+
+    while a < b and drop(doc[a]):
+        a += 1
+    while b > a and drop(doc[b - 1]):
+        b -= 1
+    return (a, b) if b > a else None
+
+
+def _chars(doc: Doc, a: int, b: int) -> Span:
+    return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+
+
+def _subtree(t: Token) -> tuple[int, int]:
+    return t.left_edge.i, t.right_edge.i + 1
+
+
+class _Extractor:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.text = doc.text
+        self.quotes = _Quotes(doc.text)
+        first_break = doc.text.find("\n")
+        self.title_end = first_break if first_break >= 0 else len(doc.text)
+
+    # ---------------------------------------------------------------- spans
+    def span(self, a: int, b: int, keep_quotes: bool = False) -> list[Span]:
+        r = _trim(self.doc, a, b, keep_quotes)
+        if not r:
+            return []
+        s, e = _chars(self.doc, *r)
+        return [self.snap(s, e) if keep_quotes else (s, e)]
+
+    def snap(self, s: int, e: int) -> Span:
+        """Widen a content span to whole quotations where it cuts one off at its punctuation."""
+        q = self.quotes.at(e - 1)
+        if q >= 0:
+            qs, qe = self.quotes.spans[q]
+            if qe > e and qs >= s and not self.text[e:qe].strip(" .,;:!?\"”’»"):
+                e = qe
+        q = self.quotes.at(s)
+        if q >= 0:
+            qs, qe = self.quotes.spans[q]
+            if qs < s and qe <= e and not self.text[qs:s].strip(" \"“«„"):
+                s = qs
+        return s, e
+
+    def without(self, outer: tuple[int, int], holes: Iterable[tuple[int, int]], keep_quotes: bool) -> list[Span]:
+        """Character spans of the token range ``outer`` minus the token ranges ``holes``."""
+        pieces, a = [], outer[0]
+        for s, e in sorted(holes):
+            if s > a:
+                pieces.extend(self.span(a, min(s, outer[1]), keep_quotes))
+            a = max(a, e)
+        if a < outer[1]:
+            pieces.extend(self.span(a, outer[1], keep_quotes))
+        return pieces
+
+    # ---------------------------------------------------------------- source
+    def source_of(self, verb: Token, depth: int = 0) -> Token | None:
+        for child in verb.children:
+            if child.dep_ in SUBJECTS:
+                if child.lower_ in RELATIVE and verb.dep_ == "relcl":
+                    return verb.head
+                if child.lower_ in PRONOUN_SOURCES:
+                    return None
+                return child
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return verb.head
+        if depth < 3 and verb.dep_ in INHERIT and verb.head.i != verb.i:
+            return self.source_of(verb.head, depth + 1)
+        return None
+
+    def source_span(self, head: Token) -> list[Span]:
+        a, b = _subtree(head)
+        # "Kerry's": the possessive marker is not part of the speaker
+        holes = [_subtree(c) for c in head.children if c.dep_ in ("relcl", "acl", "case") and c.i > head.i]
+        holes += [(c.i, c.i + 1) for c in head.children if c.dep_ == "case"]
+        return self.without((a, b), holes, keep_quotes=False)
+
+    # ---------------------------------------------------------------- cue
+    def cue_tokens(self, verb: Token) -> tuple[int, int]:
+        """The contiguous cue around a verb: auxiliaries, negation, adverbs, the addressee, the medium."""
+        keep = {verb.i}
+        for child in verb.children:
+            dep = child.dep_
+            if dep in ("aux", "auxpass", "neg", "prt"):
+                keep.add(child.i)
+            elif dep == "advmod" and child.lower_ in CUE_ADVERBS:
+                keep.add(child.i)
+            elif dep in ("dative", "dobj") and verb.lemma_ in ("tell", "ask", "inform", "remind", "assure", "warn"):
+                if child.right_edge.i - child.left_edge.i < 5:
+                    keep.update(range(child.left_edge.i, child.right_edge.i + 1))
+            elif dep == "prep" and child.lower_ in ("in", "on", "during", "via", "through"):
+                objs = [g for g in child.children if g.dep_ == "pobj"]
+                if objs and objs[0].lemma_.lower() in MEDIA and child.right_edge.i - child.i < 6:
+                    keep.update(range(child.i, child.right_edge.i + 1))
+        lo = hi = verb.i
+        while lo - 1 in keep:
+            lo -= 1
+        while hi + 1 in keep:
+            hi += 1
+        return lo, hi + 1
+
+    # ---------------------------------------------------------------- content
+    def quotes_of_sentence(self, sent, exclude: tuple[int, int]) -> list[Span]:
+        s0, s1 = sent.start_char, sent.end_char
+        c0, c1 = exclude
+        return [q for q in self.quotes.within(s0, s1) if q[1] <= c0 or q[0] >= c1]
+
+    def content_of(self, verb: Token, cue: tuple[int, int], src: tuple[int, int] | None) -> tuple[list[Span], str]:
+        doc = self.doc
+        sent = verb.sent
+        cue_chars = _chars(doc, *cue)
+        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if clause is None and verb.lemma_ in CLASSES and CLASSES[verb.lemma_] == "belief":
+            clause = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        quotes = self.quotes_of_sentence(sent, cue_chars)
+        if clause is not None:
+            a, b = _subtree(clause)
+            span = self.span(a, b, keep_quotes=True)
+            if span and quotes:
+                s, e = span[0]
+                inner = [q for q in quotes if q[0] < e and q[1] > s]
+                if inner and all(self._covered_by(p, inner) for p in [span[0]]):
+                    return inner, "quote"
+                if inner:
+                    return span, "clause"
+            if span:
+                return span, "clause"
+        if quotes:
+            return quotes, "quote"
+        # "X, he said, is Y": the cue interrupts the clause it reports
+        if verb.dep_ in ("parataxis",) or (verb.dep_ == "advcl" and verb.i > verb.head.i and src is not None):
+            head = verb.head
+            a, b = _subtree(head)
+            return self.without((a, b), [_subtree(verb)], keep_quotes=True), "parenthetical"
+        if verb.lemma_ in OBJECT_CONTENT or (verb.lemma_ in CLASSES and verb.lemma_ not in ("tell", "ask")):
+            obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
+            if obj is not None and not (cue[0] <= obj.i < cue[1]):
+                a, b = _subtree(obj)
+                # "accused Russia of trying to ...": the charge belongs with its object
+                for c in verb.children:
+                    if c.dep_ in ("prep", "oprd", "xcomp", "ccomp") and c.i >= b and c.i - b <= 1:
+                        b = c.right_edge.i + 1
+                return self.span(a, b, keep_quotes=True), "object"
+        colon = cue[1]
+        if colon < len(doc) and doc[colon].text == ":" and colon + 1 < sent.end:
+            return self.span(colon + 1, sent.end, keep_quotes=True), "colon"
+        return [], ""
+
+    @staticmethod
+    def _covered_by(span: Span, quotes: list[Span]) -> bool:
+        s, e = span
+        return min(q[0] for q in quotes) <= s + 1 and max(q[1] for q in quotes) >= e - 1
+
+    # ---------------------------------------------------------------- frames
+    def verb_frame(self, verb: Token) -> Found | None:
+        lemma = verb.lemma_.lower()
+        cls = CLASSES.get(lemma)
+        if cls is None:
+            return None
+        particle = PARTICLES.get(lemma)
+        if particle and lemma in ("point", "shrug", "brush") and not any(
+            c.dep_ == "prt" and c.lower_ == particle for c in verb.children
+        ):
+            return None
+        if verb.tag_ == "VBN" and verb.dep_ in ("amod", "acl") and not any(c.dep_ in SUBJECTS for c in verb.children):
+            return None  # "the dollars promised for the repair": a participle describing a noun
+        cue = self.cue_tokens(verb)
+        src = self.source_of(verb)
+        content, how = self.content_of(verb, cue, _subtree(src) if src is not None else None)
+        if not content:
+            return None
+        source = self.source_span(src) if src is not None else []
+        source = [s for s in source if not any(s[0] < c[1] and c[0] < s[1] for c in content)]
+        return self.found(cue, content, source, cls, how, verb.i, src.i if src is not None and source else None)
+
+    def according_frame(self, tok: Token) -> Found | None:
+        doc = self.doc
+        if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+            return None
+        to = doc[tok.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return None
+        sent = tok.sent
+        phrase = (tok.i, max(pobj.right_edge.i + 1, to.i + 1))
+        content = self.without((sent.start, sent.end), [phrase], keep_quotes=True)
+        if not content:
+            return None
+        return self.found((tok.i, to.i + 1), content, self.source_span(pobj), "report", "according", tok.i, pobj.i)
+
+    def noun_frame(self, noun: Token) -> Found | None:
+        cls = NOUNS.get(noun.lemma_.lower())
+        if cls is None:
+            return None
+        clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and any(
+            g.dep_ == "mark" and g.lower_ == "that" for g in c.children)), None)
+        if clause is None:
+            return None
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        content = self.span(*_subtree(clause), keep_quotes=True)
+        source = self.source_span(owner) if owner is not None else []
+        if not content:
+            return None
+        return self.found((noun.i, noun.i + 1), content, source, cls, "noun", noun.i, owner.i if owner is not None else None)
+
+    def headline_frame(self, tok: Token) -> Found | None:
+        """'Putin Says Russia Is Not ...': title-case headlines parse badly, so read them by position."""
+        lemma = _HEADLINE_VERBS.get(tok.lower_)
+        if lemma is None or tok.i == 0:
+            return None
+        sent = tok.sent
+        source = self.span(sent.start, tok.i)
+        content = self.span(tok.i + 1, sent.end, keep_quotes=True)
+        if not source or not content:
+            return None
+        return self.found((tok.i, tok.i + 1), content, source, CLASSES[lemma], "headline", tok.i, tok.i - 1)
+
+    def found(self, cue: tuple[int, int], content: list[Span], source: list[Span], cls: str, how: str,
+              head: int, source_head: int | None) -> Found:
+        cue_spans = self.span(*cue)
+        if not cue_spans:
+            cue_spans = [_chars(self.doc, cue[0], cue[1])]
+        in_title = cue_spans[0][0] < self.title_end
+        kind = self.kind_of(content, cls, how, in_title)
+        return Found(cue_spans, content, source, kind, cls, how, head, source_head)
+
+    def kind_of(self, content: list[Span], cls: str, how: str, in_title: bool) -> str:
+        if in_title:
+            return "headline"
+        if how == "according":
+            return "according_to"
+        quoted = sum(e - s for q in content for s, e in self.quotes.within(*q) if q[0] <= s and e <= q[1] + 1)
+        total = sum(e - s for s, e in content)
+        if quoted >= total - 2:
+            return "direct"
+        if quoted:
+            return "mixed"
+        if cls in ("belief", "doubt"):
+            return "belief"
+        return "indirect"
+
+    # ---------------------------------------------------------------- whole doc
+    def run(self) -> list[Found]:
+        found: list[Found] = []
+        for tok in self.doc:
+            if tok.is_space or tok.is_punct or self.quotes.inside(tok.idx):
+                continue
+            frame = None
+            if tok.lower_ == "according":
+                frame = self.according_frame(tok)
+            elif tok.pos_ in ("VERB", "AUX"):
+                frame = self.verb_frame(tok)
+            elif tok.idx < self.title_end:
+                frame = self.headline_frame(tok)
+            elif tok.pos_ == "NOUN":
+                frame = self.noun_frame(tok)
+            if frame is not None:
+                found.append(frame)
+        found = _resolve_overlaps(found)
+        self.continue_quotes(found)
+        _nest(found)
+        return found
+
+    def continue_quotes(self, found: list[Found]) -> None:
+        """Append cue-less quoted sentences to the quoted attribution just before them."""
+        taken = sorted((s, e) for f in found for s, e in f.content + f.cue + f.source)
+        starts = [s for s, _ in taken]
+
+        def free(s: int, e: int) -> bool:
+            i = bisect.bisect_left(starts, e)
+            return not any(taken[j][1] > s for j in range(max(0, i - 8), i))
+
+        direct = sorted((f for f in found if f.kind in ("direct", "mixed") and f.depth == 0), key=lambda f: f.start)
+        if not direct:
+            return
+        firsts = [f.start for f in direct]
+        for q in self.quotes.spans:
+            if not free(*q):
+                continue
+            i = bisect.bisect_left(firsts, q[0]) - 1
+            if i < 0:
+                continue
+            prev = direct[i]
+            last = max(e for _, e in prev.content + prev.cue + prev.source)
+            gap = self.text[last:q[0]]
+            # only the quote's own sentence punctuation and at most one paragraph break in between
+            if gap.count("\n") <= 2 and len(gap.strip(' \n.,;:"“”')) == 0:
+                prev.content = sorted(prev.content + [q])
+                prev.frame += "+continued"
+
+
+def _resolve_overlaps(found: list[Found]) -> list[Found]:
+    """Drop frames that share a source or cue token with an earlier, better anchored frame."""
+    found.sort(key=lambda f: f.cue[0][0])
+    kept: list[Found] = []
+    used: list[Span] = []
+    for f in found:
+        own = f.cue + f.source
+        if any(s < e2 and s2 < e for s, e in own for s2, e2 in used):
+            continue
+        kept.append(f)
+        used.extend(f.cue)
+    return kept
+
+
+def _nest(found: list[Found]) -> None:
+    """Set each attribution's enclosing attributions (whose content holds its cue), nearest first."""
+    for i, f in enumerate(found):
+        c = f.cue[0][0]
+        outer = [
+            j for j, g in enumerate(found)
+            if j != i and any(s <= c < e for s, e in g.content)
+        ]
+        outer.sort(key=lambda j: sum(e - s for s, e in found[j].content))
+        f.outer = outer
+        f.depth = len(outer)
+
+
+def find_attributions(doc: Doc) -> list[Found]:
+    """Every attribution frame of a parsed document, in text order, nested ones included."""
+    return _Extractor(doc).run()

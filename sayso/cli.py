@@ -1,0 +1,156 @@
+"""The ``sayso`` command line: a thin layer of click commands over the package.
+
+User errors (bad files, bad records) are reported here, once, as one line on stderr naming the input and the
+problem; the rest of the inputs are still processed, and the exit status is 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO, Iterator
+
+import click
+
+from . import __version__
+from .errors import InputError, SaysoError
+from .model import Article
+
+EXIT_BAD_INPUT = 2
+
+
+def error(message: str) -> None:
+    """One line on stderr, prefixed with the program name."""
+    click.echo(f"sayso: {message}", err=True)
+
+
+def progress(iterable, total: int | None, label: str, unit: str = "article"):
+    """A progress bar on stderr for long runs; silent when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=label, unit=unit, file=sys.stderr,
+                disable=None if total is None or total > 1 else True, leave=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sayso")
+def main() -> None:
+    """sayso: who said what, about whom, according to whom, in news articles.
+
+    Every attribution comes with its evidence: the source, cue and content as exact character spans of the
+    article text, the speaker as one entity, and the chain of intermediaries it came through.
+    """
+
+
+# ------------------------------------------------------------------------------------------------ extract
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write here instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]),
+              help="json: one pretty object (default for one input); jsonl: one line per article (default for many).")
+@click.option("--mode", type=click.Choice(["fast"]), default="fast", show_default=True,
+              help="fast: the rule-based extractor at parser speed.")
+@click.option("--raw", is_flag=True,
+              help="Take text files exactly as they are (no boilerplate removal), so offsets match the file.")
+def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: str, raw: bool) -> None:
+    """Find every attribution in news pages (.html, .txt; - reads stdin).
+
+    Prints one sayso.article/1 JSON object per article. Files that cannot be read are reported on stderr,
+    the others are still written, and the exit status is then 2.
+
+    \b
+    Example:
+      sayso extract page.html                 # pretty JSON
+      sayso extract pages/*.html -o out.jsonl # one line per article
+    """
+    from .ingest import read_path
+    from .pipeline import annotate_many
+
+    fmt = fmt or ("json" if len(paths) == 1 else "jsonl")
+    failed = 0
+
+    def articles() -> Iterator[Article]:
+        nonlocal failed
+        for path in paths:
+            try:
+                yield read_path(path, raw=raw)
+            except InputError as exc:
+                failed += 1
+                error(str(exc))
+
+    out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        for article in progress(annotate_many(articles(), mode), len(paths), "extract"):
+            data = article.to_json()
+            if fmt == "json":
+                out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            else:
+                out.write(json.dumps(data, ensure_ascii=False) + "\n")
+            out.flush()
+    finally:
+        if output:
+            out.close()
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+# ------------------------------------------------------------------------------------------------ info
+@main.command()
+def info() -> None:
+    """Print the package version, the spaCy pipeline in use and the mode, as JSON."""
+    from .nlp import PIPELINE, pipeline_version
+
+    click.echo(json.dumps({
+        "version": __version__,
+        "spacy_pipeline": PIPELINE,
+        "spacy_pipeline_version": pipeline_version(),
+        "mode": "fast",
+    }))
+
+
+# ------------------------------------------------------------------------------------------------ eval
+@main.group(name="eval")
+def eval_() -> None:
+    """Score sayso on an annotated corpus."""
+
+
+@eval_.command()
+@click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--split", required=True, help="Split folder under DATA_DIR: train, dev, test.")
+@click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the predictions as JSONL ({doc, attributions}), the reference scorer's input.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the full result as JSON.")
+@click.option("--mode", type=click.Choice(["fast"]), default="fast", show_default=True)
+def polnear(data_dir: Path, split: str, predictions: Path | None, json_out: Path | None, mode: str) -> None:
+    """Score on the PolNeAR corpus (DATA_DIR/SPLIT/text/*.txt and attributions/*.ann).
+
+    Runs on the raw texts, so offsets are the corpus's own, keeps the outermost attributions (PolNeAR
+    annotates no nested ones) and prints exact and token-overlap P/R/F1 per role and per attribution.
+    """
+    from .evaluate.run import evaluate_polnear
+
+    result = evaluate_polnear(data_dir, split, mode=mode, predictions=predictions,
+                              show_progress=lambda it, n: progress(it, n, f"eval {split}"))
+    from .evaluate.metrics import format_result
+
+    click.echo(format_result(result, f"sayso {mode} [{split}]"))
+    if json_out:
+        json_out.write_text(json.dumps(result, indent=1))
+
+
+def run() -> None:
+    """Entry point: the CLI with user errors turned into one-line messages."""
+    try:
+        main(standalone_mode=True)
+    except SaysoError as exc:
+        error(str(exc))
+        sys.exit(EXIT_BAD_INPUT)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    run()

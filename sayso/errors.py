@@ -1,0 +1,24 @@
+"""The kinds of user error sayso reports; each is caught once at the CLI or HTTP edge."""
+
+from __future__ import annotations
+
+
+class SaysoError(Exception):
+    """Base class: an error caused by what the user gave us, reported without a traceback."""
+
+
+class InputError(SaysoError):
+    """An input (file, stdin, record) that cannot be read as an article.
+
+    >>> str(InputError("page.html", "empty file"))
+    'page.html: empty file'
+    """
+
+    def __init__(self, where: str, problem: str):
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+
+class SpanError(SaysoError):
+    """An attribution span that is not verbatim text of its article (never emitted)."""

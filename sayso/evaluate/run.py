@@ -1,0 +1,54 @@
+"""Running sayso over an annotated corpus and scoring it against the gold attributions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..model import Article, Attribution
+from .metrics import score
+from .polnear import load_split
+
+
+def outermost(attributions: list[Attribution]) -> list[Attribution]:
+    """The attributions whose cue lies in no other attribution's content.
+
+    PolNeAR annotates only outermost attributions, so nested ones (Putin's words inside NBC's report) are
+    left out when scoring against it.
+    """
+    contents = [(a.id, s, e) for a in attributions for s, e in a.content]
+    return [
+        a for a in attributions
+        if not any(other != a.id and s <= a.cue[0][0] < e for other, s, e in contents)
+    ] if contents else []
+
+
+def as_prediction(article: Article) -> list[dict]:
+    """The reference scorer's view of an article's attributions."""
+    return [
+        {"source": [list(s) for s in a.source], "cue": [list(s) for s in a.cue],
+         "content": [list(s) for s in a.content]}
+        for a in outermost(article.attributions)
+    ]
+
+
+def evaluate_polnear(data_dir: Path, split: str, mode: str = "fast", predictions: Path | None = None,
+                     show_progress: Callable[[Iterable, int], Iterable] = lambda it, n: it) -> dict:
+    """Extract from every raw text of a PolNeAR split, score, and optionally write the predictions."""
+    from ..pipeline import annotate_many
+
+    gold = load_split(data_dir, split)
+    articles = (Article(text=g.text, title=g.text.split("\n", 1)[0]) for g in gold)
+    pairs = []
+    out = open(predictions, "w", encoding="utf-8") if predictions else None
+    try:
+        for g, article in zip(gold, show_progress(annotate_many(articles, mode), len(gold))):
+            pred = as_prediction(article)
+            if out:
+                out.write(json.dumps({"doc": g.name, "attributions": pred}) + "\n")
+            pairs.append((g.text, [vars(a) for a in g.attributions], pred))
+    finally:
+        if out:
+            out.close()
+    return score(pairs)

@@ -1,0 +1,204 @@
+"""The one data model: an Article with its Attributions and Entities, and its JSON (``sayso.article/1``).
+
+Every span is a ``(start, end)`` character offset pair into ``Article.text`` (end exclusive). Texts shown
+next to spans in JSON are never stored: they are cut from the article text when serialising, and JSON read
+back is checked against the text, so a span can never drift from the words it claims to hold.
+
+>>> art = Article(text="Putin Says No\\n\\nHe said so.")
+>>> art.span_text([(0, 5)])
+'Putin'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .errors import SpanError
+
+SCHEMA = "sayso.article/1"
+
+Span = tuple[int, int]
+
+#: What an attribution is, by its form.
+KINDS = (
+    "direct",  # the content is one quotation: "We have no intention," Putin said.
+    "indirect",  # reported speech with no quotation marks: Putin said that ...
+    "mixed",  # reported speech with quoted pieces: he had "no intention" of ...
+    "according_to",  # sourcing: according to TASS, ...
+    "headline",  # a headline: Putin Says Russia Is Not Trying ...
+    "belief",  # thought, belief, intention, doubt: Trump doubts Russia's involvement
+)
+
+#: What a speaker is.
+ENTITY_KINDS = ("person", "organization", "outlet", "group", "unknown")
+
+
+@dataclass
+class Entity:
+    """One real-world speaker of an article, with every mention of it."""
+
+    id: str
+    name: str
+    kind: str = "unknown"
+    roles: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Attribution:
+    """Who (source) said or thought (cue) what (content), with the chain of intermediaries (via)."""
+
+    id: str
+    kind: str
+    cue: list[Span]
+    content: list[Span]
+    source: list[Span] = field(default_factory=list)
+    entity: str | None = None
+    via: list[str] = field(default_factory=list)
+    confidence: float = 0.5
+
+
+@dataclass
+class Article:
+    """A clean article: headline, a blank line, then paragraphs separated by blank lines."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+    entities: list[Entity] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+
+    def span_text(self, spans: Iterable[Span]) -> str:
+        """The text at ``spans``, pieces joined by one space."""
+        return " ".join(self.text[s:e] for s, e in spans)
+
+    def entity(self, entity_id: str | None) -> Entity | None:
+        """The entity with this id, or None."""
+        for ent in self.entities:
+            if ent.id == entity_id:
+                return ent
+        return None
+
+    def check(self) -> None:
+        """Raise SpanError unless every span is a non-empty, in-bounds, ordered piece of the text,
+        and every entity reference points at an entity of this article."""
+        n = len(self.text)
+        ids = {e.id for e in self.entities}
+        if len(ids) != len(self.entities):
+            raise SpanError("duplicate entity ids")
+
+        def spans_ok(spans: list[Span], what: str) -> None:
+            last = -1
+            for s, e in spans:
+                if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= n):
+                    raise SpanError(f"{what}: span {(s, e)} is not inside the text (length {n})")
+                if s < last:
+                    raise SpanError(f"{what}: spans overlap or are out of order")
+                last = e
+
+        for ent in self.entities:
+            spans_ok(sorted(ent.mentions), f"entity {ent.id} mentions")
+        for att in self.attributions:
+            if att.kind not in KINDS:
+                raise SpanError(f"attribution {att.id}: unknown kind {att.kind!r}")
+            for role in ("source", "cue", "content"):
+                spans_ok(getattr(att, role), f"attribution {att.id} {role}")
+            if not att.content:
+                raise SpanError(f"attribution {att.id}: no content")
+            if att.entity is not None and att.entity not in ids:
+                raise SpanError(f"attribution {att.id}: unknown entity {att.entity}")
+            for via in att.via:
+                if via not in ids:
+                    raise SpanError(f"attribution {att.id}: unknown intermediary {via}")
+            if not 0.0 <= att.confidence <= 1.0:
+                raise SpanError(f"attribution {att.id}: confidence {att.confidence} outside [0, 1]")
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``sayso.article/1`` JSON object; checks every span first (raises SpanError)."""
+        self.check()
+
+        def role(spans: list[Span]) -> dict[str, Any]:
+            return {"spans": [[s, e] for s, e in spans], "text": self.span_text(spans)}
+
+        return {
+            "schema": SCHEMA,
+            "title": self.title,
+            "text": self.text,
+            "url": self.url,
+            "outlet": self.outlet,
+            "author": self.author,
+            "published": self.published,
+            "entities": [
+                {
+                    "id": e.id,
+                    "name": e.name,
+                    "kind": e.kind,
+                    "roles": list(e.roles),
+                    "mentions": [[s, t] for s, t in sorted(e.mentions)],
+                }
+                for e in self.entities
+            ],
+            "attributions": [
+                {
+                    "id": a.id,
+                    "kind": a.kind,
+                    "source": {**role(a.source), "entity": a.entity},
+                    "cue": role(a.cue),
+                    "content": role(a.content),
+                    "via": list(a.via),
+                    "confidence": round(a.confidence, 4),
+                }
+                for a in self.attributions
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Article":
+        """Read a ``sayso.article/1`` object back, checking that every text field is its spans' text."""
+        if data.get("schema") != SCHEMA:
+            raise SpanError(f"not a {SCHEMA} object (schema: {data.get('schema')!r})")
+
+        def spans(obj: dict[str, Any]) -> list[Span]:
+            return [(int(s), int(e)) for s, e in obj["spans"]]
+
+        art = cls(
+            text=data["text"],
+            title=data.get("title"),
+            url=data.get("url"),
+            outlet=data.get("outlet"),
+            author=data.get("author"),
+            published=data.get("published"),
+            entities=[
+                Entity(
+                    id=e["id"],
+                    name=e["name"],
+                    kind=e.get("kind", "unknown"),
+                    roles=list(e.get("roles", [])),
+                    mentions=[(int(s), int(t)) for s, t in e.get("mentions", [])],
+                )
+                for e in data.get("entities", [])
+            ],
+            attributions=[
+                Attribution(
+                    id=a["id"],
+                    kind=a["kind"],
+                    source=spans(a["source"]),
+                    cue=spans(a["cue"]),
+                    content=spans(a["content"]),
+                    entity=a["source"].get("entity"),
+                    via=list(a.get("via", [])),
+                    confidence=float(a.get("confidence", 0.5)),
+                )
+                for a in data.get("attributions", [])
+            ],
+        )
+        art.check()
+        for a, raw in zip(art.attributions, data.get("attributions", [])):
+            for role in ("source", "cue", "content"):
+                if raw[role].get("text", art.span_text(getattr(a, role))) != art.span_text(getattr(a, role)):
+                    raise SpanError(f"attribution {a.id} {role}: text differs from the article at its spans")
+        return art

