@@ -150,6 +150,9 @@ class _Resolver:
         if span is None:
             return None, None
         head = self.doc[f.source_head] if f.source_head is not None else span.root
+        if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
+            head = head.head.head  # "Donald Trump, who has said": the noun the clause describes
+            span = self.doc[head.left_edge.i : head.i + 1]
         # the name that is the source's head, or that a role noun heads ("spokesman John Doe")
         named = [e for e in self.ents if e.start <= head.i < e.end]
         if not named and head.lemma_.lower() in PERSON_HEADS:

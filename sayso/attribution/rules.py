@@ -36,8 +36,9 @@ MEDIA = {
     "editorial", "memo", "message", "conference", "call", "briefing", "video", "remarks", "appearance",
     "broadcast", "show", "podcast", "column", "essay", "book", "report", "filing", "response", "note",
 }
+DASHES = {"―", "—", "–", "-", "--"}
 RELATIVE = {"who", "which", "that", "whom"}
-PRONOUN_SOURCES = {"it", "there", "this", "what"}
+PRONOUN_SOURCES = {"there", "what", "which"}
 
 
 #: Inflected headline verbs ("Says", "Warns") -> lemma, for title lines the tagger reads as names.
@@ -90,12 +91,21 @@ class _Quotes:
         return i >= 0 and self.spans[i][0] < pos < self.spans[i][1] - 1
 
     def within(self, start: int, end: int) -> list[Span]:
-        i = bisect.bisect_left(self.starts, start)
+        """Quotes overlapping the character range [start, end)."""
+        i = max(bisect.bisect_right(self.starts, start) - 1, 0)
         out = []
         while i < len(self.spans) and self.spans[i][0] < end:
-            out.append(self.spans[i])
+            if self.spans[i][1] > start:
+                out.append(self.spans[i])
             i += 1
         return out
+
+    def before(self, pos: int) -> Span | None:
+        """The last quote ending at or before ``pos``."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        while i >= 0 and self.spans[i][1] > pos:
+            i -= 1
+        return self.spans[i] if i >= 0 else None
 
 
 def _trim(doc: Doc, a: int, b: int, keep_quotes: bool = False) -> tuple[int, int] | None:
@@ -167,12 +177,9 @@ class _Extractor:
     # ---------------------------------------------------------------- source
     def source_of(self, verb: Token, depth: int = 0) -> Token | None:
         for child in verb.children:
-            if child.dep_ in SUBJECTS:
-                if child.lower_ in RELATIVE and verb.dep_ == "relcl":
-                    return verb.head
-                if child.lower_ in PRONOUN_SOURCES:
-                    return None
-                return child
+            # a passive subject is what is said, not who says it ("the veto is expected to come")
+            if child.dep_ == "nsubj":
+                return None if child.lower_ in PRONOUN_SOURCES else child
             if child.dep_ == "agent":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
@@ -180,7 +187,10 @@ class _Extractor:
         if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return verb.head
         if depth < 3 and verb.dep_ in INHERIT and verb.head.i != verb.i:
-            return self.source_of(verb.head, depth + 1)
+            head = verb.head
+            if verb.dep_ == "pcomp" and head.pos_ == "ADP" and head.head.i != head.i:
+                head = head.head  # "after saying ...": the speaker is the subject of the main clause
+            return self.source_of(head, depth + 1)
         return None
 
     def source_span(self, head: Token) -> list[Span]:
@@ -215,40 +225,62 @@ class _Extractor:
         return lo, hi + 1
 
     # ---------------------------------------------------------------- content
-    def quotes_of_sentence(self, sent, exclude: tuple[int, int]) -> list[Span]:
-        s0, s1 = sent.start_char, sent.end_char
-        c0, c1 = exclude
-        return [q for q in self.quotes.within(s0, s1) if q[1] <= c0 or q[0] >= c1]
+    def quotes_of(self, verb: Token, cue_chars: Span) -> list[Span]:
+        """Quotations of the verb's sentence that hang on the verb in the parse (not on another cue)."""
+        sent = verb.sent
+        out = []
+        for q in self.quotes.within(sent.start_char, sent.end_char):
+            if q[0] < cue_chars[1] and cue_chars[0] < q[1]:
+                continue
+            span = self.doc.char_span(max(q[0], sent.start_char), min(q[1], sent.end_char), alignment_mode="expand")
+            if span is not None and self._hangs_on(span, verb):
+                out.append(q)
+        return out
+
+    @staticmethod
+    def _hangs_on(span, verb: Token) -> bool:
+        """True when the quotation is (most of) a dependent of the verb, not a piece deep inside one."""
+        inside = range(span.start, span.end)
+        for tok in span:
+            if tok.head.i in inside and tok.head.i != tok.i:
+                continue
+            node, steps = tok, 0
+            while node.head.i != node.i and steps < 12:
+                parent = node.head
+                if parent.i == verb.i:
+                    if node.dep_ == "conj":
+                        break
+                    a, b = _subtree(node)
+                    return (span.end - span.start) * 2 >= b - a
+                if parent.i not in inside and parent.pos_ == "VERB" and parent.lemma_ in CLASSES and any(
+                        c.dep_ in SUBJECTS for c in parent.children):
+                    break  # the quote is another cue's content
+                node, steps = parent, steps + 1
+        return False
 
     def content_of(self, verb: Token, cue: tuple[int, int], src: tuple[int, int] | None) -> tuple[list[Span], str]:
         doc = self.doc
         sent = verb.sent
         cue_chars = _chars(doc, *cue)
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-        if clause is None and verb.lemma_ in CLASSES and CLASSES[verb.lemma_] == "belief":
+        if clause is None and CLASSES.get(verb.lemma_) == "belief":
             clause = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-        quotes = self.quotes_of_sentence(sent, cue_chars)
+        quotes = self.quotes_of(verb, cue_chars)
         if clause is not None:
-            a, b = _subtree(clause)
-            span = self.span(a, b, keep_quotes=True)
-            if span and quotes:
+            span = self.span(*_subtree(clause), keep_quotes=True)
+            if span:
                 s, e = span[0]
                 inner = [q for q in quotes if q[0] < e and q[1] > s]
-                if inner and all(self._covered_by(p, inner) for p in [span[0]]):
+                if inner and self._covered_by(span[0], inner):
                     return inner, "quote"
-                if inner:
-                    return span, "clause"
-            if span:
                 return span, "clause"
         if quotes:
             return quotes, "quote"
-        # "X, he said, is Y": the cue interrupts the clause it reports
-        if verb.dep_ in ("parataxis",) or (verb.dep_ == "advcl" and verb.i > verb.head.i and src is not None):
-            head = verb.head
-            a, b = _subtree(head)
-            return self.without((a, b), [_subtree(verb)], keep_quotes=True), "parenthetical"
         if verb.lemma_ in OBJECT_CONTENT or (verb.lemma_ in CLASSES and verb.lemma_ not in ("tell", "ask")):
             obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
+            if obj is None and verb.lemma_ == "call":  # "called on Trump to apologize", "called for a recount"
+                obj = next((g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "for")
+                            for g in c.children if g.dep_ == "pobj"), None)
             if obj is not None and not (cue[0] <= obj.i < cue[1]):
                 a, b = _subtree(obj)
                 # "accused Russia of trying to ...": the charge belongs with its object
@@ -256,9 +288,26 @@ class _Extractor:
                     if c.dep_ in ("prep", "oprd", "xcomp", "ccomp") and c.i >= b and c.i - b <= 1:
                         b = c.right_edge.i + 1
                 return self.span(a, b, keep_quotes=True), "object"
-        colon = cue[1]
-        if colon < len(doc) and doc[colon].text == ":" and colon + 1 < sent.end:
-            return self.span(colon + 1, sent.end, keep_quotes=True), "colon"
+        # "X, he said, is Y": a speech verb with its own subject interrupts the clause it reports
+        own_subject = any(c.dep_ == "nsubj" for c in verb.children)
+        if own_subject and CLASSES.get(verb.lemma_) in ("speech", "assert", "report") and (
+                verb.dep_ == "parataxis" or (verb.dep_ == "advcl" and verb.i > verb.head.i)):
+            return self.without(_subtree(verb.head), [_subtree(verb)], keep_quotes=True), "parenthetical"
+        after = _trim(doc, cue[1], sent.end)
+        if cue[1] < len(doc) and doc[cue[1]].text == ":":
+            if after and after[0] > cue[1]:
+                return self.span(cue[1] + 1, sent.end, keep_quotes=True), "colon"
+            # "He said:" closing its paragraph: the quotation is the next paragraph
+            nxt = self.quotes.within(sent.end_char, sent.end_char + 3)
+            if nxt:
+                return [nxt[0]], "colon"
+        if after is None or all(t.is_punct or t.dep_ in ("advcl", "prep", "npadvmod") or t.i > cue[1] + 12
+                                for t in doc[cue[1]:sent.end] if t.dep_ not in ("nsubj",)):
+            # '"Who would have believed it?" Trump said.': the quotation is the sentence before
+            prev = self.quotes.before(sent.start_char + 1)
+            lead = self.text[prev[1]:sent.start_char] if prev else ""
+            if prev and len(lead) < 3 and not lead.strip() and verb.i - sent.start <= 4:
+                return [prev], "quote-before"
         return [], ""
 
     @staticmethod
@@ -313,7 +362,10 @@ class _Extractor:
             g.dep_ == "mark" and g.lower_ == "that" for g in c.children)), None)
         if clause is None:
             return None
-        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        owner = next((c for c in noun.children if c.dep_ in ("poss", "compound") and c.pos_ in ("PROPN", "PRON", "NOUN")), None)
+        if owner is None:  # "warnings from his attorney", "a claim by the campaign"
+            owner = next((g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                          for g in c.children if g.dep_ == "pobj"), None)
         content = self.span(*_subtree(clause), keep_quotes=True)
         source = self.source_span(owner) if owner is not None else []
         if not content:
@@ -331,6 +383,47 @@ class _Extractor:
         if not source or not content:
             return None
         return self.found((tok.i, tok.i + 1), content, source, CLASSES[lemma], "headline", tok.i, tok.i - 1)
+
+    def line_start(self, tok: Token) -> int:
+        """Index of the first token of the line holding ``tok``."""
+        i = tok.i
+        while i > 0 and not (self.doc[i - 1].is_space and "\n" in self.doc[i - 1].text):
+            i -= 1
+        return i
+
+    def label_frame(self, colon: Token) -> Found | None:
+        """'WALLACE: Let's start ...', 'Poll: Voters Abandon ...': a name labels what follows the colon."""
+        doc = self.doc
+        start = self.line_start(colon)
+        if start < len(doc) and doc[start].is_quote:
+            start += 1
+        label = [t for t in doc[start:colon.i] if not t.is_space]
+        if not 1 <= len(label) <= 4 or any(t.pos_ in ("VERB", "AUX") for t in label):
+            return None
+        if not all(t.is_title or t.is_upper or t.pos_ == "PROPN" or t.is_punct for t in label):
+            return None
+        end = colon.i + 1
+        while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+            end += 1
+        content = self.span(colon.i + 1, end, keep_quotes=True)
+        source = self.span(start, colon.i)
+        if not content or not source:
+            return None
+        return self.found((colon.i, colon.i + 1), content, source, "speech", "label", colon.i, label[-1].i)
+
+    def signature_frame(self, dash: Token) -> Found | None:
+        """'"Trump scares me." ― Krystal Correa': a quotation signed with a dash and a name."""
+        doc = self.doc
+        prev = self.quotes.before(dash.idx)
+        if prev is None or self.text[prev[1]:dash.idx].strip():
+            return None
+        end = dash.i + 1
+        while end < len(doc) and end - dash.i <= 5 and (doc[end].pos_ == "PROPN" or doc[end].is_title):
+            end += 1
+        source = self.span(dash.i + 1, end)
+        if not source or (end < len(doc) and not (doc[end].is_space or doc[end].is_punct)):
+            return None
+        return self.found((dash.i, dash.i + 1), [prev], source, "speech", "signature", dash.i, end - 1)
 
     def found(self, cue: tuple[int, int], content: list[Span], source: list[Span], cls: str, how: str,
               head: int, source_head: int | None) -> Found:
@@ -360,10 +453,15 @@ class _Extractor:
     def run(self) -> list[Found]:
         found: list[Found] = []
         for tok in self.doc:
-            if tok.is_space or tok.is_punct or self.quotes.inside(tok.idx):
+            if tok.is_space or self.quotes.inside(tok.idx):
                 continue
             frame = None
-            if tok.lower_ == "according":
+            if tok.is_punct:
+                if tok.text == ":":
+                    frame = self.label_frame(tok)
+                elif tok.text in DASHES:
+                    frame = self.signature_frame(tok)
+            elif tok.lower_ == "according":
                 frame = self.according_frame(tok)
             elif tok.pos_ in ("VERB", "AUX"):
                 frame = self.verb_frame(tok)
@@ -379,31 +477,40 @@ class _Extractor:
         return found
 
     def continue_quotes(self, found: list[Found]) -> None:
-        """Append cue-less quoted sentences to the quoted attribution just before them."""
+        """Quoted sentences with no cue of their own continue the quoted attribution next to them: the one
+        in the sentence before (across a paragraph break too), or, in the same paragraph, the one after."""
         taken = sorted((s, e) for f in found for s, e in f.content + f.cue + f.source)
-        starts = [s for s, _ in taken]
+        taken_starts = [s for s, _ in taken]
 
         def free(s: int, e: int) -> bool:
-            i = bisect.bisect_left(starts, e)
+            i = bisect.bisect_left(taken_starts, e)
             return not any(taken[j][1] > s for j in range(max(0, i - 8), i))
 
-        direct = sorted((f for f in found if f.kind in ("direct", "mixed") and f.depth == 0), key=lambda f: f.start)
-        if not direct:
+        quoted = [f for f in found if f.kind in ("direct", "mixed")]
+        if not quoted:
             return
-        firsts = [f.start for f in direct]
+        sents = list(self.doc.sents)
+        starts = [sent.start_char for sent in sents]
+
+        def sent_of(pos: int) -> int:
+            return bisect.bisect_right(starts, pos) - 1
+
+        ends_in = {sent_of(max(e for _, e in f.content + f.cue + f.source) - 1): f for f in quoted}
+        begins_in = {sent_of(f.start): f for f in reversed(quoted)}
         for q in self.quotes.spans:
-            if not free(*q):
+            k = sent_of(q[0])
+            if not free(*q) or self.text[starts[k]:q[0]].strip():
+                continue  # taken, or not at the start of its sentence
+            before = ends_in.get(k - 1)
+            if before is not None:
+                before.content = sorted(before.content + [q])
+                before.frame += "+continued"
+                ends_in[sent_of(q[1] - 1)] = before
                 continue
-            i = bisect.bisect_left(firsts, q[0]) - 1
-            if i < 0:
-                continue
-            prev = direct[i]
-            last = max(e for _, e in prev.content + prev.cue + prev.source)
-            gap = self.text[last:q[0]]
-            # only the quote's own sentence punctuation and at most one paragraph break in between
-            if gap.count("\n") <= 2 and len(gap.strip(' \n.,;:"“”')) == 0:
-                prev.content = sorted(prev.content + [q])
-                prev.frame += "+continued"
+            after = begins_in.get(sent_of(q[1] - 1) + 1)
+            if after is not None and "\n" not in self.text[q[1]:after.start]:
+                after.content = sorted(after.content + [q])
+                after.frame += "+continued"
 
 
 def _resolve_overlaps(found: list[Found]) -> list[Found]:
