@@ -15,6 +15,7 @@ from typing import Iterable
 
 from spacy.tokens import Doc, Token
 
+from .confidence import confidence
 from .cues import CLASSES, NOUNS, OBJECT_CONTENT, PARTICLES
 from .quotes import find_quotes
 
@@ -138,8 +139,9 @@ class _Extractor:
         self.doc = doc
         self.text = doc.text
         self.quotes = _Quotes(doc.text)
+        # the first line is a headline when a line break ends it (a bare sentence has no headline)
         first_break = doc.text.find("\n")
-        self.title_end = first_break if first_break >= 0 else len(doc.text)
+        self.title_end = first_break if 0 <= first_break <= 300 else 0
 
     # ---------------------------------------------------------------- spans
     def span(self, a: int, b: int, keep_quotes: bool = False) -> list[Span]:
@@ -474,6 +476,8 @@ class _Extractor:
         found = _resolve_overlaps(found)
         self.continue_quotes(found)
         _nest(found)
+        for f in found:
+            f.confidence = confidence(f.frame, f.cue_class, bool(f.source))
         return found
 
     def continue_quotes(self, found: list[Found]) -> None:

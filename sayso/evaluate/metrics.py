@@ -91,6 +91,53 @@ class _Prepared:
     tokens: dict[str, frozenset[int]]
 
 
+def _prepare(text: str, toks: Tokens, att: Roles) -> _Prepared:
+    value = {r: normalise(text, att.get(r) or ()) for r in ROLES}
+    return _Prepared(value, {r: toks.covered(value[r]) for r in ROLES})
+
+
+def _same(p: dict[str, frozenset[int]], g: dict[str, frozenset[int]], role: str) -> bool:
+    """Overlapping tokens of one role, or both empty."""
+    return bool(p[role] & g[role]) or (not p[role] and not g[role])
+
+
+def _pairs(P: list[_Prepared], G: list[_Prepared]) -> list[tuple[int, int]]:
+    """Predicted/gold pairs with content token-F1 >= 0.5, one-to-one, greedily by descending F1."""
+    candidates = sorted(
+        (-f, i, j)
+        for i, p in enumerate(P)
+        if p.tokens["content"]
+        for j, g in enumerate(G)
+        if g.tokens["content"]
+        for f in [_token_f1(p.tokens["content"], g.tokens["content"])]
+        if f >= 0.5
+    )
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    out = []
+    for _, i, j in candidates:
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        out.append((i, j))
+    return out
+
+
+def correct(text: str, gold: Sequence[Roles], pred: Sequence[Roles]) -> list[bool]:
+    """For each prediction of one article: is it matched under attribution.overlap_source?
+
+    This is what an attribution's confidence estimates.
+    """
+    toks = Tokens(text)
+    P = [_prepare(text, toks, a) for a in pred]
+    G = [_prepare(text, toks, a) for a in gold]
+    ok = [False] * len(P)
+    for i, j in _pairs(P, G):
+        ok[i] = _same(P[i].tokens, G[j].tokens, "source")
+    return ok
+
+
 def score(pairs: Iterable[tuple[str, Sequence[Roles], Sequence[Roles]]]) -> dict:
     """Score ``(text, gold attributions, predicted attributions)`` per article.
 
@@ -102,13 +149,8 @@ def score(pairs: Iterable[tuple[str, Sequence[Roles], Sequence[Roles]]]) -> dict
     whole = dict.fromkeys(WHOLE, 0)
     for text, gold, pred in pairs:
         toks = Tokens(text)
-
-        def prep(att: Roles) -> _Prepared:
-            value = {r: normalise(text, att.get(r) or ()) for r in ROLES}
-            return _Prepared(value, {r: toks.covered(value[r]) for r in ROLES})
-
-        G = [prep(a) for a in gold]
-        P = [prep(a) for a in pred]
+        G = [_prepare(text, toks, a) for a in gold]
+        P = [_prepare(text, toks, a) for a in pred]
         counts["n_docs"] += 1
         counts["n_gold"] += len(G)
         counts["n_pred"] += len(P)
@@ -126,27 +168,12 @@ def score(pairs: Iterable[tuple[str, Sequence[Roles], Sequence[Roles]]]) -> dict
             n["tok_g"] += len(gt)
         key = lambda a: tuple(a.value[r] for r in ROLES)  # noqa: E731
         whole["exact"] += sum((Counter(map(key, G)) & Counter(map(key, P))).values())
-        candidates = sorted(
-            (-f, i, j)
-            for i, p in enumerate(P)
-            if p.tokens["content"]
-            for j, g in enumerate(G)
-            if g.tokens["content"]
-            for f in [_token_f1(p.tokens["content"], g.tokens["content"])]
-            if f >= 0.5
-        )
-        used_p: set[int] = set()
-        used_g: set[int] = set()
-        for _, i, j in candidates:
-            if i in used_p or j in used_g:
-                continue
-            used_p.add(i)
-            used_g.add(j)
+        for i, j in _pairs(P, G):
             whole["overlap"] += 1
             p, g = P[i].tokens, G[j].tokens
-            if (p["source"] & g["source"]) or (not p["source"] and not g["source"]):
+            if _same(p, g, "source"):
                 whole["overlap_source"] += 1
-                if (p["cue"] & g["cue"]) or (not p["cue"] and not g["cue"]):
+                if _same(p, g, "cue"):
                     whole["overlap_source_cue"] += 1
     result: dict = {"counts": counts, "roles": {}, "attribution": {}}
     for r in ROLES:

