@@ -34,6 +34,28 @@ KINDS = (
 ENTITY_KINDS = ("person", "organization", "outlet", "group", "unknown")
 
 
+def enclosing(frames: list[tuple[list[Span], list[Span]]]) -> list[list[int]]:
+    """For each (cue spans, content spans), the indices of the frames whose content holds its cue,
+    nearest (smallest content) first. Of two frames holding each other's cues, the larger is the outer.
+
+    >>> enclosing([([(0, 4)], [(5, 40)]), ([(10, 14)], [(15, 30)])])
+    [[], [0]]
+    """
+
+    def size(i: int) -> int:
+        return sum(e - s for s, e in frames[i][1])
+
+    holds = [
+        [j for j, (_, content) in enumerate(frames) if j != i and cue and any(s <= cue[0][0] < e for s, e in content)]
+        for i, (cue, _) in enumerate(frames)
+    ]
+    out = []
+    for i, outer in enumerate(holds):
+        outer = [j for j in outer if not (i in holds[j] and size(j) < size(i))]
+        out.append(sorted(outer, key=size))
+    return out
+
+
 @dataclass
 class Entity:
     """One real-world speaker of an article, with every mention of it."""
@@ -75,6 +97,11 @@ class Article:
     def span_text(self, spans: Iterable[Span]) -> str:
         """The text at ``spans``, pieces joined by one space."""
         return " ".join(self.text[s:e] for s, e in spans)
+
+    def outermost(self) -> list[Attribution]:
+        """The attributions that sit inside no other attribution's content."""
+        nests = enclosing([(a.cue, a.content) for a in self.attributions])
+        return [a for a, outer in zip(self.attributions, nests) if not outer]
 
     def entity(self, entity_id: str | None) -> Entity | None:
         """The entity with this id, or None."""

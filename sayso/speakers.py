@@ -29,7 +29,9 @@ PRONOUNS = {
 }
 OUTLET_WORDS = re.compile(
     r"\b(news|times|post|journal|tribune|herald|gazette|telegraph|guardian|agency|press|magazine|"
-    r"radio|tv|television|network|daily|weekly|review|wire|reuters|associated|bloomberg|cnn|msnbc|"
+    r"radio|tv|television|network|daily|weekly|review|wire|ledger|chronicle|observer|examiner|inquirer|"
+    r"courier|dispatch|sentinel|globe|bulletin|register|mirror|sun|star|record|beacon|monitor|"
+    r"reuters|associated|bloomberg|cnn|msnbc|"
     r"nbc|abc|cbs|fox|bbc|npr|pbs|politico|axios|breitbart|huffington|huffpost|tass|ria|xinhua|afp|"
     r"ap|usa today|the hill|buzzfeed|vox|slate|salon|atlantic|newsweek|economist)\b",
     re.I,
@@ -71,7 +73,7 @@ class _Resolver:
         self.doc = doc
         self.speakers: dict[str, _Speaker] = {}
         self.timeline: list[tuple[int, str, bool]] = []  # (char offset, speaker key, was a source)
-        self.ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+        self.ents = [self.relabel(e) for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
         # full names by surname, in text order: a bare "Clinton" is the latest Clinton named before it
         self.full_names: dict[str, list[tuple[int, str]]] = {}
         for ent in self.ents:
@@ -83,6 +85,18 @@ class _Resolver:
                 self.name_entity(ent)
 
     # ---------------------------------------------------------------- names
+    def relabel(self, ent: SpacySpan) -> SpacySpan:
+        """'spokeswoman Ana Brill' tagged ORG: a name right after a person's role noun is a person's."""
+        doc = self.doc
+        if ent.label_ == "PERSON" or len(ent) > 3:
+            return ent
+        start = ent.start
+        while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title and doc[start - 1].ent_iob_ == "O":
+            start -= 1
+        if start > 0 and doc[start - 1].lemma_.lower() in PERSON_HEADS and not OUTLET_WORDS.search(ent.text):
+            return SpacySpan(doc, start, ent.end, label="PERSON")
+        return ent
+
     @staticmethod
     def clean_name(span: SpacySpan) -> SpacySpan:
         """A name without honorifics, possessive endings and edge punctuation."""

@@ -15,6 +15,7 @@ from typing import Iterable
 
 from spacy.tokens import Doc, Token
 
+from ..model import enclosing
 from .confidence import confidence
 from .cues import CLASSES, NOUNS, OBJECT_CONTENT, PARTICLES
 from .quotes import find_quotes
@@ -351,7 +352,10 @@ class _Extractor:
             return None
         sent = tok.sent
         phrase = (tok.i, max(pobj.right_edge.i + 1, to.i + 1))
-        content = self.without((sent.start, sent.end), [phrase], keep_quotes=True)
+        # "X reported that Y told Z ..., according to W": W vouches for the clause the phrase hangs on
+        head = tok.head
+        scope = _subtree(head) if head.pos_ in ("VERB", "AUX") and head.dep_ != "ROOT" and head.i != tok.i else (sent.start, sent.end)
+        content = self.without(scope, [phrase], keep_quotes=True)
         if not content:
             return None
         return self.found((tok.i, to.i + 1), content, self.source_span(pobj), "report", "according", tok.i, pobj.i)
@@ -533,13 +537,7 @@ def _resolve_overlaps(found: list[Found]) -> list[Found]:
 
 def _nest(found: list[Found]) -> None:
     """Set each attribution's enclosing attributions (whose content holds its cue), nearest first."""
-    for i, f in enumerate(found):
-        c = f.cue[0][0]
-        outer = [
-            j for j, g in enumerate(found)
-            if j != i and any(s <= c < e for s, e in g.content)
-        ]
-        outer.sort(key=lambda j: sum(e - s for s, e in found[j].content))
+    for f, outer in zip(found, enclosing([(f.cue, f.content) for f in found])):
         f.outer = outer
         f.depth = len(outer)
 

@@ -6,22 +6,9 @@ import json
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..model import Article, Attribution
+from ..model import Article
 from .metrics import score
 from .polnear import load_split
-
-
-def outermost(attributions: list[Attribution]) -> list[Attribution]:
-    """The attributions whose cue lies in no other attribution's content.
-
-    PolNeAR annotates only outermost attributions, so nested ones (Putin's words inside NBC's report) are
-    left out when scoring against it.
-    """
-    contents = [(a.id, s, e) for a in attributions for s, e in a.content]
-    return [
-        a for a in attributions
-        if not any(other != a.id and s <= a.cue[0][0] < e for other, s, e in contents)
-    ] if contents else []
 
 
 def as_prediction(article: Article) -> list[dict]:
@@ -29,7 +16,8 @@ def as_prediction(article: Article) -> list[dict]:
     return [
         {"source": [list(s) for s in a.source], "cue": [list(s) for s in a.cue],
          "content": [list(s) for s in a.content]}
-        for a in outermost(article.attributions)
+        # PolNeAR annotates no nested attributions (Putin's words inside NBC's report): leave them out
+        for a in article.outermost()
     ]
 
 
