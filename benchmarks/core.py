@@ -46,14 +46,16 @@ def measure(what: str, data: Path, split: str, mode: str, repeats: int = 3) -> d
                 art.to_json()
 
     run()  # warm-up: model loading and first-batch costs are not throughput
-    best = float("inf")
+    best = best_cpu = float("inf")
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         run()
         best = min(best, time.perf_counter() - t0)
+        best_cpu = min(best_cpu, time.process_time() - c0)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"what": what, "mode": mode, "articles": len(texts), "words": words, "seconds": best,
-            "articles_per_s": len(texts) / best, "words_per_s": words / best, "peak_rss_mb": peak_mb}
+            "cpu_seconds": best_cpu, "articles_per_s": len(texts) / best, "words_per_s": words / best,
+            "words_per_cpu_s": words / best_cpu, "peak_rss_mb": peak_mb}
 
 
 def _in_subprocess(what: str, data: Path, split: str, mode: str) -> dict:
@@ -77,15 +79,17 @@ def main(argv: list[str] | None = None) -> None:
         return
     # alternate the two, twice, and keep each one's best: other load on the machine hits both alike
     runs = [_in_subprocess(what, args.data, args.split, args.mode) for _ in range(2) for what in ("bare", "sayso")]
-    bare = max((r for r in runs if r["what"] == "bare"), key=lambda r: r["words_per_s"])
-    ours = max((r for r in runs if r["what"] == "sayso"), key=lambda r: r["words_per_s"])
-    ratio = ours["words_per_s"] / bare["words_per_s"]
+    bare = max((r for r in runs if r["what"] == "bare"), key=lambda r: r["words_per_cpu_s"])
+    ours = max((r for r in runs if r["what"] == "sayso"), key=lambda r: r["words_per_cpu_s"])
+    # CPU time, not wall time, decides the ratio: it does not count what other processes take
+    ratio = ours["words_per_cpu_s"] / bare["words_per_cpu_s"]
     print(f"core speed on PolNeAR {args.split} ({bare['articles']} articles, {bare['words']:,} words), "
           f"best of 2x3 passes, one process each:")
-    print(f"{'':24}{'articles/s':>12}{'words/s':>12}{'peak RSS MB':>14}")
+    print(f"{'':24}{'articles/s':>12}{'words/s':>12}{'words/CPU-s':>13}{'peak RSS MB':>13}")
     for row, name in ((bare, "bare nlp.pipe"), (ours, f"sayso ({args.mode})")):
-        print(f"{name:24}{row['articles_per_s']:12.1f}{row['words_per_s']:12.0f}{row['peak_rss_mb']:14.0f}")
-    print(f"sayso / bare parse: {ratio:.2f}x  (goal >= 0.80)")
+        print(f"{name:24}{row['articles_per_s']:12.1f}{row['words_per_s']:12.0f}{row['words_per_cpu_s']:13.0f}"
+              f"{row['peak_rss_mb']:13.0f}")
+    print(f"sayso / bare parse, words per CPU-second: {ratio:.2f}x  (goal >= 0.80)")
     OUT.mkdir(exist_ok=True)
     (OUT / f"core-{args.mode}.json").write_text(json.dumps({"bare": bare, "sayso": ours, "ratio": ratio}, indent=1))
 
