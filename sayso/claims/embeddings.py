@@ -31,6 +31,12 @@ class Embeds(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
+def default_cache() -> Path:
+    """Where embeddings are kept between runs: ``$XDG_CACHE_HOME/sayso/embeddings`` (~/.cache by default)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sayso" / "embeddings"
+
+
 def text_key(text: str) -> str:
     """The cache key of a text: the SHA-1 of its UTF-8 bytes."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
