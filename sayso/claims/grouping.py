@@ -27,12 +27,12 @@ import numpy as np
 
 from ..model import Article, Attribution, Entity
 from .embeddings import Embeds
-from .stance import cue_class, negated, stance, without_negation
+from .stance import DISMISSIVE, cue_class, negated, stance, without_negation
 
 #: Similarity at and above which two groups of contents are one claim (chosen on the development part).
-THRESHOLD = 0.6
+THRESHOLD = 0.35
 #: Added to the similarity of two attributions of the same speaker in the same article.
-SAME_SPEAKER_BONUS = 0.1
+SAME_SPEAKER_BONUS = 0.2
 #: Shortest content, in words, that can label a claim: a claim label should be a readable proposition.
 LABEL_MIN_WORDS = 4
 
@@ -40,6 +40,8 @@ _QUOTE_MARKS = "\"“”«»„‟'‘’"
 _LEAD = re.compile(r"^(?:that|whether|if)\s+", re.I)
 #: Where a content breaks into separate statements: sentences, dashes, semicolons, "and that", "but".
 _BREAK = re.compile(r"(?<=[,.!?][\"”])\s+(?=[\"“])|(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])|\s+[—–]\s*|\s+--\s+|;\s+|…|,?\s+and that\s+|,\s+but\s+")
+#: Contents shorter than this (in words) are compared on their whole sentence.
+FRAGMENT_WORDS = 5
 #: Fewest words a piece of a content needs to be compared on its own.
 PIECE_MIN_WORDS = 4
 
@@ -233,7 +235,8 @@ def passes_on(item: Item, article_items: Iterable[Item]) -> bool:
     att = item.attribution
     for other in article_items:
         o = other.attribution
-        if o.id == att.id or o.entity == att.entity:
+        # passing on is relaying another known speaker's words, not one's own belief ("she believed")
+        if o.id == att.id or o.entity is None or o.entity == att.entity or cue_class(other.cue) == "belief":
             continue
         cue_start = o.cue[0][0]
         if any(s <= cue_start < e for s, e in att.content) and _overlap(att.content, o.content) > 0:
@@ -286,11 +289,12 @@ def cluster(sim: np.ndarray, threshold: float = THRESHOLD) -> list[int]:
 def _plain(item: Item, passing: bool) -> bool:
     """Whether an item can label a claim: its speaker states something, neither passing it on nor
     denying or doubting it."""
-    return not passing and cue_class(item.cue) not in ("deny", "doubt") and not negated(item.cue)
+    return (not passing and cue_class(item.cue) not in ("deny", "doubt") and not negated(item.cue)
+            and len(item.content.split()) >= FRAGMENT_WORDS)
 
 
 def _plain_piece(text: str) -> bool:
-    return not negated(text) and len(text.split()) >= LABEL_MIN_WORDS
+    return not negated(text) and not DISMISSIVE.search(text) and len(text.split()) >= LABEL_MIN_WORDS
 
 
 def claim_id(ref: AttributionRef) -> str:
@@ -298,9 +302,27 @@ def claim_id(ref: AttributionRef) -> str:
     return "c" + hashlib.sha1(f"{ref.article_id}/{ref.attribution_id}".encode()).hexdigest()[:10]
 
 
+def sentence_of(item: Item) -> str:
+    """The sentence (or headline) that holds an item's content, cue and source."""
+    text = item.article.text
+    spans = item.attribution.content + item.attribution.cue + item.attribution.source
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    left = max(text.rfind(ch, 0, start) for ch in ".!?\n")
+    right = min((i for i in (text.find(ch, end) for ch in ".!?\n") if i >= 0), default=len(text))
+    return text[left + 1:right + 1].strip()
+
+
+def compared_text(item: Item) -> str:
+    """What an item's content is compared on: the content, or its whole sentence when the content is a
+    fragment too short to state a proposition ("extremely careless", "rigged")."""
+    if len(item.content.split()) < FRAGMENT_WORDS:
+        return sentence_of(item)
+    return item.content
+
+
 def embed_items(items: list[Item], encoder: Embeds) -> tuple[list[list[str]], list[np.ndarray]]:
     """Each item's content pieces (the whole content first) and one vector per piece."""
-    texts = [pieces(it.content) for it in items]
+    texts = [pieces(compared_text(it)) for it in items]
     flat = encoder.encode([proposition_text(t) for ts in texts for t in ts])
     out, at = [], 0
     for ts in texts:
@@ -358,8 +380,10 @@ def _claim(members: list[Item], texts: list[list[str]], vectors: list[np.ndarray
         # the label's proposition: a negation in another sentence of a quote says nothing about this one
         first = 1 if len(texts[i]) > 1 else 0
         k = first + int(np.argmax(vectors[i][first:] @ label_vec))
+        # a fragment was compared on its sentence, but its stance is its own words' ("extremely careless")
+        said = it.content if len(it.content.split()) < FRAGMENT_WORDS else texts[i][k]
         out.append(ClaimMember(
-            ref=it.ref, speaker=it.speaker, stance=stance(texts[i][k], it.cue, label, passes_on=passing[i],
+            ref=it.ref, speaker=it.speaker, stance=stance(said, it.cue, label, passes_on=passing[i],
                                                           whole=it.content),
             content=it.content, cue=it.cue, kind=it.attribution.kind, outlet=it.article.outlet,
             published=it.article.published, url=it.article.url, title=it.article.title))

@@ -15,10 +15,11 @@ The rules, in order (docs/claims.md has them with examples):
    - a content that calls what it holds false: "accusations ... were just part of a well-oiled system of
      distracting the voters", "a hoax", "baseless", "the biggest fairy tale".
    +1 **asserts**, -1 **denies**.
-5. A negated speech cue ("has not publicly accused") is no stance at all: **neutral**.
+5. A negated speech cue ("has not publicly accused") or a question ("asked whether") is no stance at all:
+   **neutral**.
 
-Polarity counts negations (not, n't, never, no, nobody, nothing, none, neither, nor, without) outside fixed
-phrases that affirm ("no question", "no doubt", "not only", "nothing but"): an odd count is negative.
+Polarity counts negations (not, n't, never, no, nobody, nothing, none, neither, nor, without, and the negating
+predicates lack, unfit, unqualified, refusal, refused, failed) outside fixed phrases that affirm ("no question", "no doubt", "not only", "nothing but"): an odd count is negative.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ STANCES = ("asserts", "denies", "doubts", "neutral")
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|n't|’[a-z]+")
 
 NEGATIONS = {"not", "never", "no", "nobody", "nothing", "none", "neither", "nor", "without", "cannot",
-             "n't", "nowhere", "noone"}
+             "n't", "nowhere", "noone",
+             # predicates that negate what follows them: "he lacks the temperament", "her refusal to release"
+             "lack", "lacks", "lacked", "lacking", "unfit", "unqualified", "refusal", "refuses", "refused",
+             "fails", "failed"}
 #: Fixed phrases with a negation word that affirm rather than negate: "there's no question that ...".
 AFFIRMING = re.compile(
     r"\b(?:no (?:question|doubt)|not only|not just|nothing but|no matter|never (?:been|before) (?:so|more)|"
@@ -120,7 +124,8 @@ def lemma(word: str) -> str | None:
 
 
 def cue_class(cue: str) -> str | None:
-    """The class of a cue phrase ("strongly denied" -> "deny"; "according to" -> "report").
+    """The class of a cue phrase ("strongly denied" -> "deny"; "according to" -> "report"; "asked" ->
+    "question").
 
     Where a phrase holds several cue words the strongest class wins: a denial or doubt outranks the speech
     verb it comes with ("told reporters he doubts").
@@ -132,6 +137,8 @@ def cue_class(cue: str) -> str | None:
             continue
         if lem == "according":
             cls = "report"
+        elif lem == "ask":
+            return "question"  # a question asks, it takes no side: "asked whether she would release"
         else:
             cls = CLASSES.get(lem) or NOUNS.get(lem)
         if cls and (best is None or _CLASS_RANK[cls] > _CLASS_RANK[best]):
@@ -153,6 +160,8 @@ def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole
     'doubts'
     """
     cls = cue_class(cue)
+    if cls == "question":
+        return "neutral"
     dismisses = bool(DISMISSIVE.search(content)) and not DISMISSIVE.search(label)
     if passes_on and cls in (None, "speech", "report") and not dismisses:
         return "neutral"
