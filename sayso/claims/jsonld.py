@@ -1,7 +1,7 @@
 """A claim as schema.org ``Claim`` JSON-LD, the vocabulary ClaimReview markup builds on.
 
 - ``text``: the claim's label (verbatim words of one of its attributions);
-- ``author``: each speaker who asserts it, a ``Person`` or an ``Organization``;
+- ``author``: each speaker who, on balance, asserts it, a ``Person`` or an ``Organization``;
 - ``appearance``: each article it appears in, a ``NewsArticle`` with its ``url``, ``headline``,
   ``datePublished`` and ``publisher``;
 - ``firstAppearance``: the earliest published of those.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .grouping import Claim, ClaimMember, Speaker
+from .grouping import SIDE, Claim, ClaimMember, Speaker
 
 CONTEXT = "https://schema.org"
 #: sayso's entity kinds as schema.org types: people are Persons; everything else that speaks is an
@@ -47,9 +47,15 @@ def appearance_jsonld(member: ClaimMember) -> dict[str, Any]:
 
 def claim_jsonld(claim: Claim) -> dict[str, Any]:
     """One claim as a schema.org Claim object (with its own ``@context``)."""
+    # an author is a speaker who, on balance, asserts the claim (one stray sentence does not make a
+    # denier its author)
     authors: dict[str, Speaker] = {}
+    balance: dict[str, int] = {}
     for m in claim.members:
-        if m.stance == "asserts" and m.speaker is not None:
+        if m.speaker is not None and m.stance in SIDE:
+            balance[m.speaker.id] = balance.get(m.speaker.id, 0) + SIDE[m.stance]
+    for m in claim.members:
+        if m.stance == "asserts" and m.speaker is not None and balance[m.speaker.id] > 0:
             authors.setdefault(m.speaker.id, m.speaker)
     appearances: dict[str, ClaimMember] = {}
     for m in claim.members:

@@ -78,7 +78,8 @@ def quotations(item: Item) -> list[str]:
     out = []
     text = item.article.text
     for s, e in find_quotes(text):
-        if any(cs <= s and e <= ce for cs, ce in item.attribution.content):
+        # contents hold the quoted words with or without the marks around them
+        if any(cs <= s + 1 and e - 1 <= ce + 1 for cs, ce in item.attribution.content):
             passage = text[s:e].strip("\"“”«»„‟ ")
             if len(normal_words(passage)) >= MIN_WORDS:
                 out.append(passage)
