@@ -141,6 +141,42 @@ def polnear(data_dir: Path, split: str, predictions: Path | None, json_out: Path
         json_out.write_text(json.dumps(result, indent=1))
 
 
+@eval_.command(name="claims")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The PolNeAR folder the labels point into (SPLIT/text/NAME.txt, metadata.tsv).")
+@click.option("--threshold", type=float, default=None,
+              help="Similarity at which contents join one claim (default: the shipped value).")
+@click.option("--sweep", is_flag=True, help="Also score thresholds 0.20 to 0.80, to choose one on the dev part.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for cached content embeddings (default: $XDG_CACHE_HOME/sayso/embeddings).")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the full result as JSON.")
+def claims_eval(labels: Path, data_dir: Path, threshold: float | None, sweep: bool, cache: Path | None,
+                json_out: Path | None) -> None:
+    """Score claim grouping and stance on a labelled set (sayso.claim-labels/1).
+
+    Extracts every labelled article, groups all its attributions into claims and prints B-cubed and pairwise
+    grouping F1 and stance accuracy for the dev and held-out parts of the set.
+
+    \b
+    Example:
+      sayso eval claims sayso/claims/data/polnear-train-claims.json --data ../shared/data/polnear
+    """
+    from .claims.embeddings import Encoder, default_cache
+    from .claims.grouping import THRESHOLD
+    from .evaluate.claims import evaluate_claims, format_result
+
+    encoder = Encoder(cache_dir=cache or default_cache(),
+                      progress=lambda it, n: progress(it, n, "embed", unit="batch"))
+    result = evaluate_claims(labels, data_dir, encoder, threshold=THRESHOLD if threshold is None else threshold,
+                             show_progress=lambda it, n: progress(it, n, "extract"),
+                             thresholds=[round(0.20 + 0.05 * i, 2) for i in range(13)] if sweep else ())
+    click.echo(format_result(result))
+    if json_out:
+        json_out.write_text(json.dumps(result, indent=1))
+
+
 def run() -> None:
     """Entry point: the CLI with user errors turned into one-line messages."""
     try:

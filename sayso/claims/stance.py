@@ -1,0 +1,184 @@
+"""Stance: how an attribution stands toward its claim (asserts, denies, doubts, or only reports it).
+
+The rules, in order (docs/claims.md has them with examples):
+
+1. A speaker who passes on somebody else's words (the content holds another attribution of the article, whose
+   speaker is someone else, and the cue is a plain speech or report verb: "NBC News reported that Putin told
+   reporters ...") **reports** it, unless the content dismisses what it passes on (rule 4: a content that calls what it holds false).
+2. A doubt cue ("doubts", "questioned whether", "is skeptical") or a content that opens with one ("that he
+   doubts Russia's involvement") **doubts** it.
+3. A denial cue ("denied", "rejected", "dismissed", "shrugged off", "refuted") **denies** it.
+4. Otherwise the stance is a sign, starting at +1 and flipped by each of:
+   - a negated belief cue: "does not think", "doesn't believe";
+   - a content whose polarity differs from the claim label's: "we have no intention of influencing" against
+     the label "Russia is trying to influence the election";
+   - a content that calls what it holds false: "accusations ... were just part of a well-oiled system of
+     distracting the voters", "a hoax", "baseless", "the biggest fairy tale".
+   +1 **asserts**, -1 **denies**.
+5. A negated speech cue ("has not publicly accused") or a question ("asked whether") is no stance at all:
+   **neutral**.
+
+Polarity counts negations (not, n't, never, no, nobody, nothing, none, neither, nor, without, and the negating
+predicates lack, unfit, unqualified, refusal, refused, failed) outside fixed phrases that affirm ("no question", "no doubt", "not only", "nothing but"): an odd count is negative.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..attribution.cues import CLASSES, NOUNS
+
+STANCES = ("asserts", "denies", "doubts", "neutral")
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|n't|’[a-z]+")
+
+NEGATIONS = {"not", "never", "no", "nobody", "nothing", "none", "neither", "nor", "without", "cannot",
+             "n't", "nowhere", "noone",
+             # predicates that negate what follows them: "he lacks the temperament", "her refusal to release"
+             "lack", "lacks", "lacked", "lacking", "unfit", "unqualified", "refusal", "refuses", "refused",
+             "fails", "failed"}
+#: Fixed phrases with a negation word that affirm rather than negate: "there's no question that ...".
+AFFIRMING = re.compile(
+    r"\b(?:no (?:question|doubt)|not only|not just|nothing but|no matter|never (?:been|before) (?:so|more)|"
+    r"no longer(?= than)|not least)\b", re.I)
+#: Words that call what a content holds untrue or illegitimate.
+DISMISSIVE = re.compile(
+    r"\b(?:hoax|baseless|bogus|unfounded|untrue|false(?:ly|hood)?|lies?|lying|nonsense|ridiculous|absurd|"
+    r"fabricat\w*|made[- ]up|fake|fairy[- ]tale|myth|conspiracy theor\w*|smear|distract\w*|"
+    r"no (?:evidence|basis|proof|truth)|not true|garbage|rubbish|debunked)\b", re.I)
+#: A content that itself opens with a doubt: "that he doubts ...", "he was skeptical that ...".
+DOUBTING = re.compile(
+    r"^(?:that\s+)?(?:\w+\s+){0,3}?(?:doubts?|doubted|questions?|questioned|wonders?|wondered|"
+    r"(?:is|was|were|are|remains?|remained)\s+(?:not\s+sure|unsure|unconvinced|skeptical|sceptical|"
+    r"doubtful|uncertain))\b", re.I)
+#: Past and other irregular forms of cue verbs: "told" is "tell".
+IRREGULAR = {
+    "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write", "thought": "think",
+    "felt": "feel", "knew": "know", "known": "know", "saw": "see", "seen": "see", "spoke": "speak",
+    "spoken": "speak", "understood": "understand", "sought": "seek", "foresaw": "foresee", "read": "read",
+    "shrugged": "shrug", "brushed": "brush", "according": "according",
+}
+_CLASS_RANK = {"deny": 5, "doubt": 4, "assert": 3, "report": 2, "belief": 1, "speech": 0}
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of a text, with "n't" split off ("don't" -> "do", "n't")."""
+    out: list[str] = []
+    for w in _WORD.findall(text.replace("’", "'")):
+        w = w.lower()
+        if w.endswith("n't") and w != "n't":
+            out.extend([w[:-3] or w, "n't"])
+        elif w == "can't":
+            out.extend(["can", "n't"])
+        else:
+            out.append(w)
+    return out
+
+
+def negations(text: str) -> int:
+    """How many negations a text holds, not counting phrases that affirm ("no doubt")."""
+    return sum(1 for w in words(AFFIRMING.sub(" ", text)) if w in NEGATIONS)
+
+
+def negated(text: str) -> bool:
+    """True when a text's polarity is negative (an odd number of negations).
+
+    >>> negated("we have no intention of influencing the election"), negated("there's no question it is")
+    (True, False)
+    """
+    return negations(text) % 2 == 1
+
+
+def without_negation(text: str) -> str:
+    """The text with its negation words taken out, for comparing propositions whatever their polarity.
+
+    >>> without_negation("Russia is not trying to influence the election")
+    'Russia is trying to influence the election'
+    """
+    text = re.sub(r"\b(?:ca|wo|do|does|did|is|are|was|were|has|have|had|could|would|should)n[’']t\b",
+                  lambda m: m.group(0)[:-3], text, flags=re.I)
+    text = re.sub(r"\b(?:not|never|no|neither|nor)\b\s*", "", text, flags=re.I)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def lemma(word: str) -> str | None:
+    """The cue lemma behind an inflected word ("denied" -> "deny"), or None when it is no cue word."""
+    w = word.lower()
+    if w in IRREGULAR:
+        return IRREGULAR[w]
+    candidates = [w]
+    if w.endswith("ies") or w.endswith("ied"):
+        candidates.append(w[:-3] + "y")
+    if w.endswith("ing"):
+        candidates += [w[:-3], w[:-3] + "e", w[:-4]]
+    if w.endswith("ed"):
+        candidates += [w[:-2], w[:-1], w[:-3]]
+    if w.endswith("es"):
+        candidates.append(w[:-2])
+    if w.endswith("s"):
+        candidates.append(w[:-1])
+    for c in candidates:
+        if c in CLASSES or c in NOUNS:
+            return c
+    return None
+
+
+def cue_class(cue: str) -> str | None:
+    """The class of a cue phrase ("strongly denied" -> "deny"; "according to" -> "report"; "asked" ->
+    "question").
+
+    Where a phrase holds several cue words the strongest class wins: a denial or doubt outranks the speech
+    verb it comes with ("told reporters he doubts").
+    """
+    best: str | None = None
+    for w in words(cue):
+        lem = lemma(w)
+        if lem is None:
+            continue
+        if lem == "according":
+            cls = "report"
+        elif lem == "ask":
+            return "question"  # a question asks, it takes no side: "asked whether she would release"
+        else:
+            cls = CLASSES.get(lem) or NOUNS.get(lem)
+        if cls and (best is None or _CLASS_RANK[cls] > _CLASS_RANK[best]):
+            best = cls
+    return best
+
+
+def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole: str | None = None) -> str:
+    """The stance of an attribution (its content and cue texts) toward a claim with this label.
+
+    ``content`` is the statement that bears on the label: the whole content, or the piece of it that states
+    the label's proposition when it holds several (``whole``). ``passes_on`` says the content holds someone
+    else's attribution (rule 1 of the module docstring).
+
+    >>> stance("he had no intention of influencing the U.S. election", "told reporters",
+    ...        "Russia of trying to influence the 2016 U.S. presidential election")
+    'denies'
+    >>> stance("Russia's involvement", "doubts", "Russia is trying to influence the election")
+    'doubts'
+    """
+    cls = cue_class(cue)
+    if cls == "question":
+        return "neutral"
+    dismisses = bool(DISMISSIVE.search(content)) and not DISMISSIVE.search(label)
+    if passes_on and cls in (None, "speech", "report") and not dismisses:
+        return "neutral"
+    if cls == "doubt" or DOUBTING.search((whole or content).strip(" \"“”'")):
+        return "doubts"
+    cue_negated = negated(cue)
+    if cue_negated and cls not in ("belief", "deny"):
+        return "neutral"
+    if cls == "deny":
+        # "denied", "dismissed", "shrugged off": a denial whatever the content's wording ("denied any
+        # intention", "rejected that there was no plan" is too rare in news to read as an assertion)
+        return "denies"
+    sign = 1
+    if cue_negated:
+        sign = -sign
+    if negated(content) != negated(label):
+        sign = -sign
+    if dismisses:
+        sign = -sign
+    return "asserts" if sign > 0 else "denies"

@@ -1,0 +1,65 @@
+"""Stance rules: cue class, negation, polarity against the label, dismissal, passing on."""
+
+import pytest
+
+from sayso.claims.stance import cue_class, negated, stance, without_negation
+
+LABEL = "Russia is trying to influence the U.S. election"
+
+
+@pytest.mark.parametrize("cue, cls", [
+    ("said", "speech"), ("told reporters", "speech"), ("denied", "deny"), ("strongly denied", "deny"),
+    ("shrugged off", "deny"), ("dismissed", "deny"), ("rejected", "deny"), ("doubts", "doubt"),
+    ("questioned", "doubt"), ("has accused", "assert"), ("according to", "report"), ("reported", "report"),
+    ("believes", "belief"), ("walked", None),
+])
+def test_cue_class(cue, cls):
+    assert cue_class(cue) == cls
+
+
+@pytest.mark.parametrize("text, neg", [
+    ("we have no intention of influencing the election", True),
+    ("Russia Is Not Trying To Influence The Election", True),
+    ("I don't think that is true", True),
+    ("there's no question that the evidence points that way", False),
+    ("it is not only wrong but dangerous", False),
+    ("nobody ever said it was not so", False),
+    ("Russia is trying to influence the election", False),
+])
+def test_polarity(text, neg):
+    assert negated(text) is neg
+
+
+def test_without_negation_keeps_the_proposition():
+    assert without_negation("Russia is not trying to influence it") == "Russia is trying to influence it"
+    assert without_negation("we don't want it") == "we do want it"
+
+
+@pytest.mark.parametrize("content, cue, expected", [
+    ("Russia of trying to influence the 2016 U.S. presidential election", "have accused", "asserts"),
+    ("we have no intention of influencing the election campaign in the U.S.", "told reporters", "denies"),
+    ("Russia Is Not Trying To Influence The Election", "Says", "denies"),
+    ("the accusations", "shrugged off", "denies"),
+    ("any role in the election", "denied", "denies"),
+    ("Russia's involvement", "doubts", "doubts"),
+    ("that he doubts Russia's involvement", "has said", "doubts"),
+    ("whether Russia is behind it", "questioned", "doubts"),
+    ("the claims that Russia is trying to influence the election are a hoax", "said", "denies"),
+    ("Russia is trying to influence the election", "does not believe", "denies"),
+    ("Russia of trying to influence the election", "has not publicly accused", "neutral"),
+])
+def test_stance_rules(content, cue, expected):
+    assert stance(content, cue, LABEL) == expected
+
+
+def test_a_negated_label_turns_polarity_around():
+    label = "Russia is not trying to influence the election"
+    assert stance("we have no intention of influencing the election", "said", label) == "asserts"
+    assert stance("Russia is trying to influence the election", "said", label) == "denies"
+
+
+def test_passing_on_is_neutral_unless_it_dismisses():
+    reported = "that Putin told reporters he had no intention of influencing the election"
+    assert stance(reported, "reported", LABEL, passes_on=True) == "neutral"
+    dismissed = "the accusations that Russia is trying to interfere were a well-oiled system of distracting voters"
+    assert stance(dismissed, "said", LABEL, passes_on=True) == "denies"
