@@ -1,4 +1,5 @@
 import codecs
+import random
 
 import pytest
 
@@ -68,6 +69,13 @@ def test_bad_bytes_are_input_errors(data, problem):
         read_bytes(data, where="x.bin")
     assert str(err.value).startswith("x.bin: ")
     assert problem in str(err.value)
+
+
+def test_bytes_that_decode_as_no_text_encoding():
+    rng = random.Random(1)
+    data = bytes(rng.randrange(0x80, 0x100) for _ in range(3000))
+    with pytest.raises(InputError, match="no known text encoding"):
+        read_bytes(data, where="noise.txt")
 
 
 def test_missing_and_directory_paths(tmp_path):
