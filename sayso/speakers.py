@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from .attribution import Found
 from .model import Attribution, Entity
+from .names import gender_of
 
 Span = tuple[int, int]
 
@@ -50,6 +51,13 @@ PERSON_HEADS = {
     "strategist", "consultant", "operative", "donor", "voter", "supporter", "critic", "economist",
     "nominee", "representative", "congressman", "congresswoman", "mayor", "judge", "ambassador",
     "man", "woman", "person", "reporter", "writer", "author", "columnist", "editor", "manager",
+}
+#: Words that make a phrase before a name a role: offices, titles and functions.
+TITLES = PERSON_HEADS | {
+    "sen", "rep", "gov", "gen", "lt", "col", "sgt", "prof", "pres", "vice", "speaker", "mayor", "premier",
+    "chancellor", "king", "queen", "prince", "pope", "bishop", "rabbi", "reverend", "rev", "justice",
+    "chief", "commissioner", "councilman", "councilwoman", "ceo", "founder", "president-elect", "nominee",
+    "frontrunner", "hopeful", "challenger", "incumbent", "coach", "host", "anchor", "correspondent",
 }
 
 
@@ -121,6 +129,8 @@ class _Resolver:
         spk.mentions.add((name.start_char, name.end_char))
         self.timeline.append((name.start_char, spk.key, False))
         self.roles_around(name, spk)
+        if spk.kind == "person" and len(name) > 1 and spk.gender is None:
+            spk.gender = gender_of(name[0].text)
         title = self.doc[ent.start].lower_ if ent.start > 0 else ""
         prev = self.doc[ent.start - 1].lower_ if ent.start > 0 else ""
         for t in (title, prev):
@@ -144,8 +154,9 @@ class _Resolver:
             t for t in doc[start : name.start]
             if not (t.dep_ in ("det", "poss", "case", "punct") or t.is_space or t.lower_ in HONORIFICS)
         ]
-        if role_toks and len(role_toks) <= 6 and all(t.ent_type_ in ("", "NORP", "GPE", "ORG") or t.ent_iob_ == "O" for t in role_toks):
-            if not any(t.pos_ in ("VERB", "AUX", "ADP") and t.lower_ != "of" for t in role_toks):
+        # a role names an office or a function: "Russian President", not "Republican" or "10:30 EDT"
+        if role_toks and len(role_toks) <= 6 and any(t.lemma_.lower().rstrip(".") in TITLES for t in role_toks):
+            if not any(t.pos_ in ("VERB", "AUX", "ADP", "NUM") and t.lower_ != "of" for t in role_toks):
                 spk.add_role(doc[role_toks[0].i : role_toks[-1].i + 1].text)
         for child in head.children:
             if child.dep_ == "appos" and child.i > head.i:
@@ -154,8 +165,10 @@ class _Resolver:
                     a += 1
                 while b > a and doc[b - 1].is_punct:
                     b -= 1
-                if 0 < b - a <= 10 and not any(t.ent_type_ == "PERSON" for t in doc[a:b]):
-                    spk.add_role(doc[a:b].text)
+                appos = doc[a:b]
+                if 0 < len(appos) <= 10 and not any(t.ent_type_ == "PERSON" for t in appos) and any(
+                        t.lemma_.lower().rstrip(".") in TITLES for t in appos):
+                    spk.add_role(appos.text)
 
     # ---------------------------------------------------------------- sources
     def source_speaker(self, f: Found) -> tuple[_Speaker | None, Span | None]:
@@ -177,7 +190,7 @@ class _Resolver:
             ent = named[0]
             if ent.label_ in ("PERSON", "ORG"):
                 name = self.clean_name(ent)
-                return self.speakers[self.key_of(ent)], (name.start_char, name.end_char)
+                return self.speakers[self.recent_speaker_key(ent) or self.key_of(ent)], (name.start_char, name.end_char)
             kind = "group" if ent.label_ == "NORP" else "organization"
             spk = self.speaker(f"{kind}:{ent.text.lower()}", ent.text, kind)
             return spk, (ent.start_char, ent.end_char)
@@ -185,6 +198,18 @@ class _Resolver:
             spk = self.antecedent(head)
             return spk, (head.idx, head.idx + len(head.text)) if spk else None
         return self.described(span, head), (s0, s1)
+
+    def recent_speaker_key(self, ent: SpacySpan) -> str | None:
+        """For a bare surname shared by several full names ("Clinton"), the one last quoted before it."""
+        name = self.clean_name(ent)
+        known = self.full_names.get(name[0].lower_) if len(name) == 1 else None
+        if not known or len({k for _, k in known}) < 2:
+            return None
+        keys = {"person:" + k for _, k in known}
+        for at, key, was_source in reversed(self.timeline):
+            if was_source and at < ent.start_char and key in keys:
+                return key
+        return None
 
     def key_of(self, ent: SpacySpan) -> str:
         """The speaker key of a name: full names stand for themselves, surnames for the full name."""
@@ -224,11 +249,23 @@ class _Resolver:
             best.gender = gender
         return best
 
+    def titled(self, title: str, pos: int) -> _Speaker | None:
+        """'the former president': the person last mentioned before ``pos`` whose roles hold that title."""
+        for at, key, _ in reversed(self.timeline):
+            spk = self.speakers[key]
+            if at < pos and spk.kind == "person" and any(title in r.lower().split() for r in spk.roles):
+                return spk
+        return None
+
     def described(self, span: SpacySpan, head: Token) -> _Speaker:
         """A speaker known only by a description: 'a senior official', 'the Clinton campaign'."""
         words = [t for t in span if not (t.dep_ in ("det", "preconj") or t.is_punct or t.is_space)]
         text = span.doc[words[0].i : words[-1].i + 1].text if words else span.text
         lemma = head.lemma_.lower()
+        if span[0].lower_ == "the" and lemma in TITLES:
+            known = self.titled(lemma, span.start_char)
+            if known is not None:
+                return known
         if OUTLET_WORDS.search(text):
             kind = "outlet"
         elif lemma in ORG_HEADS or head.ent_type_ in ("ORG", "GPE"):
