@@ -19,7 +19,8 @@ SPEECH = """
 say tell add write tweet post explain note state remark comment mention reply respond answer ask
 recall recount describe announce declare quip joke muse interject echo repeat reiterate testify
 quote cite email text call chant shout yell cry speak talk list detail outline read broadcast
-express voice
+express voice allude opine preach proclaim pronounce reaffirm retweet retweete recite chime elaborate
+clarify inform remind reference discuss observe articulate highlight invoke
 """.split()
 
 REPORT = """
@@ -34,6 +35,7 @@ hail credit applaud endorse support back defend criticize criticise slam blast d
 condemn lambast assail deride mock attack chide rebuke complain lament bemoan rail question
 propose recommend advocate order press agree counter retort rebut hint signal imply concede assure
 reassure congratulate thank label dub describe characterize portray liken compare refer
+plead trumpet laud taunt ridicule belittle attribute deem request balk apologize
 """.split()
 
 DENY = """
@@ -47,7 +49,8 @@ doubt wonder question
 BELIEF = """
 think believe feel hope fear expect want wish know assume suspect guess worry consider view see
 regard understand realize recognise recognize intend plan aim seek prefer remember imagine envision
-foresee anticipate seem appear sound like love hate favor favour oppose
+foresee anticipate seem appear sound like love hate favor favour oppose speculate ponder contemplate
+interpret profess hop
 """.split()
 
 CLASSES: dict[str, str] = {}
@@ -61,6 +64,8 @@ for _cls, _words in (
 ):
     for _w in _words:
         CLASSES[_w] = _cls  # later lists win: "question" is a doubt, "decline" a denial
+# "hop" is a belief because the English lemmatizer reads "hoped" and "hoping" as forms of it
+
 
 #: Nouns that head an attribution: "his claim that ...", "in a statement, ...".
 NOUNS = {
