@@ -22,3 +22,20 @@ class InputError(SaysoError):
 
 class SpanError(SaysoError):
     """An attribution span that is not verbatim text of its article (never emitted)."""
+
+
+class StoreError(SaysoError):
+    """A corpus database that cannot be opened or used (missing, not a sayso store, newer schema).
+
+    >>> str(StoreError("corpus.sqlite", "no such corpus database"))
+    'corpus.sqlite: no such corpus database'
+    """
+
+    def __init__(self, where: str, problem: str):
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+
+class QueryError(SaysoError):
+    """A search or listing asked with a value that means nothing (a bad date, an unknown kind)."""
