@@ -199,7 +199,8 @@ def list_speakers(conn: sqlite3.Connection, q: str | None = None, page: int = 1,
     objects = speaker_objects(conn, {r["id"] for r in rows})
     results = [{**objects[r["id"]], "attributions": r["attributions"], "relayed": r["relayed"],
                 "according_to": r["according_to"]} for r in rows]
-    return {"total": total, "page": page, "per_page": per_page, "q": q, "results": results}
+    return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)), "q": q,
+            "results": results}
 
 
 def speaker_page(conn: sqlite3.Connection, speaker_id: int, page: int = 1, per_page: int = PER_PAGE
@@ -301,7 +302,7 @@ def search(conn: sqlite3.Connection, f: Filters, page: int = 1, per_page: int = 
         "pages": max(1, -(-total // per_page)),
         "filters": f.params(),
         "named": {k: [named_objects[i] for i in ids if i in named_objects] for k, ids in named.items()},
-        "results": hydrate(conn, rows),
+        "results": hydrate(conn, rows, match=fts_query(f.q) if f.q else None),
     }
 
 
@@ -314,14 +315,16 @@ def iter_search(conn: sqlite3.Connection, f: Filters, chunk: int = 500) -> Itera
         yield from hydrate(conn, rows[start:start + chunk], cache)
 
 
-def hydrate(conn: sqlite3.Connection, rows: list[sqlite3.Row], cache: dict[int, dict] | None = None
-            ) -> list[dict[str, Any]]:
+def hydrate(conn: sqlite3.Connection, rows: list[sqlite3.Row], cache: dict[int, dict] | None = None,
+            match: str | None = None) -> list[dict[str, Any]]:
     """Search hits from attribution rows: each its sayso.article/1 attribution object, its corpus
-    speaker and intermediaries, and a summary of its article."""
+    speaker and intermediaries, and a summary of its article; with an FTS query ``match``, also
+    ``matches``: the [start, end] offsets of the matched words in ``content.text``."""
     if not rows:
         return []
     ids = [r["rowid"] for r in rows]
     marks = ",".join("?" * len(ids))
+    found = _matches(conn, match, ids) if match else {}
     spans: dict[int, dict[str, list[list[int]]]] = {i: {"source": [], "cue": [], "content": []} for i in ids}
     for att, role, s, e in conn.execute(
             f"SELECT attribution_id, role, start, end FROM spans WHERE attribution_id IN ({marks})"
@@ -345,7 +348,29 @@ def hydrate(conn: sqlite3.Connection, rows: list[sqlite3.Row], cache: dict[int, 
             "article": {"id": r["article_id"], "title": r["title"], "url": r["url"], "outlet": r["outlet"],
                         "published": r["published"], "date": r["date"]},
         })
+        if match:
+            hits[-1]["matches"] = found.get(i, [])
     return hits
+
+
+def _matches(conn: sqlite3.Connection, match: str, ids: list[int]) -> dict[int, list[list[int]]]:
+    """Where the query matched in each content: FTS5's highlight() marks, turned into offsets."""
+    out: dict[int, list[list[int]]] = {}
+    rows = conn.execute(
+        f"SELECT rowid, highlight(attributions_fts, 0, char(2), char(3)) FROM attributions_fts"
+        f" WHERE attributions_fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})", (match, *ids))
+    for rowid, marked in rows:
+        spans, plain, start = [], 0, None
+        for ch in marked:
+            if ch == "\x02":
+                start = plain
+            elif ch == "\x03" and start is not None:
+                spans.append([start, plain])
+                start = None
+            else:
+                plain += 1
+        out[rowid] = spans
+    return out
 
 
 def _attribution_object(r: sqlite3.Row, spans: dict[str, list[list[int]]], via: list[str]) -> dict[str, Any]:
