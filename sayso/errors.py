@@ -7,34 +7,33 @@ class SaysoError(Exception):
     """Base class: an error caused by what the user gave us, reported without a traceback."""
 
 
-class InputError(SaysoError):
+class PlacedError(SaysoError):
+    """An error about one named thing (a file, a record, a database): ``where: problem``."""
+
+    def __init__(self, where: str, problem: str):
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+
+class InputError(PlacedError):
     """An input (file, stdin, record) that cannot be read as an article.
 
     >>> str(InputError("page.html", "empty file"))
     'page.html: empty file'
     """
 
-    def __init__(self, where: str, problem: str):
-        super().__init__(f"{where}: {problem}")
-        self.where = where
-        self.problem = problem
-
 
 class SpanError(SaysoError):
     """An attribution span that is not verbatim text of its article (never emitted)."""
 
 
-class StoreError(SaysoError):
+class StoreError(PlacedError):
     """A corpus database that cannot be opened or used (missing, not a sayso store, newer schema).
 
     >>> str(StoreError("corpus.sqlite", "no such corpus database"))
     'corpus.sqlite: no such corpus database'
     """
-
-    def __init__(self, where: str, problem: str):
-        super().__init__(f"{where}: {problem}")
-        self.where = where
-        self.problem = problem
 
 
 class QueryError(SaysoError):
