@@ -136,6 +136,9 @@ class CorpusWriter:
             speaker_ids[ent.id] = speaker_id
             self.conn.executemany("INSERT OR IGNORE INTO mentions (entity_id, start, end) VALUES (?, ?, ?)",
                                   [(cur.lastrowid, s, e) for s, e in ent.mentions])
+        # a later entity of this article may have folded the speaker of an earlier one into its own
+        speaker_ids = dict(self.conn.execute("SELECT local_id, speaker_id FROM entities WHERE article_id = ?",
+                                             (article_id,)).fetchall())
         return entity_ids, speaker_ids
 
     def _insert_attributions(self, article_id: int, attributions: list[dict], entity_ids: dict[str, int],

@@ -80,6 +80,13 @@ def test_a_bare_surname_seen_first_is_folded_into_the_full_name_and_redirects(wr
     assert {r[0] for r in writer.conn.execute("SELECT DISTINCT speaker_id FROM attributions")} == {merged}
 
 
+def test_a_surname_and_its_full_name_in_one_new_article_are_one_speaker(writer):
+    writer.add(quoting(("Pruitt", "person"), ("Harlan Pruitt", "person"), url="u1"))
+    got = speakers(writer)
+    assert list(got) == ["Harlan Pruitt"] and got["Harlan Pruitt"]["attributions"] == 2
+    assert writer.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
 def test_an_ambiguous_surname_stays_apart(writer):
     writer.add(quoting(("Hillary Clinton", "person"), ("Bill Clinton", "person"), url="u1"))
     writer.add(quoting(("Clinton", "person"), url="u2"))
