@@ -13,6 +13,7 @@ others.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from itertools import islice
@@ -110,7 +111,8 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, mode: str = "fast", b
                 try:
                     stored = writer.add(annotated, record=item.record.id, original=item.record.page,
                                         media_type=_media_type(item.record.page))
-                except SaysoError as exc:
+                except (SaysoError, sqlite3.IntegrityError) as exc:
+                    # this article's data, not the database, is at fault: it is rolled back, the rest go on
                     fail(item.record.id, f"not stored: {exc}")
                     continue
                 if stored is None:

@@ -21,8 +21,9 @@ from ..errors import StoreError
 #: Bumped whenever a table changes; a store written by a newer sayso is refused, never half-read.
 SCHEMA_VERSION = 1
 
-#: Words and phrases are matched on their stems (porter), case- and accent-insensitively.
-TOKENIZER = "porter unicode61 remove_diacritics 2"
+#: Words are matched whole, case- and accent-insensitively; "sanction*" asks for every word that starts so.
+#: (No stemming: porter's stems break prefix queries, "immigra*" would find nothing.)
+TOKENIZER = "unicode61 remove_diacritics 2"
 
 DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (
@@ -111,6 +112,7 @@ CREATE TABLE IF NOT EXISTS attributions (
     id INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id),
     local_id TEXT NOT NULL,        -- "a1": the attribution id inside its sayso.article/1 object
+    date TEXT,                     -- its article's date, kept here so that lists are ordered by an index
     kind TEXT NOT NULL,            -- direct, indirect, mixed, according_to, headline, belief
     entity_id INTEGER REFERENCES entities(id),
     speaker_id INTEGER REFERENCES speakers(id),
@@ -122,8 +124,10 @@ CREATE TABLE IF NOT EXISTS attributions (
     content_text TEXT NOT NULL,
     UNIQUE (article_id, local_id)
 );
-CREATE INDEX IF NOT EXISTS attributions_speaker ON attributions(speaker_id, article_id);
-CREATE INDEX IF NOT EXISTS attributions_kind ON attributions(kind);
+-- newest first, the order of every list: each filter has an index that is already in that order
+CREATE INDEX IF NOT EXISTS attributions_date ON attributions(date DESC, article_id DESC, start);
+CREATE INDEX IF NOT EXISTS attributions_speaker ON attributions(speaker_id, date DESC, article_id DESC, start);
+CREATE INDEX IF NOT EXISTS attributions_kind ON attributions(kind, date DESC, article_id DESC, start);
 
 CREATE TABLE IF NOT EXISTS spans (
     attribution_id INTEGER NOT NULL REFERENCES attributions(id),

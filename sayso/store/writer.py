@@ -96,7 +96,8 @@ class CorpusWriter:
                 conn.execute("INSERT INTO originals (article_id, media_type, content) VALUES (?, ?, ?)",
                              (article_id, media_type, content))
             entity_ids, speaker_ids = self._insert_entities(article_id, article.entities)
-            self._insert_attributions(article_id, data["attributions"], entity_ids, speaker_ids)
+            self._insert_attributions(article_id, iso_date(article.published), data["attributions"], entity_ids,
+                                      speaker_ids)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -141,8 +142,8 @@ class CorpusWriter:
                                              (article_id,)).fetchall())
         return entity_ids, speaker_ids
 
-    def _insert_attributions(self, article_id: int, attributions: list[dict], entity_ids: dict[str, int],
-                             speaker_ids: dict[str, int]) -> None:
+    def _insert_attributions(self, article_id: int, day: str | None, attributions: list[dict],
+                             entity_ids: dict[str, int], speaker_ids: dict[str, int]) -> None:
         conn = self.conn
         for att in attributions:
             spans = {role: att[role]["spans"] for role in ("source", "cue", "content")}
@@ -150,9 +151,9 @@ class CorpusWriter:
             local_entity = att["source"]["entity"]
             speaker_id = speaker_ids.get(local_entity) if local_entity else None
             cur = conn.execute(
-                "INSERT INTO attributions (article_id, local_id, kind, entity_id, speaker_id, confidence, start, end,"
-                " source_text, cue_text, content_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, att["id"], att["kind"], entity_ids.get(local_entity) if local_entity else None,
+                "INSERT INTO attributions (article_id, local_id, date, kind, entity_id, speaker_id, confidence, start,"
+                " end, source_text, cue_text, content_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, att["id"], day, att["kind"], entity_ids.get(local_entity) if local_entity else None,
                  speaker_id, att["confidence"], min(s for s, _ in edges), max(e for _, e in edges),
                  att["source"]["text"], att["cue"]["text"], att["content"]["text"]),
             )

@@ -192,12 +192,16 @@ def create_app(db: str | Path) -> FastAPI:
         return Response(export.parquet_bytes(hits, base), media_type="application/vnd.apache.parquet",
                         headers=disposition)
 
+    def exporter(fmt: str) -> Callable[..., Response]:
+        def endpoint(request: Request, f: SearchFilters) -> Response:
+            return export_response(f, request, fmt)
+
+        return endpoint
+
     for fmt, what in (("csv", "CSV, one row per attribution"),
                       ("jsonl", "JSON Lines, one search hit per line"),
                       ("parquet", "Parquet, one row per attribution")):
-        def endpoint(request: Request, f: SearchFilters, _fmt: str = fmt) -> Response:
-            return export_response(f, request, _fmt)
-
+        endpoint = exporter(fmt)
         endpoint.__doc__ = (f"Every attribution matching the filters (all pages) as {what}. The columns of CSV "
                             f"and Parquet: {', '.join(export.COLUMNS)}.")
         app.add_api_route(f"/api/search.{fmt}", endpoint, methods=["GET"], tags=["search"],
@@ -289,7 +293,8 @@ def create_app(db: str | Path) -> FastAPI:
     def api_speaker(speaker_id: int, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> Any:
         """The speaker (`id`, `name`, `kind`, every alias and role, most frequent first), their counts,
         attributions by kind and outlet, `timeline` (attributions per month), who relayed their words
-        (`intermediaries`), and `said`: their attributions, newest first, paginated as a search.
+        (`intermediaries`), `may_be` (for a bare surname that several full names share: those people), and
+        `said`: their attributions, newest first, paginated as a search.
         A speaker merged into another answers with a redirect to it."""
         return find_speaker(speaker_id, page, per_page, "/api")
 

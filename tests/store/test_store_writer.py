@@ -87,10 +87,17 @@ def test_a_surname_and_its_full_name_in_one_new_article_are_one_speaker(writer):
     assert writer.conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_an_ambiguous_surname_stays_apart(writer):
-    writer.add(quoting(("Hillary Clinton", "person"), ("Bill Clinton", "person"), url="u1"))
+def test_an_ambiguous_surname_stays_apart_and_says_who_it_may_be(writer):
+    from sayso.store.queries import speaker_page
+
+    writer.add(quoting(("Hillary Clinton", "person"), ("Hillary Clinton", "person"), ("Bill Clinton", "person"),
+                       url="u1"))
     writer.add(quoting(("Clinton", "person"), url="u2"))
-    assert set(speakers(writer)) == {"Hillary Clinton", "Bill Clinton", "Clinton"}
+    got = speakers(writer)
+    assert set(got) == {"Hillary Clinton", "Bill Clinton", "Clinton"}
+    page = speaker_page(writer.conn, got["Clinton"]["id"])
+    assert [s["name"] for s in page["may_be"]] == ["Hillary Clinton", "Bill Clinton"]
+    assert speaker_page(writer.conn, got["Bill Clinton"]["id"])["may_be"] == []
 
 
 def test_other_middle_initials_are_another_person(writer):

@@ -182,6 +182,9 @@ def test_pages_carry_safety_headers_and_load_nothing_from_elsewhere(client):
     spec = client.get("/openapi.json").json()
     assert {"/api", "/api/search", "/api/search.csv", "/api/search.jsonl", "/api/search.parquet", "/api/articles",
             "/api/articles/{article_id}", "/api/speakers", "/api/speakers/{speaker_id}"} <= set(spec["paths"])
+    filters = ["q", "speaker", "via", "outlet", "kind", "since", "until", "sort"]
+    for fmt in ("csv", "jsonl", "parquet"):
+        assert [p["name"] for p in spec["paths"][f"/api/search.{fmt}"]["get"]["parameters"]] == filters
 
 
 def test_the_server_cannot_write_to_the_corpus(client):
