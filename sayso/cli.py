@@ -123,7 +123,7 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
 
     from .store import ingest as store_ingest
 
-    bar = tqdm(desc="ingest", unit=" article", file=sys.stderr, disable=None, leave=False)
+    bar = tqdm(desc="ingest", unit="article", file=sys.stderr, disable=None, leave=False)
 
     def done(summary) -> None:
         bar.update(1)
@@ -167,6 +167,8 @@ def serve(db: Path, host: str, port: int) -> None:
     app = create_app(db)  # StoreError (missing or foreign database) stops here, before listening
     if host not in ("127.0.0.1", "localhost", "::1"):
         error(f"warning: serving {db} on {host}:{port} without any login; anyone who reaches it can read it")
+    shown = f"[{host}]" if ":" in host else host
+    error(f"serving {db} (read-only) at http://{shown}:{port}/ ; API at /docs ; Ctrl+C stops")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
