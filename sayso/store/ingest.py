@@ -8,7 +8,7 @@ others.
 
 >>> summary = ingest(["examples/corpus"], "corpus.sqlite")       # doctest: +SKIP
 >>> summary.new, summary.skipped, summary.failed                  # doctest: +SKIP
-(6, 0, [])
+(5, 0, [])
 """
 
 from __future__ import annotations
