@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 POLNEAR ?= ../shared/data/polnear
 
-.PHONY: install demo test test-all bench eval clean
+CHROMIUM := /usr/bin/chromium
+# the browser tests drive Debian's Chromium; root installs it directly, anyone else through sudo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install demo test test-all bench bench-corpus eval screenshots clean
 
 $(BIN)/sayso: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,17 +21,27 @@ install: $(BIN)/sayso  ## create .venv with sayso, its dependencies and the spaC
 demo: $(BIN)/sayso  ## extract the attributions of the bundled example article
 	$(BIN)/sayso extract examples/harbor-bridge.txt
 
-test: $(BIN)/sayso  ## the test suite (fast tests; a few minutes)
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver
+
+test: $(BIN)/sayso $(CHROMIUM)  ## the test suite (fast tests; a few minutes)
 	$(BIN)/python -m pytest -m "not slow"
 
-test-all: $(BIN)/sayso  ## every test, the slow ones (whole corpus splits) included
+test-all: $(BIN)/sayso $(CHROMIUM)  ## every test, the slow ones (whole corpus splits) included
 	$(BIN)/python -m pytest
 
 eval: $(BIN)/sayso  ## PolNeAR dev scores with the reference metrics
 	$(BIN)/sayso eval polnear $(POLNEAR) --split dev
 
-bench: $(BIN)/sayso  ## speed and memory figures (see docs/benchmarks.md)
+bench: $(BIN)/sayso bench-corpus  ## speed and memory figures (see docs/benchmarks.md)
 	$(BIN)/python -m benchmarks.core --data $(POLNEAR)
+
+bench-corpus: $(BIN)/sayso  ## corpus store: 10,000 articles from PolNeAR, search and speaker-page latency
+	$(BIN)/python -m benchmarks.corpus --data $(POLNEAR)
+
+screenshots: $(BIN)/sayso $(CHROMIUM)  ## the PNGs of the web pages in docs/, from examples/
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,1 +1,1 @@
-"""Speed and memory benchmarks, run by `make bench`; results go to bench-out/ (ignored by git)."""
+"""Speed and memory benchmarks, run by `make bench`; each module prints its figures and writes JSON to bench-out/."""

@@ -96,6 +96,82 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
         sys.exit(EXIT_BAD_INPUT)
 
 
+# ------------------------------------------------------------------------------------------------ ingest
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
+              help="The corpus database (SQLite), created if missing.")
+@click.option("--mode", type=click.Choice(["fast"]), default="fast", show_default=True,
+              help="fast: the rule-based extractor at parser speed.")
+@click.option("--batch-size", type=click.IntRange(1, 1000), default=16, show_default=True,
+              help="Articles parsed together by spaCy.")
+def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None:
+    """Add news articles to a corpus database: files, folders (recursively) and JSONL dumps.
+
+    Reads .html, .htm, .txt and .xhtml pages, and .jsonl, .jsonl.gz and .ndjson files with one article a
+    line ({"url", "html" or "text", "published"?, "outlet"?, "title"?, "author"?}). An article already in
+    the database (same url and clean text) is skipped, so a rerun picks up where the last one stopped.
+    Inputs that cannot be read are reported on stderr and the others still stored; the exit status is
+    then 2. Prints a JSON summary on stdout: new, skipped, failed, and each failure with its reason.
+
+    \b
+    Example:
+      sayso ingest examples/ --db corpus.sqlite
+      sayso ingest dumps/*.jsonl.gz pages/ --db corpus.sqlite
+    """
+    from tqdm import tqdm
+
+    from .store import ingest as store_ingest
+
+    bar = tqdm(desc="ingest", unit="article", file=sys.stderr, disable=None, leave=False)
+
+    def done(summary) -> None:
+        bar.update(1)
+        bar.set_postfix(new=summary.new, skipped=summary.skipped, failed=len(summary.failed), refresh=False)
+
+    try:
+        summary = store_ingest(paths, db, mode=mode, batch_size=batch_size,
+                               on_failure=lambda f: bar.write(f"sayso: {f.input}: {f.problem}", file=sys.stderr),
+                               on_done=done)
+    finally:
+        bar.close()
+    click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+    error(f"{db}: {summary.new} new, {summary.skipped} skipped, {len(summary.failed)} failed "
+          f"in {summary.seconds:.1f} s")
+    if summary.failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+# ------------------------------------------------------------------------------------------------ serve
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
+              help="The corpus database to serve (opened read-only).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The server has no login: keep it on loopback unless you mean it.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def serve(db: Path, host: str, port: int) -> None:
+    """Browse and search a corpus in the browser, with a JSON API.
+
+    Pages: / (overview), /search, /articles/ID, /speakers/ID; each has a JSON twin under /api/...
+    (/api, /api/search, /api/articles/ID, /api/speakers/ID), searches export as /api/search.csv,
+    .jsonl and .parquet, and the API is described at /docs. The database is opened read-only.
+
+    \b
+    Example:
+      sayso serve --db corpus.sqlite            # then open http://127.0.0.1:8000/
+    """
+    import uvicorn
+
+    from .web import create_app
+
+    app = create_app(db)  # StoreError (missing or foreign database) stops here, before listening
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        error(f"warning: serving {db} on {host}:{port} without any login; anyone who reaches it can read it")
+    shown = f"[{host}]" if ":" in host else host
+    error(f"serving {db} (read-only) at http://{shown}:{port}/ ; API at /docs ; Ctrl+C stops")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 # ------------------------------------------------------------------------------------------------ info
 @main.command()
 def info() -> None:

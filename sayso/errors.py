@@ -7,12 +7,8 @@ class SaysoError(Exception):
     """Base class: an error caused by what the user gave us, reported without a traceback."""
 
 
-class InputError(SaysoError):
-    """An input (file, stdin, record) that cannot be read as an article.
-
-    >>> str(InputError("page.html", "empty file"))
-    'page.html: empty file'
-    """
+class PlacedError(SaysoError):
+    """An error about one named thing (a file, a record, a database): ``where: problem``."""
 
     def __init__(self, where: str, problem: str):
         super().__init__(f"{where}: {problem}")
@@ -20,5 +16,25 @@ class InputError(SaysoError):
         self.problem = problem
 
 
+class InputError(PlacedError):
+    """An input (file, stdin, record) that cannot be read as an article.
+
+    >>> str(InputError("page.html", "empty file"))
+    'page.html: empty file'
+    """
+
+
 class SpanError(SaysoError):
     """An attribution span that is not verbatim text of its article (never emitted)."""
+
+
+class StoreError(PlacedError):
+    """A corpus database that cannot be opened or used (missing, not a sayso store, newer schema).
+
+    >>> str(StoreError("corpus.sqlite", "no such corpus database"))
+    'corpus.sqlite: no such corpus database'
+    """
+
+
+class QueryError(SaysoError):
+    """A search or listing asked with a value that means nothing (a bad date, an unknown kind)."""

@@ -48,3 +48,30 @@ def validate():
                 assert part["text"] == " ".join(text[s:e] for s, e in part["spans"])
 
     return check
+
+
+#: An article written to break a careless page: markup and script in its text, title, outlet and url.
+HOSTILE_RECORD = {
+    "url": "javascript:window.__pwned=3",
+    "outlet": "<b>Night</b> Desk",
+    "published": "2026-06-01",
+    "text": (
+        "Mayor Says <script>window.__pwned=1</script> Is Only Text\n\n"
+        "\"The tag <script>window.__pwned=1</script> is only text on our site,\" Mayor Lena Ortiz said on "
+        "Friday. <img src=x onerror=\"window.__pwned=2\">\n\n"
+        "The council said that it would print the <b>markup</b> as it was written."
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    """A corpus made by ingesting examples/ (the harbor-bridge articles) and one hostile article."""
+    from sayso.store import ingest
+
+    folder = tmp_path_factory.mktemp("corpus")
+    (folder / "hostile.jsonl").write_text(json.dumps(HOSTILE_RECORD) + "\n")
+    db = folder / "corpus.sqlite"
+    summary = ingest([ROOT / "examples", folder / "hostile.jsonl"], db)
+    assert summary.new == 7 and not summary.failed, summary.to_json()
+    return db

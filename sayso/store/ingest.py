@@ -1,0 +1,148 @@
+"""Ingest: input records -> clean articles -> annotated articles -> the store, resumable and idempotent.
+
+Records come from ``sayso.ingest.records.iter_records`` (files, folders, JSONL dumps). Each is cleaned
+first and looked up by its content hash (``writer.article_key``), so an article already stored costs no
+parse; the new ones are annotated in batches through spaCy's ``nlp.pipe`` and written one transaction
+each. A record that cannot be read, annotated or stored is a failure with its reason; it never stops the
+others.
+
+>>> summary = ingest(["examples/corpus"], "corpus.sqlite")       # doctest: +SKIP
+>>> summary.new, summary.skipped, summary.failed                  # doctest: +SKIP
+(5, 0, [])
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ..errors import InputError, SaysoError
+from ..ingest.html import looks_like_html
+from ..ingest.records import Record, iter_records
+from ..model import Article
+from ..pipeline import annotate_many
+from .schema import connect
+from .writer import CorpusWriter, article_key
+
+
+@dataclass
+class Failure:
+    """One input that did not make it into the store, and why."""
+
+    input: str
+    problem: str
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    db: str
+    new: int = 0
+    skipped: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        """The summary as printed by ``sayso ingest``."""
+        return {"db": self.db, "new": self.new, "skipped": self.skipped, "failed": len(self.failed),
+                "failures": [{"input": f.input, "problem": f.problem} for f in self.failed],
+                "seconds": round(self.seconds, 2)}
+
+
+@dataclass
+class _Pending:
+    record: Record
+    article: Article
+
+
+def ingest(paths: Iterable[str | Path], db: str | Path, *, mode: str = "fast", batch_size: int = 16,
+           on_failure: Callable[[Failure], None] | None = None,
+           on_done: Callable[[IngestSummary], None] | None = None) -> IngestSummary:
+    """Store every article under ``paths`` in the corpus ``db`` (created if needed).
+
+    ``on_failure`` hears of each failure as it happens, ``on_done`` after each record (for progress).
+    """
+    started = time.perf_counter()
+    conn = connect(db)
+    writer = CorpusWriter(conn)
+    summary = IngestSummary(db=str(db))
+
+    def fail(where: str, problem: str) -> None:
+        failure = Failure(where, problem)
+        summary.failed.append(failure)
+        if on_failure:
+            on_failure(failure)
+        if on_done:
+            on_done(summary)
+
+    def skip() -> None:
+        summary.skipped += 1
+        if on_done:
+            on_done(summary)
+
+    def new_articles() -> Iterator[_Pending]:
+        seen: set[str] = set()
+        for record in iter_records(paths, on_error=lambda exc: fail(exc.where, exc.problem)):
+            try:
+                article = record.to_article()
+            except InputError as exc:
+                fail(exc.where, exc.problem)
+                continue
+            key = article_key(article)
+            if key in seen or writer.has(key):
+                skip()
+                continue
+            seen.add(key)
+            yield _Pending(record, article)
+
+    try:
+        pending = new_articles()
+        # chunks of a few parse batches: big enough for nlp.pipe, small enough to redo one by one
+        while chunk := list(islice(pending, batch_size * 4)):
+            for item, annotated in _annotate(chunk, mode, batch_size):
+                if isinstance(annotated, str):
+                    fail(item.record.id, annotated)
+                    continue
+                try:
+                    stored = writer.add(annotated, record=item.record.id, original=item.record.page,
+                                        media_type=_media_type(item.record.page))
+                except (SaysoError, sqlite3.IntegrityError) as exc:
+                    # this article's data, not the database, is at fault: it is rolled back, the rest go on
+                    fail(item.record.id, f"not stored: {exc}")
+                    continue
+                if stored is None:
+                    skip()
+                else:
+                    summary.new += 1
+                    if on_done:
+                        on_done(summary)
+    finally:
+        conn.close()
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _annotate(chunk: list[_Pending], mode: str, batch_size: int) -> Iterator[tuple[_Pending, Article | str]]:
+    """Each pending article with its annotation, or with the reason it could not be annotated."""
+    try:
+        done = list(annotate_many((p.article for p in chunk), mode, batch_size))
+    except Exception:  # one bad article spoils the batch: annotate each alone to find it
+        done = None
+    if done is not None:
+        yield from zip(chunk, done)
+        return
+    for item in chunk:
+        try:
+            yield item, next(annotate_many([item.article], mode, 1))
+        except Exception as exc:  # noqa: BLE001 - any crash on one article is that article's failure
+            yield item, f"could not be annotated ({type(exc).__name__}: {exc})"
+
+
+def _media_type(page: bytes | str) -> str:
+    head = page[:5000].decode("utf-8", "replace") if isinstance(page, bytes) else page[:5000]
+    return "text/html" if looks_like_html(head) else "text/plain"

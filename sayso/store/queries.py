@@ -1,0 +1,541 @@
+"""Reading the corpus: search, speakers, articles and the overview, as plain JSON-ready data.
+
+Every function takes an open connection (``connect_readonly``) and returns dicts and lists that the web
+layer renders as HTML or sends as JSON unchanged, so a page and its JSON twin can never disagree. SQL is
+parameterized throughout; the only text put into SQL is fixed fragments chosen here.
+
+An attribution read back is its ``sayso.article/1`` object (id, kind, source, cue, content, via,
+confidence) plus ``speaker`` (the corpus speaker: id, name, kind, aliases, roles) and ``via_speakers`` (the
+intermediaries as corpus speakers, nearest first); a search hit adds ``article`` (id, title, url, outlet,
+published, date).
+
+>>> conn = connect_readonly("corpus.sqlite")                          # doctest: +SKIP
+>>> page = search(conn, Filters.parse(q="bridge", speaker="Delgado"))  # doctest: +SKIP
+>>> page["total"], page["results"][0]["content"]["text"]              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+import sqlite3
+from dataclasses import asdict, dataclass
+from typing import Any, Iterator
+
+from ..errors import QueryError
+from ..model import KINDS, Article, Attribution, Entity
+from .names import alias_key, fold, name_key
+
+#: Results per page of a search or listing, unless the caller asks for another size.
+PER_PAGE = 20
+#: The most results one page may hold.
+MAX_PER_PAGE = 200
+#: Aliases and roles shown in a speaker object inside another object (the speaker's own page has all).
+SPEAKER_OBJECT_LIMIT = 10
+SORTS = ("newest", "oldest", "relevance")
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+_QUERY_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+# ------------------------------------------------------------------------------------------------ filters
+@dataclass
+class Filters:
+    """What a search asks for; every field is optional. Build it with ``Filters.parse``."""
+
+    q: str | None = None          # full text over what was said (the contents)
+    speaker: str | None = None    # a speaker id, or a name or alias
+    via: str | None = None        # an intermediary: id, name or alias ("who quoted TASS")
+    outlet: str | None = None     # the outlet, case-insensitive
+    kind: str | None = None       # one of sayso.model.KINDS
+    since: str | None = None      # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
+    until: str | None = None      # the same, inclusive (2016-10 runs to 2016-10-31)
+    sort: str = "newest"          # newest, oldest, relevance (relevance needs q)
+
+    @classmethod
+    def parse(cls, **values: str | None) -> "Filters":
+        """Filters from request values, blank ones dropped; QueryError for a value that means nothing."""
+        clean = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in values.items()}
+        f = cls(**{k: v for k, v in clean.items() if v is not None})
+        if f.kind is not None and f.kind not in KINDS:
+            raise QueryError(f"kind must be one of {', '.join(KINDS)} (got {f.kind!r})")
+        if f.sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)} (got {f.sort!r})")
+        if f.since is not None:
+            f.since = _date_bound(f.since, "since", last=False)
+        if f.until is not None:
+            f.until = _date_bound(f.until, "until", last=True)
+        if f.since and f.until and f.since > f.until:
+            raise QueryError(f"since ({f.since}) is after until ({f.until})")
+        return f
+
+    def params(self) -> dict[str, str]:
+        """The filters as query-string parameters (what is set, and sort when it is not the default)."""
+        out = {k: v for k, v in asdict(self).items() if v is not None}
+        if out.get("sort") == "newest":
+            del out["sort"]
+        return out
+
+
+def _date_bound(value: str, name: str, last: bool) -> str:
+    m = _DATE.match(value)
+    try:
+        if not m:
+            raise ValueError
+        year, month, day = int(m[1]), int(m[2] or (12 if last else 1)), m[3]
+        if day is None:
+            day = calendar.monthrange(year, month)[1] if last else 1
+        return f"{year:04d}-{month:02d}-{int(day):02d}" if _valid(year, month, int(day)) else _bad(name, value)
+    except ValueError:
+        return _bad(name, value)
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _bad(name: str, value: str) -> str:
+    raise QueryError(f"{name} must be a date: YYYY, YYYY-MM or YYYY-MM-DD (got {value!r})")
+
+
+def fts_query(text: str) -> str | None:
+    """A user's search text as a safe FTS5 query: words and "quoted phrases" must all occur; OR between
+    two terms allows either; a leading - excludes a term; a trailing * matches a prefix.
+
+    >>> fts_query('Russia "senior official" -Trump')
+    '"russia" AND "senior official" NOT "trump"'
+    >>> fts_query("sanction* OR tariff")
+    '"sanction"* OR "tariff"'
+    >>> fts_query("(*)") is None
+    True
+    """
+    parts: list[str] = []
+    pending_op = None
+    for phrase, word in _QUERY_TOKEN.findall(text):
+        if word in ("OR", "AND"):
+            pending_op = word if parts else None
+            continue
+        negate = word.startswith("-") and len(word) > 1
+        prefix = word.endswith("*")
+        words = re.findall(r"[^\W_]+", fold(phrase if phrase else word))
+        if not words:
+            continue
+        term = '"' + " ".join(words) + '"' + ("*" if prefix and not phrase else "")
+        if negate and parts:
+            parts.append(f"NOT {term}")
+        elif negate:
+            continue  # FTS5 cannot start with NOT: an exclusion alone excludes nothing
+        else:
+            parts.append(f"{pending_op or 'AND'} {term}" if parts else term)
+        pending_op = None
+    return " ".join(parts) or None
+
+
+# ------------------------------------------------------------------------------------------------ speakers
+def speaker_objects(conn: sqlite3.Connection, ids: set[int], limit: int | None = SPEAKER_OBJECT_LIMIT
+                    ) -> dict[int, dict[str, Any]]:
+    """Corpus speakers by id: ``{id, name, kind, aliases, roles}``, aliases and roles most frequent first."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    out = {
+        r["id"]: {"id": r["id"], "name": r["name"], "kind": r["kind"], "aliases": [], "roles": []}
+        for r in conn.execute(f"SELECT id, name, kind FROM speakers WHERE id IN ({marks})", tuple(ids))
+    }
+    cap = "" if limit is None else f" WHERE n <= {int(limit)}"
+    for field, table, column in (("aliases", "speaker_aliases", "alias"), ("roles", "speaker_roles", "role")):
+        rows = conn.execute(
+            f"SELECT speaker_id, {column} FROM (SELECT speaker_id, {column}, row_number() OVER ("
+            f"PARTITION BY speaker_id ORDER BY count DESC, {column}) AS n FROM {table}"
+            f" WHERE speaker_id IN ({marks})){cap} ORDER BY speaker_id, n", tuple(ids))
+        for speaker_id, value in rows:
+            out[speaker_id][field].append(value)
+    return out
+
+
+def find_speakers(conn: sqlite3.Connection, value: str) -> list[int]:
+    """The speakers a filter value names: an id ("12"), else every speaker with that name or alias, else
+    (for a bare surname) every full name with that surname."""
+    if value.isdigit():
+        return [canonical_speaker(conn, int(value)) or int(value)]
+    key = alias_key(value)
+    ids = [r[0] for r in conn.execute("SELECT DISTINCT speaker_id FROM speaker_aliases WHERE key = ?", (key,))]
+    if not ids:
+        keys = {name_key(value, kind).key for kind in ("person", "organization", "group", "unknown")}
+        ids = [r[0] for r in conn.execute(
+            f"SELECT id FROM speakers WHERE key IN ({','.join('?' * len(keys))})", tuple(keys))]
+    if not ids and " " not in key:
+        ids = [r[0] for r in conn.execute("SELECT id FROM speakers WHERE surname = ?", (key,))]
+    return sorted(ids)
+
+
+def canonical_speaker(conn: sqlite3.Connection, speaker_id: int) -> int | None:
+    """The id a speaker has now: itself, the speaker it was merged into, or None when there is none."""
+    if conn.execute("SELECT 1 FROM speakers WHERE id = ?", (speaker_id,)).fetchone():
+        return speaker_id
+    row = conn.execute("SELECT speaker_id FROM speaker_redirects WHERE old_id = ?", (speaker_id,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def list_speakers(conn: sqlite3.Connection, q: str | None = None, page: int = 1, per_page: int = PER_PAGE
+                  ) -> dict[str, Any]:
+    """Speakers by number of attributions; ``q`` keeps those with a name or alias containing those words."""
+    where, params = "", []
+    key = alias_key(q) if q else ""
+    if key:
+        # a word prefix anywhere in a name or alias: "putin", "vlad", "senior off"
+        where = (" WHERE id IN (SELECT speaker_id FROM speaker_aliases"
+                 " WHERE ' ' || key LIKE ? ESCAPE '\\') OR ' ' || lower(name) LIKE ? ESCAPE '\\'")
+        pattern = "% " + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params = [pattern, pattern]
+    total = conn.execute(f"SELECT count(*) FROM speakers{where}", params).fetchone()[0]
+    page, per_page = _paging(page, per_page)
+    rows = conn.execute(
+        f"SELECT id, attributions, relayed, according_to FROM speakers{where}"
+        f" ORDER BY attributions DESC, relayed DESC, name LIMIT ? OFFSET ?",
+        (*params, per_page, (page - 1) * per_page)).fetchall()
+    objects = speaker_objects(conn, {r["id"] for r in rows})
+    results = [{**objects[r["id"]], "attributions": r["attributions"], "relayed": r["relayed"],
+                "according_to": r["according_to"]} for r in rows]
+    return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)), "q": q,
+            "results": results}
+
+
+def speaker_page(conn: sqlite3.Connection, speaker_id: int, page: int = 1, per_page: int = PER_PAGE
+                 ) -> dict[str, Any] | None:
+    """Everything about one speaker: names, roles, counts, outlets, attributions over time, and their
+    attributions newest first (paginated). None when there is no such speaker."""
+    row = conn.execute("SELECT * FROM speakers WHERE id = ?", (speaker_id,)).fetchone()
+    if row is None:
+        return None
+    obj = speaker_objects(conn, {speaker_id}, limit=None)[speaker_id]
+    kinds = dict(conn.execute(
+        "SELECT kind, count(*) FROM attributions WHERE speaker_id = ? GROUP BY kind ORDER BY count(*) DESC",
+        (speaker_id,)).fetchall())
+    outlets = [{"outlet": o, "count": n} for o, n in conn.execute(
+        "SELECT r.outlet, count(*) AS n FROM attributions a JOIN articles r ON r.id = a.article_id"
+        " WHERE a.speaker_id = ? AND r.outlet IS NOT NULL GROUP BY r.outlet ORDER BY n DESC, r.outlet LIMIT 20",
+        (speaker_id,))]
+    timeline = [{"month": m, "count": n} for m, n in conn.execute(
+        "SELECT substr(date, 1, 7) AS month, count(*) FROM attributions"
+        " WHERE speaker_id = ? AND date IS NOT NULL GROUP BY month ORDER BY month", (speaker_id,))]
+    relays = conn.execute(
+        "SELECT v.speaker_id, count(*) AS n FROM attributions a JOIN via v ON v.attribution_id = a.id"
+        " WHERE a.speaker_id = ? AND v.speaker_id != ? GROUP BY v.speaker_id ORDER BY n DESC LIMIT 10",
+        (speaker_id, speaker_id)).fetchall()
+    relay_objects = speaker_objects(conn, {r[0] for r in relays})
+    said = search(conn, Filters(speaker=str(speaker_id)), page=page, per_page=per_page)
+    # a bare surname that several full names share stays apart; say who it may be
+    cls, words = row["key"].split(":", 1)
+    maybe = []
+    if cls == "person" and row["named"] and " " not in words:
+        ids = [r[0] for r in conn.execute("SELECT id FROM speakers WHERE surname = ? ORDER BY attributions DESC"
+                                          " LIMIT 10", (words,))]
+        objects = speaker_objects(conn, set(ids))
+        maybe = [objects[i] for i in ids]
+    return {
+        **obj,
+        "named": bool(row["named"]),
+        "attributions": row["attributions"],
+        "relayed": row["relayed"],
+        "according_to": row["according_to"],
+        "kinds": kinds,
+        "outlets": outlets,
+        "timeline": timeline,
+        "intermediaries": [{"speaker": relay_objects[s], "count": n} for s, n in relays],
+        "may_be": maybe,
+        "said": said,
+    }
+
+
+# ------------------------------------------------------------------------------------------------ search
+def _where(conn: sqlite3.Connection, f: Filters) -> tuple[str, str, list[Any], dict[str, list[int]]]:
+    """The FROM and WHERE of a search over attributions ``a``, its parameters, and the speakers that the
+    speaker and via filters named.
+
+    A text query puts the FTS table ``t`` first (CROSS JOIN fixes SQLite's join order): matching once and
+    filtering the matches is fast, while probing the full-text index once per attribution of a big speaker
+    is not. Without one, every filter has an index on ``attributions`` in newest-first order.
+    """
+    clauses, params = [], []
+    named: dict[str, list[int]] = {}
+    match = fts_query(f.q) if f.q else None
+    tables = "attributions a"
+    if match:
+        tables = "attributions_fts t CROSS JOIN attributions a ON a.id = t.rowid"
+        clauses.append("attributions_fts MATCH ?")
+        params.append(match)
+    for name, value, test in (("speaker", f.speaker, "a.speaker_id IN ({})"),
+                              ("via", f.via, "a.id IN (SELECT attribution_id FROM via WHERE speaker_id IN ({}))")):
+        if value:
+            ids = named[name] = find_speakers(conn, value)
+            clauses.append(test.format(",".join("?" * len(ids)) or "NULL"))
+            params.extend(ids)
+    for value, test in ((f.outlet, "a.article_id IN (SELECT id FROM articles WHERE outlet = ? COLLATE NOCASE)"),
+                        (f.kind, "a.kind = ?"), (f.since, "a.date >= ?"), (f.until, "a.date <= ?")):
+        if value:
+            clauses.append(test)
+            params.append(value)
+    return tables, (" WHERE " + " AND ".join(clauses)) if clauses else "", params, named
+
+
+_ORDER = {
+    "newest": "a.date DESC, a.article_id DESC, a.start",
+    "oldest": "a.date IS NULL, a.date, a.article_id, a.start",
+    "relevance": "t.rank, a.date DESC, a.article_id DESC, a.start",
+}
+
+_HIT_COLUMNS = ("a.id AS rowid, a.article_id, a.local_id, a.kind, a.speaker_id, a.confidence,"
+                " a.source_text, a.cue_text, a.content_text, e.local_id AS entity,"
+                " r.title, r.url, r.outlet, r.published, r.date")
+
+
+def _hit_rows(conn: sqlite3.Connection, f: Filters, tables: str, where: str, params: list[Any],
+              limit: int | None, offset: int = 0) -> list[sqlite3.Row]:
+    order = _ORDER["newest" if f.sort == "relevance" and " t " not in f" {tables} " else f.sort]
+    page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return conn.execute(
+        f"SELECT {_HIT_COLUMNS} FROM {tables} CROSS JOIN articles r ON r.id = a.article_id"
+        f" LEFT JOIN entities e ON e.id = a.entity_id{where} ORDER BY {order}{page}", params).fetchall()
+
+
+def search(conn: sqlite3.Connection, f: Filters, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any]:
+    """One page of the attributions that match ``f``, with the total and the speakers the filters named."""
+    page, per_page = _paging(page, per_page)
+    tables, where, params, named = _where(conn, f)
+    total = conn.execute(f"SELECT count(*) FROM {tables}{where}", params).fetchone()[0]
+    rows = _hit_rows(conn, f, tables, where, params, per_page, (page - 1) * per_page)
+    named_objects = speaker_objects(conn, {i for ids in named.values() for i in ids})
+    return {
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "pages": max(1, -(-total // per_page)),
+        "filters": f.params(),
+        "named": {k: [named_objects[i] for i in ids if i in named_objects] for k, ids in named.items()},
+        "results": hydrate(conn, rows, match=fts_query(f.q) if f.q else None),
+    }
+
+
+def iter_search(conn: sqlite3.Connection, f: Filters, chunk: int = 500) -> Iterator[dict[str, Any]]:
+    """Every attribution that matches ``f``, in the search's order, as hits (for exports)."""
+    tables, where, params, _ = _where(conn, f)
+    rows = _hit_rows(conn, f, tables, where, params, None)
+    cache: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(rows), chunk):
+        yield from hydrate(conn, rows[start:start + chunk], cache)
+
+
+def hydrate(conn: sqlite3.Connection, rows: list[sqlite3.Row], cache: dict[int, dict] | None = None,
+            match: str | None = None) -> list[dict[str, Any]]:
+    """Search hits from attribution rows: each its sayso.article/1 attribution object, its corpus
+    speaker and intermediaries, and a summary of its article; with an FTS query ``match``, also
+    ``matches``: the [start, end] offsets of the matched words in ``content.text``."""
+    if not rows:
+        return []
+    ids = [r["rowid"] for r in rows]
+    marks = ",".join("?" * len(ids))
+    found = _matches(conn, match, ids) if match else {}
+    spans: dict[int, dict[str, list[list[int]]]] = {i: {"source": [], "cue": [], "content": []} for i in ids}
+    for att, role, s, e in conn.execute(
+            f"SELECT attribution_id, role, start, end FROM spans WHERE attribution_id IN ({marks})"
+            f" ORDER BY attribution_id, role, seq", ids):
+        spans[att][role].append([s, e])
+    via: dict[int, list[tuple[str, int]]] = {i: [] for i in ids}
+    for att, local, speaker in conn.execute(
+            f"SELECT v.attribution_id, e.local_id, v.speaker_id FROM via v JOIN entities e ON e.id = v.entity_id"
+            f" WHERE v.attribution_id IN ({marks}) ORDER BY v.attribution_id, v.position", ids):
+        via[att].append((local, speaker))
+    cache = {} if cache is None else cache
+    wanted = {r["speaker_id"] for r in rows} | {s for chain in via.values() for _, s in chain}
+    cache.update(speaker_objects(conn, {s for s in wanted if s is not None and s not in cache}))
+    hits = []
+    for r in rows:
+        i = r["rowid"]
+        hits.append({
+            **_attribution_object(r, spans[i], [local for local, _ in via[i]]),
+            "speaker": cache.get(r["speaker_id"]),
+            "via_speakers": [cache[s] for _, s in via[i]],
+            "article": {"id": r["article_id"], "title": r["title"], "url": r["url"], "outlet": r["outlet"],
+                        "published": r["published"], "date": r["date"]},
+        })
+        if match:
+            hits[-1]["matches"] = found.get(i, [])
+    return hits
+
+
+def _matches(conn: sqlite3.Connection, match: str, ids: list[int]) -> dict[int, list[list[int]]]:
+    """Where the query matched in each content: FTS5's highlight() marks, turned into offsets."""
+    out: dict[int, list[list[int]]] = {}
+    rows = conn.execute(
+        f"SELECT rowid, highlight(attributions_fts, 0, char(2), char(3)) FROM attributions_fts"
+        f" WHERE attributions_fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})", (match, *ids))
+    for rowid, marked in rows:
+        spans, plain, start = [], 0, None
+        for ch in marked:
+            if ch == "\x02":
+                start = plain
+            elif ch == "\x03" and start is not None:
+                spans.append([start, plain])
+                start = None
+            else:
+                plain += 1
+        out[rowid] = spans
+    return out
+
+
+def _attribution_object(r: sqlite3.Row, spans: dict[str, list[list[int]]], via: list[str]) -> dict[str, Any]:
+    """The sayso.article/1 attribution object of a stored attribution row."""
+    return {
+        "id": r["local_id"],
+        "kind": r["kind"],
+        "source": {"spans": spans["source"], "text": r["source_text"], "entity": r["entity"]},
+        "cue": {"spans": spans["cue"], "text": r["cue_text"]},
+        "content": {"spans": spans["content"], "text": r["content_text"]},
+        "via": via,
+        "confidence": round(r["confidence"], 4),
+    }
+
+
+def _paging(page: int, per_page: int) -> tuple[int, int]:
+    if page < 1:
+        raise QueryError(f"page must be 1 or more (got {page})")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE} (got {per_page})")
+    return page, per_page
+
+
+# ------------------------------------------------------------------------------------------------ articles
+def article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
+    """One stored article as its ``sayso.article/1`` object, plus ``id``, ``date``, ``record``, each entity's
+    corpus ``speaker`` id and each attribution's ``speaker`` and ``via_speakers``. None when not stored."""
+    row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None:
+        return None
+    art, entity_speakers = load_article(conn, article_id, row)
+    data = art.to_json()  # checks every span against the stored text once more
+    objects = speaker_objects(conn, set(entity_speakers.values()))
+    for ent in data["entities"]:
+        ent["speaker"] = entity_speakers[ent["id"]]
+    for att in data["attributions"]:
+        local = att["source"]["entity"]
+        att["speaker"] = objects.get(entity_speakers[local]) if local else None
+        att["via_speakers"] = [objects[entity_speakers[v]] for v in att["via"]]
+    return {"id": row["id"], **data, "date": row["date"], "record": row["record"],
+            "has_original": conn.execute("SELECT 1 FROM originals WHERE article_id = ?",
+                                         (article_id,)).fetchone() is not None}
+
+
+def load_article(conn: sqlite3.Connection, article_id: int, row: sqlite3.Row | None = None
+                 ) -> tuple[Article, dict[str, int]]:
+    """The stored Article (the one data model) and the corpus speaker id of each of its entities."""
+    row = row or conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    entities, speakers, local_of = [], {}, {}
+    for e in conn.execute("SELECT id, local_id, name, kind, roles, speaker_id FROM entities WHERE article_id = ?"
+                          " ORDER BY id", (article_id,)):
+        mentions = [(s, t) for s, t in conn.execute(
+            "SELECT start, end FROM mentions WHERE entity_id = ? ORDER BY start", (e["id"],))]
+        entities.append(Entity(e["local_id"], e["name"], e["kind"], json.loads(e["roles"]), mentions))
+        speakers[e["local_id"]] = e["speaker_id"]
+        local_of[e["id"]] = e["local_id"]
+    rows = conn.execute("SELECT * FROM attributions WHERE article_id = ? ORDER BY id", (article_id,)).fetchall()
+    spans: dict[int, dict[str, list[tuple[int, int]]]] = {r["id"]: {"source": [], "cue": [], "content": []}
+                                                          for r in rows}
+    for att, role, s, e in conn.execute(
+            "SELECT s.attribution_id, s.role, s.start, s.end FROM spans s JOIN attributions a"
+            " ON a.id = s.attribution_id WHERE a.article_id = ? ORDER BY s.attribution_id, s.role, s.seq",
+            (article_id,)):
+        spans[att][role].append((s, e))
+    via: dict[int, list[str]] = {r["id"]: [] for r in rows}
+    for att, entity in conn.execute(
+            "SELECT v.attribution_id, v.entity_id FROM via v JOIN attributions a ON a.id = v.attribution_id"
+            " WHERE a.article_id = ? ORDER BY v.attribution_id, v.position", (article_id,)):
+        via[att].append(local_of[entity])
+    attributions = [
+        Attribution(id=r["local_id"], kind=r["kind"], cue=spans[r["id"]]["cue"], content=spans[r["id"]]["content"],
+                    source=spans[r["id"]]["source"], entity=local_of.get(r["entity_id"]), via=via[r["id"]],
+                    confidence=r["confidence"])
+        for r in rows
+    ]
+    art = Article(text=row["text"], title=row["title"], url=row["url"], outlet=row["outlet"], author=row["author"],
+                  published=row["published"], entities=entities, attributions=attributions)
+    return art, speakers
+
+
+def list_articles(conn: sqlite3.Connection, q: str | None = None, outlet: str | None = None,
+                  since: str | None = None, until: str | None = None, page: int = 1, per_page: int = PER_PAGE
+                  ) -> dict[str, Any]:
+    """Articles newest first; ``q`` is full text over titles and texts, the rest as in ``Filters``."""
+    f = Filters.parse(outlet=outlet, since=since, until=until)
+    clauses, params = [], []
+    match = fts_query(q) if q else None
+    if match:
+        clauses.append("r.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(match)
+    if f.outlet:
+        clauses.append("r.outlet = ? COLLATE NOCASE")
+        params.append(f.outlet)
+    if f.since:
+        clauses.append("r.date >= ?")
+        params.append(f.since)
+    if f.until:
+        clauses.append("r.date <= ?")
+        params.append(f.until)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    total = conn.execute(f"SELECT count(*) FROM articles r{where}", params).fetchone()[0]
+    page, per_page = _paging(page, per_page)
+    rows = conn.execute(
+        f"SELECT r.id, r.title, r.url, r.outlet, r.published, r.date,"
+        f" (SELECT count(*) FROM attributions a WHERE a.article_id = r.id) AS attributions"
+        f" FROM articles r{where} ORDER BY r.date DESC, r.id DESC LIMIT ? OFFSET ?",
+        (*params, per_page, (page - 1) * per_page)).fetchall()
+    return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
+            "filters": {k: v for k, v in {"q": q, **f.params()}.items() if v}, "results": [dict(r) for r in rows]}
+
+
+def original(conn: sqlite3.Connection, article_id: int) -> tuple[str, bytes, str | None] | None:
+    """The input an article was read from: (media type, bytes, record id), or None."""
+    row = conn.execute("SELECT o.media_type, o.content, r.record FROM originals o JOIN articles r"
+                       " ON r.id = o.article_id WHERE o.article_id = ?", (article_id,)).fetchone()
+    return (row[0], bytes(row[1]), row[2]) if row else None
+
+
+# ------------------------------------------------------------------------------------------------ overview
+def overview(conn: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
+    """The corpus at a glance: its size, top speakers (named and described), top intermediaries, outlets
+    and the most recent articles."""
+    ranked = {
+        "top_speakers": "SELECT id, attributions FROM speakers WHERE named = 1 AND attributions > 0"
+                        " ORDER BY attributions DESC, id LIMIT ?",
+        "top_described": "SELECT id, attributions FROM speakers WHERE named = 0 AND attributions > 0"
+                         " ORDER BY attributions DESC, id LIMIT ?",
+        "top_intermediaries": "SELECT id, relayed + according_to AS n FROM speakers"
+                              " WHERE relayed + according_to > 0 ORDER BY n DESC, id LIMIT ?",
+    }
+    rows = {name: conn.execute(sql, (top,)).fetchall() for name, sql in ranked.items()}
+    objects = speaker_objects(conn, {r[0] for found in rows.values() for r in found})
+    counts = conn.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM attributions),"
+        " (SELECT count(*) FROM speakers), (SELECT count(DISTINCT outlet) FROM articles),"
+        " (SELECT min(date) FROM articles), (SELECT max(date) FROM articles)").fetchone()
+    return {
+        "articles": counts[0],
+        "attributions": counts[1],
+        "speakers": counts[2],
+        "outlets": counts[3],
+        "first_date": counts[4],
+        "last_date": counts[5],
+        **{name: [{**objects[i], "count": n} for i, n in found] for name, found in rows.items()},
+        "outlet_counts": [{"outlet": o, "count": n} for o, n in conn.execute(
+            "SELECT outlet, count(*) AS n FROM articles WHERE outlet IS NOT NULL GROUP BY outlet"
+            " ORDER BY n DESC, outlet LIMIT 50")],
+        "recent_articles": list_articles(conn, per_page=top)["results"],
+    }
+
+
+def outlets(conn: sqlite3.Connection) -> list[str]:
+    """Every outlet in the corpus, alphabetically (for a search form)."""
+    return [r[0] for r in conn.execute(
+        "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet COLLATE NOCASE")]

@@ -1,0 +1,211 @@
+"""The corpus database: its tables, their version, and opening a store for writing or for reading only.
+
+One SQLite file holds the whole corpus. Articles keep their original input and their clean text; every
+attribution, entity mention and span is a ``(start, end)`` offset into that clean text, exactly as in
+``sayso.article/1``. Entities belong to one article; speakers are the corpus-level people and organisations
+those entities are merged into (see ``sayso.store.names``). The tables are documented in docs/store.md.
+
+>>> conn = connect(":memory:")                                   # doctest: +SKIP
+>>> conn.execute("select value from meta where key = 'schema_version'").fetchone()[0]   # doctest: +SKIP
+'1'
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from ..errors import StoreError
+
+#: Bumped whenever a table changes; a store written by a newer sayso is refused, never half-read.
+SCHEMA_VERSION = 1
+
+#: Words are matched whole, case- and accent-insensitively; "sanction*" asks for every word that starts so.
+#: (No stemming: porter's stems break prefix queries, "immigra*" would find nothing.)
+TOKENIZER = "unicode61 remove_diacritics 2"
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,      -- sha256 of url + newline + clean text: what makes ingest idempotent
+    record TEXT,                   -- where the input came from: a path, or FILE:LINE of a JSONL dump
+    url TEXT,
+    outlet TEXT,
+    title TEXT,
+    author TEXT,
+    published TEXT,                -- the publication date as the input gave it
+    date TEXT,                     -- the same as YYYY-MM-DD, when it can be read; NULL otherwise
+    text TEXT NOT NULL,            -- the clean article: every span below is an offset into it
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet COLLATE NOCASE);
+
+CREATE TABLE IF NOT EXISTS originals (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    media_type TEXT NOT NULL,      -- text/html or text/plain
+    content BLOB NOT NULL          -- the input exactly as read (a JSONL page as UTF-8)
+);
+
+CREATE TABLE IF NOT EXISTS speakers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,            -- the most frequent full form among the aliases
+    kind TEXT NOT NULL,            -- person, organization, outlet, group, unknown
+    key TEXT NOT NULL UNIQUE,      -- the merge key: class:normalised name (sayso.store.names)
+    surname TEXT,                  -- last word of a full personal name, for joining bare surnames
+    initials TEXT,                 -- middle initials seen with the name ("j" of Donald J. Trump)
+    named INTEGER NOT NULL,        -- 1: a proper name; 0: a description such as "a senior official"
+    attributions INTEGER NOT NULL DEFAULT 0,   -- attributions whose source is this speaker
+    relayed INTEGER NOT NULL DEFAULT 0,        -- attributions that came through this speaker (via)
+    according_to INTEGER NOT NULL DEFAULT 0    -- "according to" attributions whose source it is
+);
+CREATE INDEX IF NOT EXISTS speakers_surname ON speakers(surname);
+CREATE INDEX IF NOT EXISTS speakers_attributions ON speakers(attributions DESC);
+
+CREATE TABLE IF NOT EXISTS speaker_aliases (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    alias TEXT NOT NULL COLLATE NOCASE,   -- a name the speaker goes by in some article
+    key TEXT NOT NULL,             -- the alias normalised, for lookups by name
+    count INTEGER NOT NULL,        -- articles that call the speaker so
+    PRIMARY KEY (speaker_id, alias)
+);
+CREATE INDEX IF NOT EXISTS speaker_aliases_key ON speaker_aliases(key);
+
+CREATE TABLE IF NOT EXISTS speaker_roles (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    role TEXT NOT NULL COLLATE NOCASE,    -- "Russian President", "spokeswoman for the campaign"
+    count INTEGER NOT NULL,        -- articles that give the speaker this role
+    PRIMARY KEY (speaker_id, role)
+);
+
+CREATE TABLE IF NOT EXISTS speaker_redirects (
+    old_id INTEGER PRIMARY KEY,    -- a speaker id that was merged into another
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id)
+);
+
+CREATE TABLE IF NOT EXISTS entities (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    local_id TEXT NOT NULL,        -- "e1": the entity id inside its sayso.article/1 object
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    roles TEXT NOT NULL,           -- JSON list of strings
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    UNIQUE (article_id, local_id)
+);
+CREATE INDEX IF NOT EXISTS entities_speaker ON entities(speaker_id);
+
+CREATE TABLE IF NOT EXISTS mentions (
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, start)
+);
+
+CREATE TABLE IF NOT EXISTS attributions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    local_id TEXT NOT NULL,        -- "a1": the attribution id inside its sayso.article/1 object
+    date TEXT,                     -- its article's date, kept here so that lists are ordered by an index
+    kind TEXT NOT NULL,            -- direct, indirect, mixed, according_to, headline, belief
+    entity_id INTEGER REFERENCES entities(id),
+    speaker_id INTEGER REFERENCES speakers(id),
+    confidence REAL NOT NULL,
+    start INTEGER NOT NULL,        -- first offset of any of its spans, for reading order
+    end INTEGER NOT NULL,
+    source_text TEXT NOT NULL,     -- the article text at the spans of each role (pieces joined by a
+    cue_text TEXT NOT NULL,        -- space), written from the spans; kept for search, SQL and export
+    content_text TEXT NOT NULL,
+    UNIQUE (article_id, local_id)
+);
+-- newest first, the order of every list: each filter has an index that is already in that order
+CREATE INDEX IF NOT EXISTS attributions_date ON attributions(date DESC, article_id DESC, start);
+CREATE INDEX IF NOT EXISTS attributions_speaker ON attributions(speaker_id, date DESC, article_id DESC, start);
+CREATE INDEX IF NOT EXISTS attributions_kind ON attributions(kind, date DESC, article_id DESC, start);
+
+CREATE TABLE IF NOT EXISTS spans (
+    attribution_id INTEGER NOT NULL REFERENCES attributions(id),
+    role TEXT NOT NULL,            -- source, cue, content
+    seq INTEGER NOT NULL,          -- 0, 1, ... for a role made of several pieces
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    PRIMARY KEY (attribution_id, role, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS via (
+    attribution_id INTEGER NOT NULL REFERENCES attributions(id),
+    position INTEGER NOT NULL,     -- 1 is the nearest intermediary
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    PRIMARY KEY (attribution_id, position)
+);
+CREATE INDEX IF NOT EXISTS via_speaker ON via(speaker_id);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS attributions_fts USING fts5(
+    content_text, content="attributions", content_rowid="id", tokenize="{TOKENIZER}"
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, text, content="articles", content_rowid="id", tokenize="{TOKENIZER}"
+);
+"""
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) a store for writing: WAL mode, foreign keys on, schema in place.
+
+    Raises StoreError for a file that is not a sayso store or was written by a newer version.
+    """
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable in WAL mode except for the last commits on power loss, never corrupt
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = _version(conn, path)
+        if version is None:
+            # one script, one transaction: a store has all its tables or none
+            conn.executescript(
+                f"BEGIN IMMEDIATE; {DDL}"
+                f"INSERT INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');"
+                f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            )
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(str(path), f"not a sayso corpus database ({exc})") from None
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def connect_readonly(path: str | Path) -> sqlite3.Connection:
+    """Open an existing store for reading only (SQLite refuses every write on this connection)."""
+    p = Path(path)
+    if not p.is_file():
+        raise StoreError(str(path), "no such corpus database (create it with: sayso ingest PATH... --db FILE)")
+    uri = f"file:{quote(str(p.resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        if _version(conn, path) is None:
+            raise StoreError(str(path), "not a sayso corpus database (no sayso tables)")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(str(path), f"not a sayso corpus database ({exc})") from None
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _version(conn: sqlite3.Connection, path: str | Path) -> int | None:
+    """The schema version of a store, None for an empty file; StoreError for a newer or foreign one."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return None
+    if "meta" not in tables or "articles" not in tables:
+        raise StoreError(str(path), "not a sayso corpus database (it has other tables)")
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    version = int(row[0]) if row else 0
+    if version != SCHEMA_VERSION:
+        raise StoreError(str(path), f"corpus schema version {version}; this sayso reads version {SCHEMA_VERSION}")
+    return version

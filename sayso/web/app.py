@@ -1,0 +1,334 @@
+"""The corpus web application: HTML pages for people, each with its JSON twin under /api for programs.
+
+One FastAPI application over one read-only store. Every page is built from the same ``sayso.store.queries``
+call as its JSON twin, so the two always agree:
+
+=====================  ==========================  ==============================================
+page                   JSON twin                   what
+=====================  ==========================  ==============================================
+/                      /api                        corpus size, top speakers and intermediaries
+/search?q=&speaker=…   /api/search?…               attributions, filtered, paginated
+                       /api/search.csv|.jsonl|.parquet   every matching attribution, for download
+/articles?q=&outlet=…  /api/articles?…             articles, newest first
+/articles/{id}         /api/articles/{id}          the article, attributions highlighted
+                       /api/articles/{id}/original the input it was read from, as a download
+/speakers?q=           /api/speakers?q=            speakers by name or alias
+/speakers/{id}         /api/speakers/{id}          everything a speaker said, over time
+=====================  ==========================  ==============================================
+
+The OpenAPI description is at /openapi.json, rendered at /docs (Swagger UI) and /redoc, all served from
+this process: no page loads anything from another site.
+
+>>> app = create_app("corpus.sqlite")     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Annotated, Any, Callable
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import QueryError
+from ..model import KINDS
+from ..store import connect_readonly
+from ..store import queries
+from . import export
+from .chart import timeline_chart
+from .highlight import colours, pieces
+
+HERE = Path(__file__).parent
+
+#: Pages that load only this server's own scripts and styles.
+PAGE_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+#: Swagger UI and ReDoc start from an inline script and style themselves inline.
+DOCS_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+               "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; object-src 'none'; "
+               "base-uri 'none'; frame-ancestors 'none'")
+
+DESCRIPTION = """
+Search and browse a corpus of news articles by **who said what, according to whom**.
+
+Every attribution is its `sayso.article/1` object (source, cue and content as character spans of the
+article text, the chain of intermediaries `via`) plus `speaker`, the corpus-level speaker it was merged
+into (`id`, `name`, `kind`, `aliases`, `roles`), and `via_speakers`, the intermediaries as corpus speakers.
+Every HTML page of the site has its JSON twin here.
+"""
+
+
+class Corpus:
+    """The read-only store, one SQLite connection per server thread."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        connect_readonly(self.path).close()  # a missing or foreign database fails here, at start
+        self._local = threading.local()
+
+    def conn(self):
+        """This thread's read-only connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = connect_readonly(self.path)
+        return conn
+
+
+def search_filters(
+    q: Annotated[str | None, Query(description='Full text over contents: words, "a phrase", OR, -exclude, prefix*')] = None,
+    speaker: Annotated[str | None, Query(description="Speaker id, or a name or alias (Putin, a senior official)")] = None,
+    via: Annotated[str | None, Query(description="Intermediary id, name or alias: attributions that came through them")] = None,
+    outlet: Annotated[str | None, Query(description="Outlet, case-insensitive")] = None,
+    kind: Annotated[str | None, Query(description=f"One of: {', '.join(KINDS)}")] = None,
+    since: Annotated[str | None, Query(description="From this date: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
+    until: Annotated[str | None, Query(description="Up to this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
+    sort: Annotated[str, Query(description="newest, oldest, or relevance (with q)")] = "newest",
+) -> queries.Filters:
+    """The search filters of a request (QueryError, a 400, for values that mean nothing)."""
+    return queries.Filters.parse(q=q, speaker=speaker, via=via, outlet=outlet, kind=kind, since=since,
+                                 until=until, sort=sort)
+
+
+Page = Annotated[int, Query(ge=1, description="Page number, from 1")]
+PerPage = Annotated[int, Query(ge=1, le=queries.MAX_PER_PAGE, description="Results per page")]
+SearchFilters = Annotated[queries.Filters, Depends(search_filters)]
+
+
+def create_app(db: str | Path) -> FastAPI:
+    """The web application over the corpus database ``db`` (opened read-only; StoreError if unusable)."""
+    from fastapi_offline import FastAPIOffline
+
+    corpus = Corpus(db)
+    app = FastAPIOffline(title="sayso corpus", version=__version__, description=DESCRIPTION,
+                         static_url="/static/docs", favicon_url="/static/favicon.svg",
+                         openapi_tags=[{"name": "search", "description": "Attributions across the corpus"},
+                                       {"name": "articles"}, {"name": "speakers"}, {"name": "corpus"}])
+    app.state.corpus = corpus
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals.update(KINDS=KINDS, version=__version__, page_url=page_url, safe_url=safe_url)
+    templates.env.filters["marked"] = marked
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Callable) -> Response:
+        response = await call_next(request)
+        docs = request.url.path in ("/docs", "/redoc")
+        response.headers.setdefault("Content-Security-Policy", DOCS_POLICY if docs else PAGE_POLICY)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def html(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, template, context, status_code=status)
+
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith(("/api", "/openapi", "/docs", "/redoc"))
+
+    @app.exception_handler(QueryError)
+    async def bad_query(request: Request, exc: QueryError) -> Response:
+        if wants_html(request):
+            return html(request, "error.html", 400, title="That search cannot be run", message=str(exc))
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
+        if wants_html(request):
+            return html(request, "error.html", 400, title="That address cannot be read", message=problems)
+        return JSONResponse({"detail": exc.errors()}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_html(request):
+            return html(request, "error.html", exc.status_code, title="Not here", message=str(exc.detail))
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+    def conn():
+        return corpus.conn()
+
+    # ------------------------------------------------------------------------------------- home
+    @app.get("/api", tags=["corpus"], summary="The corpus at a glance")
+    def api_home() -> dict:
+        """Corpus size, top speakers (named, and described such as "a senior official"), top intermediaries
+        (most often in `via` chains or the source of an "according to"), outlets and recent articles."""
+        return queries.overview(conn())
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> HTMLResponse:
+        return html(request, "home.html", data=queries.overview(conn()), outlets=queries.outlets(conn()))
+
+    # ------------------------------------------------------------------------------------- search
+    @app.get("/api/search", tags=["search"], summary="Search attributions")
+    def api_search(f: SearchFilters, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> dict:
+        """One page of the attributions matching every filter given, newest first by default. With `q`,
+        each hit has `matches`: the [start, end] offsets of the matched words in `content.text`.
+        `named` lists the speakers that the `speaker` and `via` values stood for."""
+        return queries.search(conn(), f, page, per_page)
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, f: SearchFilters, page: Page = 1) -> HTMLResponse:
+        data = queries.search(conn(), f, page)
+        return html(request, "search.html", data=data, f=f, outlets=queries.outlets(conn()))
+
+    def export_response(f: queries.Filters, request: Request, fmt: str) -> Response:
+        hits = queries.iter_search(conn(), f)
+        base = str(request.base_url)
+        name = f"sayso-search.{fmt}"
+        disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+        if fmt == "csv":
+            return StreamingResponse(export.csv_chunks(hits, base), media_type="text/csv; charset=utf-8",
+                                     headers=disposition)
+        if fmt == "jsonl":
+            return StreamingResponse(export.jsonl_chunks(hits), media_type="application/x-ndjson",
+                                     headers=disposition)
+        return Response(export.parquet_bytes(hits, base), media_type="application/vnd.apache.parquet",
+                        headers=disposition)
+
+    def exporter(fmt: str) -> Callable[..., Response]:
+        def endpoint(request: Request, f: SearchFilters) -> Response:
+            return export_response(f, request, fmt)
+
+        return endpoint
+
+    for fmt, what in (("csv", "CSV, one row per attribution"),
+                      ("jsonl", "JSON Lines, one search hit per line"),
+                      ("parquet", "Parquet, one row per attribution")):
+        endpoint = exporter(fmt)
+        endpoint.__doc__ = (f"Every attribution matching the filters (all pages) as {what}. The columns of CSV "
+                            f"and Parquet: {', '.join(export.COLUMNS)}.")
+        app.add_api_route(f"/api/search.{fmt}", endpoint, methods=["GET"], tags=["search"],
+                          summary=f"Export a search as {fmt.upper()}", response_class=Response,
+                          name=f"export_{fmt}")
+
+    # ------------------------------------------------------------------------------------- articles
+    @app.get("/api/articles", tags=["articles"], summary="List articles")
+    def api_articles(
+        q: Annotated[str | None, Query(description="Full text over titles and texts")] = None,
+        outlet: Annotated[str | None, Query(description="Outlet, case-insensitive")] = None,
+        since: Annotated[str | None, Query(description="YYYY, YYYY-MM or YYYY-MM-DD")] = None,
+        until: Annotated[str | None, Query(description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")] = None,
+        page: Page = 1, per_page: PerPage = queries.PER_PAGE,
+    ) -> dict:
+        """Articles, newest first, each with its number of attributions."""
+        return queries.list_articles(conn(), q, outlet, since, until, page, per_page)
+
+    @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
+    def articles_page(request: Request, q: str | None = None, outlet: str | None = None, since: str | None = None,
+                      until: str | None = None, page: Page = 1) -> HTMLResponse:
+        data = queries.list_articles(conn(), q, outlet, since, until, page)
+        return html(request, "articles.html", data=data, outlets=queries.outlets(conn()))
+
+    def find_article(article_id: int) -> dict:
+        data = queries.article(conn(), article_id)
+        if data is None:
+            raise HTTPException(404, f"No article {article_id} in this corpus.")
+        return data
+
+    @app.get("/api/articles/{article_id}", tags=["articles"], summary="One article")
+    def api_article(article_id: int) -> dict:
+        """The article's `sayso.article/1` object, plus `id`, `date` (YYYY-MM-DD), `record` (where it was read
+        from), each entity's corpus `speaker` id, and each attribution's `speaker` and `via_speakers`."""
+        return find_article(article_id)
+
+    @app.get("/api/articles/{article_id}/original", tags=["articles"], summary="The original input",
+             response_class=Response)
+    def api_original(article_id: int) -> Response:
+        """The page or text the article was read from, byte for byte, as a download."""
+        found = queries.original(conn(), article_id)
+        if found is None:
+            raise HTTPException(404, f"No original input stored for article {article_id}.")
+        media_type, content, _ = found
+        suffix = "html" if media_type == "text/html" else "txt"
+        # a download, never rendered here: the page's own scripts must not run on this site
+        return Response(content, media_type="application/octet-stream",
+                        headers={"Content-Disposition": f'attachment; filename="article-{article_id}.{suffix}"'})
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: int) -> HTMLResponse:
+        data = find_article(article_id)
+        colour_of = colours(data)
+        panel = {a["id"]: {"kind": a["kind"], "cue": a["cue"]["text"], "source": a["source"]["text"],
+                           "speaker": a["speaker"], "via": a["via_speakers"], "colour": colour_of[a["id"]]}
+                 for a in data["attributions"]}
+        legend: dict[int, dict] = {}
+        for a in data["attributions"]:
+            if a["speaker"]:
+                entry = legend.setdefault(a["speaker"]["id"], {"speaker": a["speaker"], "colour": colour_of[a["id"]],
+                                                               "count": 0})
+                entry["count"] += 1
+        return html(request, "article.html", data=data, pieces=pieces(data, colour_of), colour_of=colour_of,
+                    panel=panel, legend=list(legend.values()))
+
+    # ------------------------------------------------------------------------------------- speakers
+    @app.get("/api/speakers", tags=["speakers"], summary="Find speakers")
+    def api_speakers(
+        q: Annotated[str | None, Query(description="Words of a name or alias (prefixes count: 'vlad put')")] = None,
+        page: Page = 1, per_page: PerPage = queries.PER_PAGE,
+    ) -> dict:
+        """Speakers, most quoted first; with `q`, those with a name or alias containing those words."""
+        return queries.list_speakers(conn(), q, page, per_page)
+
+    @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
+    def speakers_page(request: Request, q: str | None = None, page: Page = 1) -> HTMLResponse:
+        return html(request, "speakers.html", data=queries.list_speakers(conn(), q, page))
+
+    def find_speaker(speaker_id: int, page: int, per_page: int, prefix: str) -> dict | Response:
+        data = queries.speaker_page(conn(), speaker_id, page, per_page)
+        if data is None:
+            merged = queries.canonical_speaker(conn(), speaker_id)
+            if merged is None:
+                raise HTTPException(404, f"No speaker {speaker_id} in this corpus.")
+            return RedirectResponse(f"{prefix}/speakers/{merged}", status_code=301)
+        return data
+
+    @app.get("/api/speakers/{speaker_id}", tags=["speakers"], summary="One speaker and what they said")
+    def api_speaker(speaker_id: int, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> Any:
+        """The speaker (`id`, `name`, `kind`, every alias and role, most frequent first), their counts,
+        attributions by kind and outlet, `timeline` (attributions per month), who relayed their words
+        (`intermediaries`), `may_be` (for a bare surname that several full names share: those people), and
+        `said`: their attributions, newest first, paginated as a search.
+        A speaker merged into another answers with a redirect to it."""
+        return find_speaker(speaker_id, page, per_page, "/api")
+
+    @app.get("/speakers/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
+    def speaker_html(request: Request, speaker_id: int, page: Page = 1) -> Response:
+        data = find_speaker(speaker_id, page, queries.PER_PAGE, "")
+        if isinstance(data, Response):
+            return data
+        return html(request, "speaker.html", data=data, chart=timeline_chart(data["timeline"]))
+
+    return app
+
+
+def page_url(path: str, params: dict[str, Any] | None = None, **changes: Any) -> str:
+    """``path`` with the query string of ``params`` updated by ``changes`` (None removes a key)."""
+    merged = {**(params or {}), **changes}
+    query = urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+    return f"{path}?{query}" if query else path
+
+
+def safe_url(url: str | None) -> str | None:
+    """The url when it is a web address (http or https), else None: a stored url never becomes a
+    javascript: or data: link."""
+    if not url:
+        return None
+    return url if urlsplit(url).scheme.lower() in ("http", "https") else None
+
+
+def marked(text: str, matches: list[list[int]] | None) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, matched) pairs at the search matches, for the template to escape."""
+    out, at = [], 0
+    for s, e in matches or []:
+        if s >= at:
+            out += [(text[at:s], False), (text[s:e], True)]
+            at = e
+    out.append((text[at:], False))
+    return [p for p in out if p[0]]

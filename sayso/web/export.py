@@ -1,0 +1,109 @@
+"""Exports of a search: every matching attribution, not one page, as CSV, JSONL or Parquet.
+
+JSONL lines are the search hits exactly as ``/api/search`` returns them. CSV and Parquet are tables with
+one row per attribution and the columns in ``COLUMNS``; spans are JSON text in CSV and lists of
+``[start, end]`` pairs in Parquet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable, Iterator
+
+#: The columns of a CSV or Parquet export, in order, with what each holds.
+COLUMNS = {
+    "article_id": "the article's id in the corpus (/articles/ID)",
+    "attribution": "the attribution's id in its article (a1, a2, ...)",
+    "kind": "direct, indirect, mixed, according_to, headline, belief",
+    "speaker_id": "the corpus speaker's id (/speakers/ID), empty when the source is unresolved",
+    "speaker": "the corpus speaker's name",
+    "speaker_kind": "person, organization, outlet, group, unknown",
+    "source": "the source as written in the article",
+    "cue": "the cue as written",
+    "content": "the content as written",
+    "via": "the intermediaries' names, nearest first, separated by ' | '",
+    "via_ids": "their corpus speaker ids, the same order, separated by ' | '",
+    "confidence": "the extractor's confidence, 0 to 1",
+    "source_spans": "[[start, end], ...] character offsets into the article text",
+    "cue_spans": "the same for the cue",
+    "content_spans": "the same for the content",
+    "title": "the article's headline",
+    "outlet": "the article's outlet",
+    "published": "the publication date as the input gave it",
+    "date": "the publication date as YYYY-MM-DD",
+    "url": "the original article",
+    "link": "this attribution highlighted in its article, on the server that exported it",
+}
+
+SPAN_COLUMNS = ("source_spans", "cue_spans", "content_spans")
+
+
+def row(hit: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """One table row of a search hit."""
+    speaker = hit["speaker"] or {}
+    article = hit["article"]
+    return {
+        "article_id": article["id"],
+        "attribution": hit["id"],
+        "kind": hit["kind"],
+        "speaker_id": speaker.get("id"),
+        "speaker": speaker.get("name"),
+        "speaker_kind": speaker.get("kind"),
+        "source": hit["source"]["text"],
+        "cue": hit["cue"]["text"],
+        "content": hit["content"]["text"],
+        "via": " | ".join(s["name"] for s in hit["via_speakers"]),
+        "via_ids": " | ".join(str(s["id"]) for s in hit["via_speakers"]),
+        "confidence": hit["confidence"],
+        "source_spans": hit["source"]["spans"],
+        "cue_spans": hit["cue"]["spans"],
+        "content_spans": hit["content"]["spans"],
+        "title": article["title"],
+        "outlet": article["outlet"],
+        "published": article["published"],
+        "date": article["date"],
+        "url": article["url"],
+        "link": f"{base_url.rstrip('/')}/articles/{article['id']}#{hit['id']}",
+    }
+
+
+def csv_chunks(hits: Iterable[dict[str, Any]], base_url: str) -> Iterator[str]:
+    """CSV text, a header then a chunk per hundred rows (for streaming)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\r\n")
+    writer.writeheader()
+    for n, hit in enumerate(hits, 1):
+        r = row(hit, base_url)
+        for col in SPAN_COLUMNS:
+            r[col] = json.dumps(r[col])
+        writer.writerow(r)
+        if n % 100 == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def jsonl_chunks(hits: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """One JSON object per line: the hits as /api/search returns them."""
+    for hit in hits:
+        yield json.dumps(hit, ensure_ascii=False) + "\n"
+
+
+def parquet_bytes(hits: Iterable[dict[str, Any]], base_url: str) -> bytes:
+    """A Parquet file of the rows (pyarrow; spans as lists of [start, end] pairs)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    spans = pa.list_(pa.list_(pa.int64()))
+    types = {"article_id": pa.int64(), "speaker_id": pa.int64(), "confidence": pa.float64(),
+             **{c: spans for c in SPAN_COLUMNS}}
+    schema = pa.schema([pa.field(c, types.get(c, pa.string()), metadata={"description": d})
+                        for c, d in COLUMNS.items()])
+    rows = [row(h, base_url) for h in hits]
+    table = pa.Table.from_pylist(rows, schema=schema)
+    out = io.BytesIO()
+    pq.write_table(table, out)
+    return out.getvalue()

@@ -1,0 +1,104 @@
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sayso.store import ingest
+
+ROOT = Path(__file__).resolve().parents[2]
+SAYSO = [sys.executable, "-m", "sayso.cli"]
+
+
+def test_ingest_is_idempotent_and_bad_inputs_do_not_stop_it(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "picture.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp_path / "dump.jsonl").write_text("{not json\n" + json.dumps({"url": "https://x.example/1"}) + "\n")
+    db = tmp_path / "c.sqlite"
+    first = ingest([ROOT / "examples", tmp_path], db)
+    assert first.new == 6 and first.skipped == 0
+    failed = {Path(f.input).name: f.problem for f in first.failed}
+    assert set(failed) == {"empty.txt", "picture.html", "dump.jsonl:1", "dump.jsonl:2"}
+    assert "empty" in failed["empty.txt"] and "JSON" in failed["dump.jsonl:1"]
+    again = ingest([ROOT / "examples"], db)
+    assert (again.new, again.skipped, again.failed) == (0, 6, [])
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 6
+    records = {Path(r[0]).name for r in conn.execute("SELECT record FROM articles")}
+    assert "harbor-wire.jsonl:2" in records and "harbor-bridge.txt" in records
+
+
+def test_the_same_article_twice_in_one_run_is_stored_once(tmp_path):
+    line = json.dumps({"url": "https://x.example/a", "text": "Title\n\n\"It works,\" Ana Ruiz said."})
+    (tmp_path / "twice.jsonl").write_text(line + "\n" + line + "\n")
+    summary = ingest([tmp_path / "twice.jsonl"], tmp_path / "c.sqlite")
+    assert (summary.new, summary.skipped) == (1, 1)
+
+
+def test_cli_prints_a_json_summary_and_names_each_failure(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    db = tmp_path / "c.sqlite"
+    out = subprocess.run([*SAYSO, "ingest", str(ROOT / "examples" / "corpus"), str(tmp_path / "empty.txt"),
+                          str(tmp_path / "missing.html"), "--db", str(db)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2
+    summary = json.loads(out.stdout)
+    assert (summary["new"], summary["skipped"], summary["failed"]) == (5, 0, 2)
+    assert {Path(f["input"]).name for f in summary["failures"]} == {"empty.txt", "missing.html"}
+    lines = [line for line in out.stderr.splitlines() if line.startswith("sayso: ")]
+    assert any("empty.txt" in line and "empty" in line.split("empty.txt", 1)[1] for line in lines)
+    assert any("missing.html: no such file" in line for line in lines)
+    assert "Traceback" not in out.stderr
+    again = subprocess.run([*SAYSO, "ingest", str(ROOT / "examples" / "corpus"), "--db", str(db)],
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and json.loads(again.stdout)["skipped"] == 5
+
+
+def test_a_killed_ingest_leaves_whole_articles_and_a_rerun_finishes(tmp_path):
+    people = ["Ana Ruiz", "Omar Haddad", "Lena Ortiz", "Tom Weller", "Rosa Quint"]
+    with open(tmp_path / "many.jsonl", "w") as f:
+        for n in range(60):
+            who = people[n % len(people)]
+            text = (f"Council Vote {n}\n\n\"We will vote on plan {n} this week,\" {who} said on Monday. "
+                    f"{who.split()[1]} said that the plan would cost {n + 3} million dollars. "
+                    f"According to the Harbor Post, the council told staff that plan {n} was ready.")
+            f.write(json.dumps({"url": f"https://x.example/{n}", "text": text, "published": "2026-03-01"}) + "\n")
+    db = tmp_path / "c.sqlite"
+    proc = subprocess.Popen([*SAYSO, "ingest", str(tmp_path / "many.jsonl"), "--db", str(db), "--batch-size", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    stored = 0
+    while proc.poll() is None and time.monotonic() < deadline and stored < 3:
+        time.sleep(0.05)
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+                stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except sqlite3.OperationalError:
+            stored = 0  # not created yet
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    n_articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert 3 <= n_articles < 60, "the run was not stopped half-way"
+    # every stored article is whole: its attributions, spans, full-text rows and original are all there
+    assert conn.execute("SELECT count(*) FROM originals").fetchone()[0] == n_articles
+    assert conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == n_articles
+    assert (conn.execute("SELECT count(*) FROM attributions").fetchone()[0]
+            == conn.execute("SELECT count(*) FROM attributions_fts").fetchone()[0])
+    assert conn.execute("SELECT count(*) FROM articles r WHERE NOT EXISTS"
+                        " (SELECT 1 FROM attributions a WHERE a.article_id = r.id)").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM attributions a WHERE NOT EXISTS"
+                        " (SELECT 1 FROM spans s WHERE s.attribution_id = a.id AND s.role = 'content')").fetchone()[0] == 0
+    conn.close()
+
+    rerun = subprocess.run([*SAYSO, "ingest", str(tmp_path / "many.jsonl"), "--db", str(db)],
+                           capture_output=True, text=True, timeout=300)
+    summary = json.loads(rerun.stdout)
+    assert summary["skipped"] == n_articles and summary["new"] + summary["skipped"] == 60
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 60
+    assert conn.execute("SELECT count(*) FROM speakers WHERE name = 'Ana Ruiz'").fetchone()[0] == 1

@@ -1,0 +1,121 @@
+"""What a reader sees in the browser: the corpus, an article with its highlights, a speaker, a search."""
+
+import csv
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.ui
+
+
+def test_home_shows_the_corpus_and_leads_to_a_speaker(page, server):
+    page.goto(server + "/")
+    expect(page.locator("#n-articles")).to_have_text("7")
+    top = page.locator("#top-speakers a.speaker").first
+    expect(top).to_have_text("Maria Delgado")
+    top.click()
+    expect(page).to_have_url(re.compile(r"/speakers/\d+$"))
+    expect(page.locator("h1")).to_have_text("Maria Delgado")
+    expect(page.locator("#aliases .alias")).to_contain_text(["Maria Delgado", "Delgado"])
+    expect(page.locator("#timeline rect.bar")).to_have_count(5)
+    expect(page.locator("#said .hit").first).to_be_visible()
+
+
+def test_article_highlights_show_who_said_it_and_through_whom(page, server):
+    page.goto(server + "/articles?q=Whitcombe+budget+unfunded")
+    page.get_by_role("link", name="Whitcombe Budget Leaves Harbor Bridge Repair Unfunded").click()
+    text = page.locator("#article-text")
+    for role in ("source", "cue", "content"):
+        expect(text.locator(f".m.{role}").first).to_be_visible()
+    shaded = text.locator(".m.content").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert shaded not in ("rgba(0, 0, 0, 0)", "transparent")
+
+    # "budget officials warned the governor" came through the Valley Ledger ("According to the Valley Ledger")
+    officials = text.locator(".m.source", has_text="budget officials")
+    assert "via Valley Ledger" in officials.get_attribute("title")
+    att = officials.get_attribute("data-att").split()[0]
+    officials.hover()
+    marks = text.locator(f'.m[data-att^="{att}"]')
+    assert marks.count() >= 3
+    for i in range(marks.count()):
+        expect(marks.nth(i)).to_have_class(re.compile(r"\bactive\b"))
+
+    officials.click()
+    panel = page.locator("#panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator(".level").first).to_contain_text("budget officials")
+    expect(panel.locator(".level").first.locator(".via")).to_contain_text("Valley Ledger")
+    panel.locator(".level").first.locator(".via a").click()
+    expect(page.locator("h1")).to_have_text("Valley Ledger")
+
+
+def test_a_speakers_quote_links_to_its_highlighted_sentence(page, server):
+    page.goto(server + "/speakers?q=pruitt")
+    page.locator("#speaker-list a.speaker", has_text="Harlan Pruitt").click()
+    first = page.locator("#said .hit").first
+    quote = first.locator("blockquote").inner_text()
+    first.locator("a.in-article").click()
+    expect(page).to_have_url(re.compile(r"/articles/\d+#a\d+$"))
+    att = page.url.rsplit("#", 1)[1]
+    focused = page.locator("#article-text .m.focused")
+    expect(focused.first).to_be_visible()
+    assert " ".join(focused.all_inner_texts()).replace("  ", " ").find(quote.split()[0]) >= 0
+    assert all(m.get_attribute("data-att").split()[0] == att for m in focused.all())
+    expect(page.locator("#panel")).to_be_visible()
+    expect(page.locator("#panel .level").first).to_contain_text("Harlan Pruitt")
+
+
+def test_search_filters_and_exports_what_it_found(page, server, tmp_path):
+    page.goto(server + "/search")
+    form = page.locator("#search-form")
+    form.locator("input[name=q]").fill("loan")
+    form.locator("input[name=speaker]").fill("Delgado")
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"q=loan"))
+    total = int(page.locator("#total strong").inner_text())
+    assert total >= 2
+    expect(page.locator("#hits .hit")).to_have_count(total)
+    expect(page.locator("#hits mark").first).to_have_text(re.compile("loan", re.I))
+    for name in page.locator("#hits .hit-head a.speaker").all_inner_texts():
+        assert name == "Maria Delgado"
+
+    with page.expect_download() as csv_download:
+        page.locator("#exports a", has_text="CSV").click()
+    path = tmp_path / "found.csv"
+    csv_download.value.save_as(path)
+    rows = list(csv.DictReader(path.open(newline="")))
+    assert len(rows) == total and {r["speaker"] for r in rows} == {"Maria Delgado"}
+
+    with page.expect_download() as jsonl_download:
+        page.locator("#exports a", has_text="JSONL").click()
+    jsonl_download.value.save_as(tmp_path / "found.jsonl")
+    hits = [json.loads(line) for line in (tmp_path / "found.jsonl").read_text().splitlines()]
+    assert [h["content"]["text"] for h in hits] == [r["content"] for r in rows]
+
+    with page.expect_download() as parquet_download:
+        page.locator("#exports a", has_text="Parquet").click()
+    assert parquet_download.value.suggested_filename == "sayso-search.parquet"
+
+
+def test_script_in_an_article_is_shown_as_text(page, server):
+    page.goto(server + "/articles?q=mayor")
+    page.locator("#article-list a").first.click()
+    expect(page.locator("h1")).to_have_text("Mayor Says <script>window.__pwned=1</script> Is Only Text")
+    expect(page.locator("#article-text")).to_contain_text('<img src=x onerror="window.__pwned=2">')
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("#article-text img, #article-text script, #article-text b").count() == 0
+    expect(page.locator("a.original")).to_have_count(0)  # a javascript: url is never a link
+    quote = page.locator("#article-text .m.content", has_text="only text on our site").first
+    quote.click()
+    expect(page.locator("#panel")).to_contain_text("Lena Ortiz")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_api_docs_render_from_this_server_alone(page, server):
+    page.goto(server + "/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert {"/api/search", "/api/articles/{article_id}", "/api/speakers/{speaker_id}", "/api/search.parquet"} <= {
+        p.replace("\u200b", "") for p in paths}
