@@ -274,6 +274,8 @@ class _Resolver:
             kind = "group"
         elif lemma in PERSON_HEADS or head.ent_type_ == "PERSON":
             kind = "person"
+        elif len(words) == 1 and head.pos_ == "PROPN" and head.is_title:
+            kind = "person"  # a lone capitalised name said something: a surname the tagger did not know
         else:
             kind = "unknown"
         return self.speaker(f"{kind}:{text.lower()}", text, kind)

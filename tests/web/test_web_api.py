@@ -107,11 +107,25 @@ def test_speakers_by_name_or_alias_and_a_speaker_page(client):
         assert f'href="/articles/{hit["article"]["id"]}#{hit["id"]}"' in page
 
 
-def test_a_merged_speaker_redirects_to_the_speaker_it_joined(client, db):
-    old, new = db.execute("SELECT old_id, speaker_id FROM speaker_redirects").fetchone()
-    for prefix in ("", "/api"):
-        r = client.get(f"{prefix}/speakers/{old}", follow_redirects=False)
-        assert r.status_code == 301 and r.headers["location"] == f"{prefix}/speakers/{new}"
+def test_a_merged_speaker_redirects_to_the_speaker_it_joined(tmp_path):
+    from sayso.store import ingest
+
+    # a bare surname first, the full name in a later article: the surname's speaker folds into the full name
+    first = tmp_path / "1-first.txt"
+    first.write_text("Ferry Fares Rise\n\nOkafor said on Monday that the ferry fares would rise in April.")
+    second = tmp_path / "2-second.txt"
+    second.write_text("Harbor Board Meets\n\nHarbor board member Lena Okafor said the vote was postponed.")
+    db = tmp_path / "c.sqlite"
+    assert ingest([first, second], db).new == 2
+    conn = sqlite3.connect(db)
+    old, new = conn.execute("SELECT old_id, speaker_id FROM speaker_redirects").fetchone()
+    name = conn.execute("SELECT name FROM speakers WHERE id = ?", (new,)).fetchone()[0]
+    conn.close()
+    assert name == "Lena Okafor"
+    with TestClient(create_app(db)) as client:
+        for prefix in ("", "/api"):
+            r = client.get(f"{prefix}/speakers/{old}", follow_redirects=False)
+            assert r.status_code == 301 and r.headers["location"] == f"{prefix}/speakers/{new}"
 
 
 def test_unknown_things_are_404_in_html_and_json(client):
