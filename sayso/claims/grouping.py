@@ -39,11 +39,11 @@ from .negation import is_clause, is_statement, parse, term, terms
 from .stance import DISMISSIVE, cue_class, negated, negations, stance, without_negation
 
 #: Combined similarity at and above which two groups of contents are one claim (chosen on the development part).
-THRESHOLD = 0.2
+THRESHOLD = 0.24
 #: Added to the similarity of two attributions of the same speaker in the same article.
-SAME_SPEAKER_BONUS = 0.15
+SAME_SPEAKER_BONUS = 0.1
 #: Weights of the three views of a pair: content embeddings, sentence embeddings, key-word overlap.
-CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.7, 0.3, 0.5
+CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.3, 0.7, 0.5
 #: Above this many items the similarity matrix is computed in blocks of this many rows (see find_claims).
 BLOCK = 4000
 #: Shortest content, in words, that can label a claim: a claim label should be a readable proposition.
@@ -551,7 +551,10 @@ def _clause_relayed(item: Item, other: Item, parses: Parses) -> bool:
 def _claim(members: list[Item], texts: list[list[str]], vectors: list[np.ndarray], passing: list[bool],
            sim: np.ndarray, parses: Parses) -> Claim:
     centroid = np.mean([v[0] for v in vectors], axis=0)
-    centrality = sim.mean(axis=1)
+    # central by what the members say, not by the sentences around them: the label should be the words
+    # the members share
+    content = np.stack([v[0] for v in vectors])
+    centrality = (content @ content.T).mean(axis=1)
     # the label: of the members that state the proposition plainly, the most central one; of its pieces,
     # the plain one nearest the claim's centre
     candidates = [(i, k) for i, it in enumerate(members) if _plain(it, passing[i])

@@ -33,6 +33,9 @@ NEGATIVE = {"not", "n't", "never", "no", "nobody", "nothing", "none", "neither",
 #: Predicates that negate what they govern: "he lacks the temperament", "her refusal to release".
 NEGATING = {"lack", "fail", "failure", "refuse", "refusal", "unfit", "unqualified", "deny", "denial", "reject",
             "dismiss", "refute", "disprove", "debunk", "absence", "decline"}
+#: Verbs whose clausal complement is what is said or thought: the proposition sits below them.
+REPORTING = {"say", "tell", "think", "believe", "know", "claim", "suggest", "argue", "insist", "mean", "add",
+             "state", "write", "note", "warn", "believe", "feel", "expect", "hope", "show", "find"}
 #: Lemmas that a "no" in front of affirms rather than negates: "there is no doubt that ...".
 _NO_AFFIRMS = {"doubt", "question", "matter", "wonder"}
 _WORD = re.compile(r"[a-z]+")
@@ -130,7 +133,15 @@ def anchor(span: Span, label_terms: set[str] | None) -> tuple[Token, bool]:
                     t, d = t.head, d + 1
                 return d
             return min(shared, key=lambda t: (depth(t), t.i)), True
-    return root, False
+    # no word in common: the proposition is the innermost clause that a reporting verb introduces ("we never
+    # said [there were no people there]"), so that a negation of the report and of the report's content meet
+    node = root
+    for _ in range(10):
+        inner = [c for c in node.children if c.dep_ in ("ccomp", "xcomp") and span.start <= c.i < span.end]
+        if not inner or lemma(node) not in REPORTING:
+            break
+        node = inner[0]
+    return node, False
 
 
 def negations(span: Span, label_terms: set[str] | None = None) -> int:
