@@ -2,24 +2,28 @@
 
 The rules, in order (docs/claims.md has them with examples):
 
-1. A speaker who passes on somebody else's words (the content holds another attribution of the article, whose
-   speaker is someone else, and the cue is a plain speech or report verb: "NBC News reported that Putin told
-   reporters ...") **reports** it, unless the content dismisses what it passes on (rule 4: a content that calls what it holds false).
-2. A doubt cue ("doubts", "questioned whether", "is skeptical") or a content that opens with one ("that he
-   doubts Russia's involvement") **doubts** it.
-3. A denial cue ("denied", "rejected", "dismissed", "shrugged off", "refuted") **denies** it.
-4. Otherwise the stance is a sign, starting at +1 and flipped by each of:
+1. A speaker who passes on somebody else's statement (the content holds another attribution of the article,
+   whose speaker is someone else, and the cue is a plain speech or report verb: "NBC News reported that Putin
+   told reporters ...") **reports** it, unless the content dismisses what it passes on (rule 6).
+2. A criticising cue aimed at someone for a deed ("chided Trump for raising questions about ...", "rebuked
+   Mr. Trump for suggesting that ...") takes the opposite side of the deed's own stance.
+3. A question why or how ("questioned why his wife did not speak") insinuates and is read as a statement;
+   any other doubt cue ("doubts", "questioned whether") or a content that opens with one ("that he doubts
+   Russia's involvement") **doubts** it.
+4. A denial cue ("denied", "rejected", "dismissed", "shrugged off", "refuted") **denies** it.
+5. A question ("asked whether") or a negated speech cue ("has not publicly accused") is no stance at all:
+   **neutral**, unless the content is negated too ("we never said there were no people there").
+6. Otherwise the stance is a sign, starting at +1 and flipped by each of:
    - a negated belief cue: "does not think", "doesn't believe";
    - a content whose polarity differs from the claim label's: "we have no intention of influencing" against
-     the label "Russia is trying to influence the election";
+     the label "Russia is trying to influence the election" (polarity is read on the dependency parse, only
+     the negations in scope of the proposition: :mod:`sayso.claims.negation`);
    - a content that calls what it holds false: "accusations ... were just part of a well-oiled system of
      distracting the voters", "a hoax", "baseless", "the biggest fairy tale".
    +1 **asserts**, -1 **denies**.
-5. A negated speech cue ("has not publicly accused") or a question ("asked whether") is no stance at all:
-   **neutral**.
 
-Polarity counts negations (not, n't, never, no, nobody, nothing, none, neither, nor, without, and the negating
-predicates lack, unfit, unqualified, refusal, refused, failed) outside fixed phrases that affirm ("no question", "no doubt", "not only", "nothing but"): an odd count is negative.
+``negated`` (a count of negation words outside fixed phrases that affirm) is the quick test for cues and for
+whether a piece can label a claim.
 """
 
 from __future__ import annotations
