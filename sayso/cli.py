@@ -223,7 +223,7 @@ def polnear(data_dir: Path, split: str, predictions: Path | None, json_out: Path
               help="The PolNeAR folder the labels point into (SPLIT/text/NAME.txt, metadata.tsv).")
 @click.option("--threshold", type=float, default=None,
               help="Similarity at which contents join one claim (default: the shipped value).")
-@click.option("--sweep", is_flag=True, help="Also score thresholds 0.20 to 0.80, to choose one on the dev part.")
+@click.option("--sweep", is_flag=True, help="Also score thresholds 0.10 to 0.40, to choose one on the dev part.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for cached content embeddings (default: $XDG_CACHE_HOME/sayso/embeddings).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
@@ -247,7 +247,7 @@ def claims_eval(labels: Path, data_dir: Path, threshold: float | None, sweep: bo
                       progress=lambda it, n: progress(it, n, "embed", unit="batch"))
     result = evaluate_claims(labels, data_dir, encoder, threshold=THRESHOLD if threshold is None else threshold,
                              show_progress=lambda it, n: progress(it, n, "extract"),
-                             thresholds=[round(0.20 + 0.05 * i, 2) for i in range(13)] if sweep else ())
+                             thresholds=[round(0.10 + 0.02 * i, 2) for i in range(16)] if sweep else ())
     click.echo(format_result(result))
     if json_out:
         json_out.write_text(json.dumps(result, indent=1))

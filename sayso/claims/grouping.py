@@ -1,18 +1,26 @@
 """Claims: attribution contents that state the same proposition, grouped across speakers and articles.
 
-An :class:`Item` is one attribution of one corpus article with its speaker. :func:`find_claims` compares the
-contents of all items by the cosine similarity of their MiniLM embeddings, taken on the content with its
-negations removed, so that "Russia is trying to influence the election" and "we have no intention of
-influencing the election" can meet, and adds what the articles' structure says:
+An :class:`Item` is one attribution of one corpus article with its speaker. :func:`find_claims` scores every
+pair of items on three views of what they say, and adds what the articles' structure says:
 
+- the cosine similarity of their contents' MiniLM embeddings, taken on the content with its negations
+  removed, so that "Russia is trying to influence the election" and "we have no intention of influencing the
+  election" can meet (the best match between the pieces of a content that holds several statements);
+- the cosine similarity of the sentences that hold them, which carries what a short or vague content leaves
+  to its context ("Trump questioned Cruz's eligibility");
+- the overlap of their words, each weighted by its inverse document frequency over the items being grouped,
+  so that the proposition's rare key words ("temperament", "plagiarism", "eligible") count and the story's
+  common ones ("Clinton", "said") hardly do;
 - two attributions of one article whose contents overlap (an outlet's report and the quote it reports, a
-  quotation credited twice) state one thing: they are joined outright;
-- one speaker's attributions in one article are usually about one thing: their similarity gets a bonus.
+  quotation credited twice) state one thing: they are joined outright; one speaker's attributions in one
+  article are usually about one thing: their similarity gets a bonus.
 
-Average-linkage agglomerative clustering cuts the resulting similarities at a threshold chosen on the
-development part of the labelled set (docs/claims.md). Each cluster is a claim, labelled with the verbatim
-content of its most central member that states the proposition plainly, and every member gets its stance
-toward that label (:mod:`sayso.claims.stance`).
+Average-linkage agglomerative clustering cuts the combined similarity at a threshold; the weights and the
+threshold were chosen on the development part of the labelled set (docs/claims.md). A corpus too large for
+one similarity matrix is first cut into groups that no pair above the threshold joins (exact: average
+linkage never merges across them), each clustered on its own. Each cluster is a claim, labelled with the
+verbatim content of its most central member that states the proposition plainly, and every member gets its
+stance toward that label (:mod:`sayso.claims.stance`).
 """
 
 from __future__ import annotations
@@ -27,12 +35,17 @@ import numpy as np
 
 from ..model import Article, Attribution, Entity
 from .embeddings import Embeds
-from .stance import DISMISSIVE, cue_class, negated, stance, without_negation
+from .negation import is_clause, is_statement, parse, term, terms
+from .stance import DISMISSIVE, cue_class, negated, negations, stance, without_negation
 
-#: Similarity at and above which two groups of contents are one claim (chosen on the development part).
-THRESHOLD = 0.35
+#: Combined similarity at and above which two groups of contents are one claim (chosen on the development part).
+THRESHOLD = 0.24
 #: Added to the similarity of two attributions of the same speaker in the same article.
-SAME_SPEAKER_BONUS = 0.2
+SAME_SPEAKER_BONUS = 0.1
+#: Weights of the three views of a pair: content embeddings, sentence embeddings, key-word overlap.
+CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.3, 0.7, 0.5
+#: Above this many items the similarity matrix is computed in blocks of this many rows (see find_claims).
+BLOCK = 4000
 #: Shortest content, in words, that can label a claim: a claim label should be a readable proposition.
 LABEL_MIN_WORDS = 4
 
@@ -230,41 +243,164 @@ def shares_content(x: Attribution, y: Attribution) -> bool:
     return shorter > 0 and _overlap(x.content, y.content) * 2 >= shorter
 
 
-def passes_on(item: Item, article_items: Iterable[Item]) -> bool:
-    """True when the item's content holds another speaker's attribution: an outlet reporting a quote."""
+def relayed(item: Item, article_items: Iterable[Item]) -> list[Item]:
+    """The other speakers' attributions whose cue sits in the item's content: what an outlet reporting a
+    quote relays (one's own belief, "she believed", is no relaying)."""
     att = item.attribution
+    out = []
     for other in article_items:
         o = other.attribution
-        # passing on is relaying another known speaker's words, not one's own belief ("she believed")
         if o.id == att.id or o.entity is None or o.entity == att.entity or cue_class(other.cue) == "belief":
             continue
         cue_start = o.cue[0][0]
         if any(s <= cue_start < e for s, e in att.content) and _overlap(att.content, o.content) > 0:
-            return True
-    return False
+            out.append(other)
+    return out
 
 
-def similarities(items: list[Item], vectors: list[np.ndarray],
-                 same_speaker_bonus: float = SAME_SPEAKER_BONUS) -> np.ndarray:
-    """Pairwise similarity of the items: the best cosine between any pieces of their contents (each item's
-    vectors are one row per piece), plus what the article structure says."""
-    flat = np.concatenate(vectors)
-    starts = np.cumsum([0] + [len(v) for v in vectors[:-1]])
-    sim = flat @ flat.T
-    sim = np.maximum.reduceat(np.maximum.reduceat(sim, starts, axis=0), starts, axis=1)
-    by_article: dict[str, list[int]] = {}
-    for i, it in enumerate(items):
-        by_article.setdefault(it.article_id, []).append(i)
+def passes_on(item: Item, article_items: Iterable[Item]) -> bool:
+    """True when the item's content holds another speaker's attribution: an outlet reporting a quote."""
+    return bool(relayed(item, article_items))
+
+
+# ------------------------------------------------------------------------------------------------ views
+@dataclass
+class Views:
+    """What items are compared on: each item's content pieces with one vector each, the vector of its
+    sentence, and its key words weighted by inverse document frequency over the items (one sparse row)."""
+
+    pieces: list[list[str]]
+    vectors: list[np.ndarray]
+    sentences: np.ndarray
+    words: Any  # scipy.sparse.csr_matrix, rows L2-normalised
+    articles: np.ndarray
+    speakers: np.ndarray
+    joined: set[tuple[int, int]]  # pairs of one article whose contents overlap
+
+
+def said_words(item: Item) -> str:
+    """The words a content's key words are taken from: the content, or for a fragment its sentence without
+    the source and the cue."""
+    if len(item.content.split()) >= FRAGMENT_WORDS:
+        return item.content
+    att, text = item.attribution, item.article.text
+    start, end = _sentence_range(item)
+    cut = sorted((max(s, start), min(e, end)) for s, e in att.source + att.cue if s < end and e > start)
+    out, at = [], start
+    for s, e in cut:
+        if s > at:
+            out.append(text[at:s])
+        at = max(at, e)
+    out.append(text[at:end])
+    return " ".join(out)
+
+
+def word_matrix(texts: list[str]):
+    """One row per text: its key words (:func:`sayso.claims.negation.terms` less stop words) weighted by
+    their inverse document frequency over the texts, L2-normalised, so a row product is their overlap."""
+    from scipy.sparse import csr_matrix
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    stop = {term(w) for w in STOP_WORDS} | {term(w) for w in ("said", "says", "told", "according")}
+    bags = [sorted({t for t in terms(x) if t not in stop}) for x in texts]
+    df = Counter(t for bag in bags for t in bag)
+    vocab = {t: k for k, t in enumerate(df)}
+    n = max(len(texts), 1)
+    rows, cols, vals = [], [], []
+    for i, bag in enumerate(bags):
+        weights = np.array([np.log(n / df[t]) for t in bag])
+        norm = float(np.sqrt((weights ** 2).sum())) or 1.0
+        for t, w in zip(bag, weights):
+            rows.append(i)
+            cols.append(vocab[t])
+            vals.append(w / norm)
+    return csr_matrix((vals, (rows, cols)), shape=(len(texts), max(len(vocab), 1)), dtype=np.float32)
+
+
+def views(items: list[Item], encoder: Embeds) -> Views:
+    """The three views of every item, and the article structure that joins some pairs outright."""
+    texts = [pieces(compared_text(it)) for it in items]
+    sentences = [proposition_text(sentence_of(it)) for it in items]
+    flat = encoder.encode([proposition_text(t) for ts in texts for t in ts] + sentences)
+    vectors, at = [], 0
+    for ts in texts:
+        vectors.append(flat[at:at + len(ts)])
+        at += len(ts)
+    article_ids: dict[str, int] = {}
+    speaker_ids: dict[tuple[str, str], int] = {}
+    articles = np.array([article_ids.setdefault(it.article_id, len(article_ids)) for it in items])
+    speakers = np.array([-1 if it.attribution.entity is None else
+                         speaker_ids.setdefault((it.article_id, it.attribution.entity), len(speaker_ids))
+                         for it in items])
+    joined = set()
+    by_article: dict[int, list[int]] = {}
+    for i, a in enumerate(articles):
+        by_article.setdefault(int(a), []).append(i)
     for idx in by_article.values():
         for n, i in enumerate(idx):
             for j in idx[n + 1:]:
-                a, b = items[i].attribution, items[j].attribution
-                if shares_content(a, b):
-                    sim[i, j] = sim[j, i] = 1.0
-                elif a.entity is not None and a.entity == b.entity:
-                    sim[i, j] = sim[j, i] = min(1.0, sim[i, j] + same_speaker_bonus)
-    np.fill_diagonal(sim, 1.0)
+                if shares_content(items[i].attribution, items[j].attribution):
+                    joined.add((i, j))
+    return Views(texts, vectors, flat[at:], word_matrix([said_words(it) for it in items]), articles, speakers,
+                 joined)
+
+
+def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
+                 same_speaker_bonus: float = SAME_SPEAKER_BONUS) -> np.ndarray:
+    """The combined similarity of items ``rows`` against items ``cols``: the weighted mean of the best
+    cosine between their content pieces, the cosine of their sentences and their key-word overlap, plus
+    what the article structure says (joined contents: 1; same speaker in one article: the bonus)."""
+    def flat(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        vecs = [v.vectors[i] for i in idx]
+        return np.concatenate(vecs), np.cumsum([0] + [len(x) for x in vecs[:-1]])
+
+    (fr, sr), (fc, sc) = flat(rows), flat(cols)
+    content = np.maximum.reduceat(np.maximum.reduceat(fr @ fc.T, sr, axis=0), sc, axis=1)
+    sentence = v.sentences[rows] @ v.sentences[cols].T
+    words = (v.words[rows] @ v.words[cols].T).toarray()
+    sim = (CONTENT_WEIGHT * content + SENTENCE_WEIGHT * sentence + WORD_WEIGHT * words) / (
+        CONTENT_WEIGHT + SENTENCE_WEIGHT + WORD_WEIGHT)
+    same_speaker = (v.speakers[rows][:, None] == v.speakers[cols][None, :]) & (v.speakers[rows][:, None] >= 0)
+    sim = np.minimum(1.0, sim + same_speaker_bonus * same_speaker)
+    if v.joined:
+        at_row = {int(i): k for k, i in enumerate(rows)}
+        at_col = {int(j): k for k, j in enumerate(cols)}
+        for i, j in v.joined:
+            for a, b in ((i, j), (j, i)):
+                if a in at_row and b in at_col:
+                    sim[at_row[a], at_col[b]] = 1.0
+    sim[rows[:, None] == cols[None, :]] = 1.0
     return sim
+
+
+def groups(v: Views, threshold: float, same_speaker_bonus: float = SAME_SPEAKER_BONUS,
+           block: int = BLOCK) -> list[np.ndarray]:
+    """The items cut into groups that no pair at or above the threshold joins, computed ``block`` rows at
+    a time (memory: block x n). Average linkage at that threshold never merges across two groups (a merge
+    needs a mean, so at least one pair, at the threshold), so clustering each group alone is exact."""
+    n = len(v.pieces)
+    if n <= block:
+        return [np.arange(n)]
+    parent = np.arange(n)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    everything = np.arange(n)
+    for start in range(0, n, block):
+        rows = everything[start:start + block]
+        sim = similarities(v, rows, everything, same_speaker_bonus)
+        for r, c in zip(*np.nonzero(sim >= threshold)):
+            a, b = find(int(rows[r])), find(int(c))
+            if a != b:
+                parent[a] = b
+    roots: dict[int, list[int]] = {}
+    for i in range(n):
+        roots.setdefault(find(i), []).append(i)
+    return [np.array(idx) for idx in roots.values()]
 
 
 def cluster(sim: np.ndarray, threshold: float = THRESHOLD) -> list[int]:
@@ -294,7 +430,7 @@ def _plain(item: Item, passing: bool) -> bool:
 
 
 def _plain_piece(text: str) -> bool:
-    return not negated(text) and not DISMISSIVE.search(text) and len(text.split()) >= LABEL_MIN_WORDS
+    return negations(text) == 0 and not DISMISSIVE.search(text) and len(text.split()) >= LABEL_MIN_WORDS
 
 
 def claim_id(ref: AttributionRef) -> str:
@@ -304,12 +440,8 @@ def claim_id(ref: AttributionRef) -> str:
 
 def sentence_of(item: Item) -> str:
     """The sentence (or headline) that holds an item's content, cue and source."""
-    text = item.article.text
-    spans = item.attribution.content + item.attribution.cue + item.attribution.source
-    start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    left = max(text.rfind(ch, 0, start) for ch in ".!?\n")
-    right = min((i for i in (text.find(ch, end) for ch in ".!?\n") if i >= 0), default=len(text))
-    return text[left + 1:right + 1].strip()
+    start, end = _sentence_range(item)
+    return item.article.text[start:end].strip()
 
 
 def compared_text(item: Item) -> str:
@@ -320,60 +452,127 @@ def compared_text(item: Item) -> str:
     return item.content
 
 
-def embed_items(items: list[Item], encoder: Embeds) -> tuple[list[list[str]], list[np.ndarray]]:
-    """Each item's content pieces (the whole content first) and one vector per piece."""
-    texts = [pieces(compared_text(it)) for it in items]
-    flat = encoder.encode([proposition_text(t) for ts in texts for t in ts])
-    out, at = [], 0
-    for ts in texts:
-        out.append(flat[at:at + len(ts)])
-        at += len(ts)
-    return texts, out
+def _sentence_range(item: Item) -> tuple[int, int]:
+    """Where the sentence (or headline) that holds an item's content, cue and source starts and ends."""
+    text = item.article.text
+    spans = item.attribution.content + item.attribution.cue + item.attribution.source
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    left = max(text.rfind(ch, 0, start) for ch in ".!?\n") + 1
+    right = min((i for i in (text.find(ch, end) for ch in ".!?\n") if i >= 0), default=len(text) - 1) + 1
+    return left, right
+
+
+def _piece_range(item: Item, piece: str) -> tuple[int, int]:
+    """Where a piece of an item's content lies in its article (the whole content when it is not found)."""
+    spans = item.attribution.content
+    joined, starts = "", []
+    for s, e in spans:
+        if joined:
+            joined += " "
+        starts.append((len(joined), s))
+        joined += item.article.text[s:e]
+    at = joined.find(piece)
+    if at < 0:
+        return spans[0][0], spans[-1][1]
+
+    def offset(k: int) -> int:
+        base, s = max((b for b in starts if b[0] <= k), default=starts[0])
+        return s + (k - base)
+
+    return offset(at), offset(at + len(piece) - 1) + 1
+
+
+class Parses:
+    """The sentences of some items, parsed once, and spans of them by article offsets."""
+
+    def __init__(self, items: list[Item]):
+        self.ranges = {id(it): _sentence_range(it) for it in items}
+        docs = parse([it.article.text[s:e] for it, (s, e) in zip(items, self.ranges.values())])
+        self.docs = dict(zip(self.ranges, docs))
+
+    def span(self, item: Item, start: int, end: int):
+        """The parsed span of the item's sentence between two article offsets (None if it has none)."""
+        if id(item) not in self.docs:
+            return None
+        base = self.ranges[id(item)][0]
+        return self.docs[id(item)].char_span(start - base, end - base, alignment_mode="expand")
 
 
 def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESHOLD,
                 same_speaker_bonus: float = SAME_SPEAKER_BONUS, min_members: int = 1) -> list[Claim]:
     """Group the items into claims, label each, give every member its stance and derive the edges.
 
+    Cost: the model embeds each distinct content piece and sentence once (cached by text); the pairwise
+    similarity is computed in blocks of :data:`BLOCK` rows, and average linkage runs on each group that the
+    threshold separates (memory: the square of the largest group). Only the members of claims with several
+    attributions, and contents that may relay someone else's words, are parsed for their stance.
+
     Claims come largest first; those with fewer than ``min_members`` attributions are left out.
     """
     if not items:
         return []
-    texts, vectors = embed_items(items, encoder)
-    sim = similarities(items, vectors, same_speaker_bonus)
-    labels = cluster(sim, threshold)
+    v = views(items, encoder)
+    labels = np.zeros(len(items), dtype=int)
+    next_label = 0
+    for idx in groups(v, threshold, same_speaker_bonus):
+        sub = cluster(similarities(v, idx, idx, same_speaker_bonus), threshold) if len(idx) > 1 else [0]
+        labels[idx] = np.array(sub) + next_label
+        next_label += max(sub) + 1
     by_article: dict[str, list[Item]] = {}
     for it in items:
         by_article.setdefault(it.article_id, []).append(it)
-    passing = [passes_on(it, by_article[it.article_id]) for it in items]
-    groups: dict[int, list[int]] = {}
+    relays = [relayed(it, by_article[it.article_id]) for it in items]
+    members: dict[int, list[int]] = {}
     for i, c in enumerate(labels):
-        groups.setdefault(c, []).append(i)
+        members.setdefault(int(c), []).append(i)
+    wanted = [idx for idx in members.values() if len(idx) >= min_members]
+    to_parse = {i for idx in wanted if len(idx) > 1 for i in idx} | {i for idx in wanted for i in idx if relays[i]}
+    parses = Parses([items[i] for i in sorted(to_parse)])
+    passing = [bool(r) and any(_clause_relayed(items[i], o, parses) for o in r) for i, r in enumerate(relays)]
     claims = []
-    for idx in groups.values():
-        if len(idx) < min_members:
-            continue
-        claims.append(_claim([items[i] for i in idx], [texts[i] for i in idx], [vectors[i] for i in idx],
-                             [passing[i] for i in idx], sim[np.ix_(idx, idx)]))
+    for idx in wanted:
+        sim = similarities(v, np.array(idx), np.array(idx), same_speaker_bonus)
+        claims.append(_claim([items[i] for i in idx], [v.pieces[i] for i in idx], [v.vectors[i] for i in idx],
+                             [passing[i] for i in idx], sim, parses))
     claims.sort(key=lambda c: (-len(c.members), c.id))
     return claims
 
 
+def _clause_relayed(item: Item, other: Item, parses: Parses) -> bool:
+    """Whether what an item relays from another speaker is a statement (a clause: "he had no intention of
+    ..."), not a thing they did ("release a transcript of a speech")."""
+    content = other.attribution.content
+    span = parses.span(item, content[0][0], content[-1][1])
+    if span is None:
+        return True
+    return is_clause(span)
+
+
 def _claim(members: list[Item], texts: list[list[str]], vectors: list[np.ndarray], passing: list[bool],
-           sim: np.ndarray) -> Claim:
+           sim: np.ndarray, parses: Parses) -> Claim:
     centroid = np.mean([v[0] for v in vectors], axis=0)
-    centrality = sim.mean(axis=1)
+    # central by what the members say, not by the sentences around them: the label should be the words
+    # the members share
+    content = np.stack([v[0] for v in vectors])
+    centrality = (content @ content.T).mean(axis=1)
     # the label: of the members that state the proposition plainly, the most central one; of its pieces,
     # the plain one nearest the claim's centre
     candidates = [(i, k) for i, it in enumerate(members) if _plain(it, passing[i])
                   for k, t in enumerate(texts[i]) if _plain_piece(t)]
     if not candidates:
         candidates = [(i, k) for i in range(len(members)) for k in range(len(texts[i]))]
+    if len(members) > 1:
+        # a label should read as a statement ("Obama was born outside the country"), not as a noun phrase
+        # or the tail of another construction ("of Texas Sen. Cruz's campaign", "him for saying ...")
+        statements = [(i, k) for i, k in candidates if is_statement(
+            parses.span(members[i], *_piece_range(members[i], label_text(texts[i][k]))))]
+        candidates = statements or candidates
     best_i = max({i for i, _ in candidates}, key=lambda i: (centrality[i], -i))
     best_k = max((k for i, k in candidates if i == best_i), key=lambda k: float(vectors[best_i][k] @ centroid))
     head = members[best_i]
     label = label_text(texts[best_i][best_k])
     label_vec = vectors[best_i][best_k]
+    label_span = parses.span(head, *_piece_range(head, label)) if len(members) > 1 else None
     out = []
     for i, it in enumerate(members):
         # the stance is read off the piece of the content (not the whole, where it has pieces) that states
@@ -382,9 +581,11 @@ def _claim(members: list[Item], texts: list[list[str]], vectors: list[np.ndarray
         k = first + int(np.argmax(vectors[i][first:] @ label_vec))
         # a fragment was compared on its sentence, but its stance is its own words' ("extremely careless")
         said = it.content if len(it.content.split()) < FRAGMENT_WORDS else texts[i][k]
+        said_span = parses.span(it, *_piece_range(it, said)) if len(members) > 1 else None
+        reading = stance(said, it.cue, label, passes_on=passing[i], whole=it.content,
+                         content_span=said_span, label_span=label_span)
         out.append(ClaimMember(
-            ref=it.ref, speaker=it.speaker, stance=stance(said, it.cue, label, passes_on=passing[i],
-                                                          whole=it.content),
+            ref=it.ref, speaker=it.speaker, stance=reading,
             content=it.content, cue=it.cue, kind=it.attribution.kind, outlet=it.article.outlet,
             published=it.article.published, url=it.article.url, title=it.article.title))
     claim = Claim(id=claim_id(head.ref), label=label, label_ref=head.ref, members=out)

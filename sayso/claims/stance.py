@@ -2,24 +2,28 @@
 
 The rules, in order (docs/claims.md has them with examples):
 
-1. A speaker who passes on somebody else's words (the content holds another attribution of the article, whose
-   speaker is someone else, and the cue is a plain speech or report verb: "NBC News reported that Putin told
-   reporters ...") **reports** it, unless the content dismisses what it passes on (rule 4: a content that calls what it holds false).
-2. A doubt cue ("doubts", "questioned whether", "is skeptical") or a content that opens with one ("that he
-   doubts Russia's involvement") **doubts** it.
-3. A denial cue ("denied", "rejected", "dismissed", "shrugged off", "refuted") **denies** it.
-4. Otherwise the stance is a sign, starting at +1 and flipped by each of:
+1. A speaker who passes on somebody else's statement (the content holds another attribution of the article,
+   whose speaker is someone else, and the cue is a plain speech or report verb: "NBC News reported that Putin
+   told reporters ...") **reports** it, unless the content dismisses what it passes on (rule 6).
+2. A criticising cue aimed at someone for a deed ("chided Trump for raising questions about ...", "rebuked
+   Mr. Trump for suggesting that ...") takes the opposite side of the deed's own stance.
+3. A question why or how ("questioned why his wife did not speak") insinuates and is read as a statement;
+   any other doubt cue ("doubts", "questioned whether") or a content that opens with one ("that he doubts
+   Russia's involvement") **doubts** it.
+4. A denial cue ("denied", "rejected", "dismissed", "shrugged off", "refuted") **denies** it.
+5. A question ("asked whether") or a negated speech cue ("has not publicly accused") is no stance at all:
+   **neutral**, unless the content is negated too ("we never said there were no people there").
+6. Otherwise the stance is a sign, starting at +1 and flipped by each of:
    - a negated belief cue: "does not think", "doesn't believe";
    - a content whose polarity differs from the claim label's: "we have no intention of influencing" against
-     the label "Russia is trying to influence the election";
+     the label "Russia is trying to influence the election" (polarity is read on the dependency parse, only
+     the negations in scope of the proposition: :mod:`sayso.claims.negation`);
    - a content that calls what it holds false: "accusations ... were just part of a well-oiled system of
      distracting the voters", "a hoax", "baseless", "the biggest fairy tale".
    +1 **asserts**, -1 **denies**.
-5. A negated speech cue ("has not publicly accused") or a question ("asked whether") is no stance at all:
-   **neutral**.
 
-Polarity counts negations (not, n't, never, no, nobody, nothing, none, neither, nor, without, and the negating
-predicates lack, unfit, unqualified, refusal, refused, failed) outside fixed phrases that affirm ("no question", "no doubt", "not only", "nothing but"): an odd count is negative.
+``negated`` (a count of negation words outside fixed phrases that affirm) is the quick test for cues and for
+whether a piece can label a claim.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import re
 
 from ..attribution.cues import CLASSES, NOUNS
+from .negation import parse, polarity, terms
 
 STANCES = ("asserts", "denies", "doubts", "neutral")
 
@@ -146,12 +151,29 @@ def cue_class(cue: str) -> str | None:
     return best
 
 
-def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole: str | None = None) -> str:
+#: Cues that attack someone for what they did: "chided Trump for raising questions about ...".
+CRITICIZING = {"criticize", "criticise", "chide", "rebuke", "slam", "blast", "attack", "mock", "lambast", "assail",
+               "deride", "knock", "fault", "scold", "berate", "condemn", "denounce", "decry", "ridicule", "blame",
+               "accuse"}
+#: "X for doing Y": the deed a criticising cue's target is attacked for, and what follows it.
+_FOR_DEED = re.compile(r"^[^,;]{0,80}?\bfor\s+([a-z]+ing)\b\s*(.*)$", re.I | re.S)
+#: A question about why or how something is so takes it as given: "questioned why she did not speak".
+_WH_QUESTION = re.compile(r"^(?:about\s+)?(?:why|how)\b", re.I)
+_OPPOSITE = {"asserts": "denies", "denies": "asserts", "doubts": "asserts", "neutral": "neutral"}
+
+
+def _cue_lemmas(cue: str) -> set[str]:
+    return {lem for w in words(cue) if (lem := lemma(w)) is not None}
+
+
+def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole: str | None = None,
+           content_span=None, label_span=None) -> str:
     """The stance of an attribution (its content and cue texts) toward a claim with this label.
 
     ``content`` is the statement that bears on the label: the whole content, or the piece of it that states
     the label's proposition when it holds several (``whole``). ``passes_on`` says the content holds someone
-    else's attribution (rule 1 of the module docstring).
+    else's attribution (rule 1 of the module docstring). ``content_span`` and ``label_span`` are the two
+    texts as parsed in their sentences (spaCy spans); without them the texts are parsed on their own.
 
     >>> stance("he had no intention of influencing the U.S. election", "told reporters",
     ...        "Russia of trying to influence the 2016 U.S. presidential election")
@@ -165,10 +187,20 @@ def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole
     dismisses = bool(DISMISSIVE.search(content)) and not DISMISSIVE.search(label)
     if passes_on and cls in (None, "speech", "report") and not dismisses:
         return "neutral"
-    if cls == "doubt" or DOUBTING.search((whole or content).strip(" \"“”'")):
+    deed = _FOR_DEED.match(content.strip(" \"“”'"))
+    if deed and _cue_lemmas(cue) & CRITICIZING:
+        # attacking someone for saying or doing something is taking the other side of what they did:
+        # "chided Trump for raising questions about whether he met the standard" asserts that he met it
+        return _OPPOSITE[stance(deed.group(2) or content, deed.group(1), label)]
+    if cls == "doubt" and _WH_QUESTION.match(content.strip(" \"“”'")):
+        # "questioned why Mr. Khan's wife did not speak, implying that she was forbidden": an insinuation
+        cls = None
+    elif cls == "doubt" or DOUBTING.search((whole or content).strip(" \"“”'")):
         return "doubts"
     cue_negated = negated(cue)
-    if cue_negated and cls not in ("belief", "deny"):
+    if cue_negated and cls not in ("belief", "deny") and not negated(content):
+        # "has not publicly accused Russia of ...": no stance; but "we never said there were no people
+        # there" negates a negation, and asserts
         return "neutral"
     if cls == "deny":
         # "denied", "dismissed", "shrugged off": a denial whatever the content's wording ("denied any
@@ -177,8 +209,22 @@ def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole
     sign = 1
     if cue_negated:
         sign = -sign
-    if negated(content) != negated(label):
+    if content_polarity(content, label, content_span, label_span) < 0:
         sign = -sign
     if dismisses:
         sign = -sign
     return "asserts" if sign > 0 else "denies"
+
+
+def content_polarity(content: str, label: str, content_span=None, label_span=None) -> int:
+    """+1 when the content states the label's proposition with the label's polarity, -1 when the opposite:
+    the negations in scope of the words the two share (:mod:`sayso.claims.negation`)."""
+    if words(content) == words(label):
+        return 1  # a content read against itself (the claim's label, or a claim of one)
+    if content_span is None or label_span is None:
+        docs = parse([t for t, s in ((content, content_span), (label, label_span)) if s is None])
+        if content_span is None:
+            content_span = docs.pop(0)[:]
+        if label_span is None:
+            label_span = docs.pop(0)[:]
+    return polarity(content_span, terms(label)) * polarity(label_span)

@@ -63,3 +63,29 @@ def test_passing_on_is_neutral_unless_it_dismisses():
     assert stance(reported, "reported", LABEL, passes_on=True) == "neutral"
     dismissed = "the accusations that Russia is trying to interfere were a well-oiled system of distracting voters"
     assert stance(dismissed, "said", LABEL, passes_on=True) == "denies"
+
+
+def test_criticising_someone_for_a_claim_takes_the_other_side():
+    label = "Ted Cruz is a natural-born citizen, eligible to be president"
+    assert stance("Trump for raising questions about whether he met the Constitution's natural born standard",
+                  "chided", label) == "asserts"
+    assert stance("Mr. Trump for suggesting that Cruz is not a natural-born citizen", "rebuked", label) == "asserts"
+    assert stance("Trump for saying that Cruz is a natural-born citizen", "criticized", label) == "denies"
+
+
+def test_a_question_why_insinuates_rather_than_doubts():
+    label = "Ghazala Khan was not permitted to speak at the convention"
+    assert stance("why Mr. Khan's wife was not permitted to speak at the convention", "questioned", label) == "asserts"
+    assert stance("whether Mr. Khan's wife was not permitted to speak", "questioned", label) == "doubts"
+
+
+def test_a_negated_cue_with_a_negated_content_asserts():
+    label = "Russian military personnel fought in eastern Ukraine"
+    assert stance("there were no Russian military personnel in eastern Ukraine", "never said", label) == "asserts"
+    assert stance("Russian military personnel fought in eastern Ukraine", "never said", label) == "neutral"
+
+
+def test_negation_off_the_path_does_not_flip():
+    label = "Trump University defrauded its students"
+    content = "that Trump University had defrauded its students, who were never told the truth"
+    assert stance(content, "alleged", label) == "asserts"

@@ -1,0 +1,182 @@
+"""Negation scope on the dependency parse: does a content state its proposition, or the opposite?
+
+Counting every "not" in a content gets clauses wrong that a reader never would: "Clinton's email use, which
+the FBI said was extremely careless but did not warrant criminal charges" asserts carelessness; "that Trump
+had defrauded students through Trump University, which was never licensed" asserts fraud. What negates a
+proposition is a negation on the path from the words that state it up to the root of the content:
+
+- a negation of a verb or adjective on that path ("is **not** trying", "**never** obtained access");
+- a negative determiner or subject of a node on it ("**no** intention of influencing", "**no** reasonable
+  prosecutor would bring", "**nobody** thinks");
+- a predicate that negates what it governs ("he **lacks** the temperament", "her **refusal** to release").
+
+A negation in a relative clause, a coordinated clause or a subordinate clause off that path does not count.
+Fixed phrases with a negation word that affirm ("no doubt", "not only", "nothing but", "whether or not",
+"more likely than not") never count.
+
+>>> polarity(parse(["we have no intention of influencing the election"])[0][:], terms("influence"))
+-1
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+#: Words that negate the node they hang on (or, as a subject, the verb they are the subject of).
+NEGATIVE = {"not", "n't", "never", "no", "nobody", "nothing", "none", "neither", "nor", "without", "cannot",
+            "nowhere", "noone"}
+#: Predicates that negate what they govern: "he lacks the temperament", "her refusal to release".
+NEGATING = {"lack", "fail", "failure", "refuse", "refusal", "unfit", "unqualified", "deny", "denial", "reject",
+            "dismiss", "refute", "disprove", "debunk", "absence", "decline"}
+#: Verbs whose clausal complement is what is said or thought: the proposition sits below them.
+REPORTING = {"say", "tell", "think", "believe", "know", "claim", "suggest", "argue", "insist", "mean", "add",
+             "state", "write", "note", "warn", "believe", "feel", "expect", "hope", "show", "find"}
+#: Lemmas that a "no" in front of affirms rather than negates: "there is no doubt that ...".
+_NO_AFFIRMS = {"doubt", "question", "matter", "wonder"}
+_WORD = re.compile(r"[a-z]+")
+
+
+@functools.lru_cache(maxsize=1)
+def parser() -> Language:
+    """The spaCy pipeline sayso extracts with, without its attribution and entity components: tagger,
+    lemmatizer and dependency parser only (what negation scope needs)."""
+    import spacy
+
+    from ..nlp import PIPELINE
+
+    return spacy.load(PIPELINE, exclude=["ner"])
+
+
+def parse(texts: Iterable[str], batch_size: int = 64) -> list[Doc]:
+    """Parsed docs of the texts, in order."""
+    return list(parser().pipe(texts, batch_size=batch_size))
+
+
+def lemma(tok: Token) -> str:
+    """A token's lower-cased lemma."""
+    return (tok.lemma_ or tok.text).lower()
+
+
+def term(word: str) -> str:
+    """The form a word is compared in: lower case, a plural or possessive "s" and a verb ending cut off
+    ("Russia's" -> "russia", "influencing" -> "influenc", "influence" -> "influenc")."""
+    w = word.lower().replace("’", "'").split("'")[0]
+    for end in ("ing", "ed", "es", "e", "s"):
+        if len(w) > len(end) + 3 and w.endswith(end):
+            return w[: -len(end)]
+    return w
+
+
+def terms(text: str) -> set[str]:
+    """The compared forms of a text's words of four letters or more."""
+    return {term(w) for w in _WORD.findall(text.lower()) if len(w) >= 4}
+
+
+def affirming(tok: Token) -> bool:
+    """Whether a negation word sits in a fixed phrase that affirms: "not only", "nothing but", "whether or
+    not", "more likely than not", "no doubt"."""
+    doc = tok.doc
+    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+    prev = doc[tok.i - 1].lower_ if tok.i > 0 else ""
+    if nxt in ("only", "just", "but", "least") or prev in ("or", "than"):
+        return True
+    if tok.lower_ == "no" and (lemma(tok.head) in _NO_AFFIRMS or nxt in _NO_AFFIRMS or nxt == "longer"):
+        return True
+    return False
+
+
+def _negative(tok: Token) -> bool:
+    return tok.lower_ in NEGATIVE and not affirming(tok)
+
+
+def _subject_negated(tok: Token) -> bool:
+    """A subject or object that negates its verb: "nobody", "nothing", or one with a "no": "no reasonable
+    prosecutor would bring", "he has sacrificed nothing", "we have absolutely no violations"."""
+    if tok.lower_ in ("nobody", "nothing", "none", "noone"):
+        return not affirming(tok)
+    return any(c.dep_ == "det" and c.lower_ == "no" and not affirming(c) for c in tok.children)
+
+
+def own_negations(node: Token, path_child: Token | None, is_anchor: bool) -> int:
+    """How many negations a node on the path carries: its negation children, its negative subject, a
+    negative word or negating predicate it is itself."""
+    n = 0
+    for c in node.children:
+        if path_child is not None and c.i == path_child.i:
+            continue
+        if c.dep_ in ("neg", "det", "advmod", "preconj") and _negative(c):
+            n += 1
+        elif c.dep_ in ("nsubj", "nsubjpass", "expl", "attr", "dobj", "dative", "oprd") and _subject_negated(c):
+            n += 1
+    if node.lower_ in NEGATIVE and node.dep_ not in ("neg", "det", "advmod") and not affirming(node):
+        n += 1  # "nothing", "none", "without" on the path itself
+    if not is_anchor and lemma(node) in NEGATING:
+        n += 1
+    return n
+
+
+def anchor(span: Span, label_terms: set[str] | None) -> tuple[Token, bool]:
+    """The word of a span that states the proposition: of the words the label shares, the one nearest the
+    span's root (and True); the root itself when it shares none (and False)."""
+    root = span.root
+    if label_terms:
+        shared = [t for t in span if not t.is_stop and t.is_alpha and term(t.text) in label_terms]
+        if shared:
+            def depth(t: Token) -> int:
+                d = 0
+                while t.i != root.i and t.head.i != t.i and span.start <= t.head.i < span.end and d < 50:
+                    t, d = t.head, d + 1
+                return d
+            return min(shared, key=lambda t: (depth(t), t.i)), True
+    # no word in common: the proposition is the innermost clause that a reporting verb introduces ("we never
+    # said [there were no people there]"), so that a negation of the report and of the report's content meet
+    node = root
+    for _ in range(10):
+        inner = [c for c in node.children if c.dep_ in ("ccomp", "xcomp") and span.start <= c.i < span.end]
+        if not inner or lemma(node) not in REPORTING:
+            break
+        node = inner[0]
+    return node, False
+
+
+def negations(span: Span, label_terms: set[str] | None = None) -> int:
+    """How many negations scope over the proposition a span states (module docstring)."""
+    if len(span) == 0:
+        return 0
+    # a word the label shares is the proposition's own: "refused" against a label that says "refused"
+    node, shared = anchor(span, label_terms)
+    child: Token | None = None
+    n, steps = 0, 0
+    while True:
+        n += own_negations(node, child, is_anchor=shared and child is None)
+        head = node.head
+        if head.i == node.i or not (span.start <= head.i < span.end) or steps > 50:
+            break
+        child, node, steps = node, head, steps + 1
+    return n
+
+
+def polarity(span: Span, label_terms: set[str] | None = None) -> int:
+    """+1 when a span states its proposition, -1 when it states the opposite."""
+    return -1 if negations(span, label_terms) % 2 else 1
+
+
+def is_clause(span: Span) -> bool:
+    """Whether a span is a clause (its root is a verb: "he had no intention ...") rather than a noun phrase
+    ("a transcript of a speech she had given")."""
+    return len(span) > 0 and span.root.pos_ in ("VERB", "AUX")
+
+
+def is_statement(span: Span | None) -> bool:
+    """Whether a span states something: a clause whose verb has a subject ("Obama was born outside the
+    country"), not a noun phrase or a fragment ("transcripts of her paid speeches", "him for saying")."""
+    if span is None or len(span) == 0:
+        return False
+    root = span.root
+    return root.pos_ in ("VERB", "AUX") and any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children)
