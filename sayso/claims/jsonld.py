@@ -25,7 +25,7 @@ SPEAKER_TYPES = {"person": "Person"}
 def speaker_jsonld(speaker: Speaker) -> dict[str, Any]:
     """A speaker as a schema.org Person or Organization."""
     out: dict[str, Any] = {"@type": SPEAKER_TYPES.get(speaker.kind, "Organization"), "name": speaker.name,
-                           "identifier": speaker.id}
+                           "identifier": str(speaker.id)}
     if speaker.aliases:
         out["alternateName"] = list(speaker.aliases)
     return out
@@ -33,7 +33,7 @@ def speaker_jsonld(speaker: Speaker) -> dict[str, Any]:
 
 def appearance_jsonld(member: ClaimMember) -> dict[str, Any]:
     """The article a member appears in, as a schema.org NewsArticle."""
-    out: dict[str, Any] = {"@type": "NewsArticle", "identifier": member.ref.article_id}
+    out: dict[str, Any] = {"@type": "NewsArticle", "identifier": str(member.ref.article_id)}
     if member.url:
         out["url"] = member.url
     if member.title:
