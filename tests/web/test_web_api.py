@@ -18,12 +18,6 @@ ARTICLE_EXTRAS = ("id", "date", "record", "has_original")
 
 
 @pytest.fixture(scope="module")
-def client(corpus_db):
-    with TestClient(create_app(corpus_db)) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
 def db(corpus_db):
     conn = sqlite3.connect(corpus_db)
     conn.row_factory = sqlite3.Row

@@ -4,10 +4,8 @@ import re
 import sqlite3
 
 import pytest
-from fastapi.testclient import TestClient
 
 from sayso.claims import STANCES
-from sayso.web import create_app
 
 #: The properties sayso writes on each schema.org type, with the type each value must have (schema.org v29:
 #: Claim and NewsArticle are CreativeWorks; author and publisher are a Person or an Organization).
@@ -37,12 +35,6 @@ def schema_org(node, types=("Claim",)):
                 assert re.match(r"https?://", v), v
             else:
                 assert isinstance(v, str) and v, (prop, v)
-
-
-@pytest.fixture(scope="module")
-def client(corpus_db):
-    with TestClient(create_app(corpus_db)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
