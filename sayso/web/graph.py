@@ -20,12 +20,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-WIDTH, HEIGHT = 720, 400
-RADIUS = 135
+WIDTH, HEIGHT = 600, 370
+RADIUS = 125
 #: Most speakers drawn: those with the most attributions in the claim (the page lists everyone).
 MAX_NODES = 16
 #: Longest name written beside a node; the full name is in its tooltip.
-LABEL_CHARS = 26
+LABEL_CHARS = 22
 #: Where each stance goes round the circle, from the top, counter-clockwise.
 SIDE_ORDER = ("asserts", "neutral", "doubts", "denies")
 
