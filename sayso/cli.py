@@ -163,9 +163,11 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
 def serve(db: Path, host: str, port: int) -> None:
     """Browse and search a corpus in the browser, with a JSON API.
 
-    Pages: / (overview), /search, /articles/ID, /speakers/ID; each has a JSON twin under /api/...
-    (/api, /api/search, /api/articles/ID, /api/speakers/ID), searches export as /api/search.csv,
-    .jsonl and .parquet, and the API is described at /docs. The database is opened read-only.
+    Pages: / (overview), /search, /articles/ID, /speakers/ID, /claims, /claims/ID; each has a JSON twin
+    under /api/... (/api, /api/search, /api/articles/ID, /api/speakers/ID, /api/claims, /api/claims/ID),
+    searches export as /api/search.csv, .jsonl and .parquet, a claim as schema.org JSON-LD at
+    /api/claims/ID.jsonld, and the API is described at /docs. The database is opened read-only; its claims
+    are computed by sayso claims.
 
     \b
     Example:
