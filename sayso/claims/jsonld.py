@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from .grouping import SIDE, Claim, ClaimMember, Speaker
 
@@ -34,7 +35,7 @@ def speaker_jsonld(speaker: Speaker) -> dict[str, Any]:
 def appearance_jsonld(member: ClaimMember) -> dict[str, Any]:
     """The article a member appears in, as a schema.org NewsArticle."""
     out: dict[str, Any] = {"@type": "NewsArticle", "identifier": str(member.ref.article_id)}
-    if member.url:
+    if member.url and urlsplit(member.url).scheme.lower() in ("http", "https"):  # a schema.org URL, never javascript:
         out["url"] = member.url
     if member.title:
         out["headline"] = member.title

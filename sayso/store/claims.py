@@ -24,11 +24,11 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
 
-from ..claims import Claim, Encoder, Item, Speaker, find_claims, items_of
+from ..claims import Claim, Encoder, Item, find_claims, items_of
 from ..claims.embeddings import DIMENSIONS, MODEL, Embeds, text_key
 from ..claims.spread import Quote, quote_spread
 from ..errors import StoreError
-from .queries import load_article, speaker_objects
+from .queries import claims_speaker, load_article, speaker_objects
 from .schema import connect
 
 T = TypeVar("T")
@@ -116,18 +116,13 @@ class StoredEmbeddings:
         return np.stack([vectors[k] for k in keys]).astype(np.float32)
 
 
-def speaker_of(obj: dict) -> Speaker:
-    """A corpus speaker object (``queries.speaker_objects``) as the claims' Speaker."""
-    return Speaker(id=obj["id"], name=obj["name"], aliases=tuple(obj["aliases"]), kind=obj["kind"])
-
-
 def corpus_items(conn: sqlite3.Connection, progress: Progress = _quiet) -> Iterator[Item]:
     """Every attribution of the corpus as a claims Item, with its corpus speaker, article by article.
 
     An article's ``published`` is its ISO date where the store could read one, so that quotes and
     claims are dated comparably ("June 11, 2026" and "2026-06-09" sort as dates).
     """
-    speakers = {i: speaker_of(s) for i, s in speaker_objects(
+    speakers = {i: claims_speaker(s) for i, s in speaker_objects(
         conn, {r[0] for r in conn.execute("SELECT id FROM speakers")}).items()}
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     rows = conn.execute("SELECT * FROM articles ORDER BY id").fetchall()

@@ -567,6 +567,11 @@ def claims_status(conn: sqlite3.Connection) -> dict[str, Any] | None:
             "claims": conn.execute("SELECT count(*) FROM claims").fetchone()[0]}
 
 
+def claims_speaker(obj: dict[str, Any]) -> Speaker:
+    """A corpus speaker object (``speaker_objects``) as the claims' Speaker."""
+    return Speaker(id=obj["id"], name=obj["name"], aliases=tuple(obj["aliases"]), kind=obj["kind"])
+
+
 def claim_objects(conn: sqlite3.Connection, ids: list[str]) -> list[Claim]:
     """Stored claims as the claims data model (Claim, ClaimMember, Edge, Speaker), in the order of ``ids``.
 
@@ -595,8 +600,7 @@ def claim_objects(conn: sqlite3.Connection, ids: list[str]) -> list[Claim]:
             ids):
         evidence.setdefault(edge_id, []).append(AttributionRef(article_id, local_id))
     wanted = {r["speaker_id"] for r in rows} | {e["speaker_a"] for e in edges} | {e["speaker_b"] for e in edges}
-    speakers = {i: Speaker(id=s["id"], name=s["name"], aliases=tuple(s["aliases"]), kind=s["kind"])
-                for i, s in speaker_objects(conn, wanted).items()}
+    speakers = {i: claims_speaker(s) for i, s in speaker_objects(conn, wanted).items()}
     claims = {i: Claim(id=i, label=h["label"], label_ref=AttributionRef(h["article_id"], h["local_id"]), members=[])
               for i, h in heads.items()}
     for r in rows:
@@ -618,7 +622,8 @@ def claim_json(conn: sqlite3.Connection, claim: Claim, evidence: bool = False) -
     data = claim.to_json()
     article_ids = sorted({m.ref.article_id for m in claim.members})
     articles = {r["id"]: dict(r) for r in conn.execute(
-        f"SELECT id, title, url, outlet, published, date FROM articles WHERE id IN ({','.join('?' * len(article_ids))})",
+        f"SELECT id, title, url, outlet, published, date FROM articles"
+        f" WHERE id IN ({','.join('?' * len(article_ids))})",
         article_ids)}
     windows = _evidence(conn, [m.ref for m in claim.members]) if evidence else {}
     for member, out in zip(claim.members, data["attributions"]):
@@ -647,7 +652,8 @@ def _evidence(conn: sqlite3.Connection, refs: list[AttributionRef]) -> dict[tupl
     for article_id, locals_ in by_article.items():
         text = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
         marks = ",".join("?" * len(locals_))
-        spans: dict[str, dict[str, list[list[int]]]] = {loc: {"source": [], "cue": [], "content": []} for loc in locals_}
+        spans: dict[str, dict[str, list[list[int]]]] = {
+            loc: {"source": [], "cue": [], "content": []} for loc in locals_}
         for local, role, s, e in conn.execute(
                 f"SELECT a.local_id, s.role, s.start, s.end FROM spans s JOIN attributions a ON a.id = s.attribution_id"
                 f" WHERE a.article_id = ? AND a.local_id IN ({marks}) ORDER BY a.local_id, s.role, s.seq",
@@ -685,8 +691,9 @@ def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | N
         params.append(match)
     if speaker:
         ids = named["speaker"] = find_speakers(conn, speaker)
+        taking = " AND m.stance = ?" if stance else ""
         clauses.append(f"c.id IN (SELECT m.claim_id FROM claim_members m JOIN attributions a ON a.id = m.attribution_id"
-                       f" WHERE a.speaker_id IN ({','.join('?' * len(ids)) or 'NULL'}){' AND m.stance = ?' if stance else ''})")
+                       f" WHERE a.speaker_id IN ({','.join('?' * len(ids)) or 'NULL'}){taking})")
         params.extend(ids)
         if stance:
             params.append(stance)
@@ -749,8 +756,7 @@ def claim_quotes(conn: sqlite3.Connection, claim_id: str) -> list[dict[str, Any]
         f" JOIN attributions a ON a.id = s.attribution_id JOIN articles r ON r.id = a.article_id"
         f" WHERE s.quote_id IN ({marks}) ORDER BY s.quote_id, s.seq", quote_ids).fetchall()
     texts = dict(conn.execute(f"SELECT id, text FROM quotes WHERE id IN ({marks})", quote_ids).fetchall())
-    speakers = {i: Speaker(id=s["id"], name=s["name"], aliases=tuple(s["aliases"]), kind=s["kind"])
-                for i, s in speaker_objects(conn, {r["speaker_id"] for r in rows}).items()}
+    speakers = {i: claims_speaker(s) for i, s in speaker_objects(conn, {r["speaker_id"] for r in rows}).items()}
     sightings: dict[int, list[tuple[Sighting, str | None]]] = {}
     for r in rows:
         seen = Sighting(AttributionRef(r["article_id"], r["local_id"]), r["text"], r["outlet"], r["published"],
@@ -769,8 +775,8 @@ def claim_quotes(conn: sqlite3.Connection, claim_id: str) -> list[dict[str, Any]
 
 
 def speaker_claims(conn: sqlite3.Connection, speaker_id: int, limit: int = SPEAKER_CLAIMS_LIMIT) -> dict[str, Any]:
-    """A speaker's ``total`` claims and ``positions`` (``{claim: {id, label, speakers, attributions}, stance, stances}``, the claims
-    with the most speakers first; ``stance`` is their most frequent one there) and the speakers they
+    """A speaker's ``total`` claims and ``positions`` (``{claim: {id, label, speakers, attributions, ...}, stance,
+    stances}``, the claims with the most speakers first; ``stance`` is their most frequent one there) and the speakers they
     ``agree_with`` and ``contradict`` (``{speaker, count, claims}``, most shared claims first)."""
     rows = conn.execute(
         "SELECT m.claim_id, m.stance, count(*) AS n FROM claim_members m JOIN attributions a"

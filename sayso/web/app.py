@@ -332,7 +332,7 @@ def create_app(db: str | Path) -> FastAPI:
         q: Annotated[str | None, Query(description="Full text over what was said (as in search)")] = None,
         speaker: Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")] = None,
         stance: Annotated[str | None, Query(description=f"One of: {', '.join(STANCES)}; with speaker, theirs")] = None,
-        min_attributions: Annotated[int, Query(ge=1, description="Only claims with at least this many attributions")] = 1,
+        min_attributions: Annotated[int, Query(ge=1, description="Only claims of at least this many attributions")] = 1,
         page: Page = 1, per_page: PerPage = queries.PER_PAGE,
     ) -> dict:
         """Claims, those of the most speakers first, each as its claim object plus `stances` (attributions

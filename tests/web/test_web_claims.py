@@ -62,7 +62,8 @@ def test_claims_list_shape_paging_and_order(client, corpus_db):
                 "article_count", "first_date", "last_date"} <= set(claim)
         assert sum(claim["stances"].values()) == len(claim["attributions"])
         for att in claim["attributions"]:
-            assert {"speaker", "stance", "content", "cue", "article_id", "attribution_id", "kind", "article"} <= set(att)
+            assert {"speaker", "stance", "content", "cue", "article_id", "attribution_id", "kind",
+                    "article"} <= set(att)
             assert att["stance"] in STANCES and att["article"]["id"] == att["article_id"]
             assert att["speaker"] is None or set(att["speaker"]) == {"id", "name", "aliases"}
         for edge in claim["edges"]:
@@ -177,5 +178,6 @@ def test_claim_text_is_escaped(client):
         shown += "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
         ld = re.search(r'<script type="application/ld\+json" id="claim-jsonld">(.*?)</script>', html, re.S).group(1)
         assert "<" not in ld
+        schema_org(client.get(f"/api/claims/{claim['id']}.jsonld").json())  # no javascript: url as a URL
     assert shown
     assert "<script>window" not in client.get("/claims", params={"q": "script"}).text
