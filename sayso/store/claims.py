@@ -35,9 +35,6 @@ T = TypeVar("T")
 #: ``progress(iterable, total, stage)``: shows how far a stage ("read", "embed") has come; returns the iterable.
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
 
-#: Most attributions grouped in one run: grouping holds a similarity matrix of every pair of contents
-#: (sayso.claims.grouping), about 10 GB of memory at this size.
-MAX_ATTRIBUTIONS = 20_000
 #: Texts embedded and written to the database together: what a stopped run loses at most.
 EMBED_CHUNK = 256
 
@@ -136,7 +133,7 @@ def recompute(db: str | Path, *, encoder: Embeds | None = None, progress: Progre
     """Compute the claims of the whole corpus ``db`` and store them in place of the old ones.
 
     The store is upgraded to this schema version first if it is older. Raises StoreError for a missing or
-    foreign database, and for a corpus over :data:`MAX_ATTRIBUTIONS` attributions.
+    foreign database.
     """
     started = time.perf_counter()
     if not Path(db).is_file():
@@ -144,10 +141,6 @@ def recompute(db: str | Path, *, encoder: Embeds | None = None, progress: Progre
     conn = connect(db)
     summary = ClaimsSummary(db=str(db))
     try:
-        attributions = conn.execute("SELECT count(*) FROM attributions").fetchone()[0]
-        if attributions > MAX_ATTRIBUTIONS:
-            raise StoreError(str(db), f"{attributions:,} attributions: claims are grouped over at most "
-                                      f"{MAX_ATTRIBUTIONS:,} at once (every pair of contents is compared)")
         summary.articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         items = list(corpus_items(conn, progress))
         embeddings = StoredEmbeddings(conn, encoder, progress=progress)

@@ -16,7 +16,6 @@ from sayso.claims import STANCES
 from sayso.cli import main
 from sayso.errors import StoreError
 from sayso.store import CorpusWriter, connect, connect_readonly, ingest, queries
-from sayso.store import claims as store_claims
 from sayso.store.claims import recompute
 from sayso.store.schema import DDL
 from sayso.web import create_app
@@ -204,12 +203,6 @@ def test_a_version_1_store_is_upgraded_by_a_writer_and_explained_to_a_reader(tmp
     upgraded.close()
     with connect_readonly(old) as c:
         assert queries.claims_status(c) is None
-
-
-def test_a_corpus_too_big_to_group_at_once_is_refused(db, monkeypatch):
-    monkeypatch.setattr(store_claims, "MAX_ATTRIBUTIONS", 10)
-    with pytest.raises(StoreError, match="at most 10 at once"):
-        recompute(db)
 
 
 # ------------------------------------------------------------------------------------------------ the CLI
