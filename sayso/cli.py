@@ -238,8 +238,8 @@ def claims(db: Path, as_json: bool, jsonld: bool, recompute: bool, min_attributi
         units = {"read": "article", "embed": "batch"}
         summary = compute(db, progress=lambda it, n, stage: progress(it, n, f"claims: {stage}", unit=units[stage]))
         error(f"{db}: {summary.claims} claims ({summary.shared} of several speakers, {summary.edges} edges, "
-              f"{summary.quotes} repeated quotes) over {summary.attributions} attributions; {summary.embedded} "
-              f"contents embedded, {summary.reused} from the database, in {summary.seconds:.1f} s")
+              f"{summary.quotes} repeated quotes) over {summary.attributions} attributions; {summary.embedded} texts "
+              f"embedded, {summary.reused} read from the database, in {summary.seconds:.1f} s")
     else:
         error(f"{db}: reading the {status['claims']} claims stored on {status['computed_at']}")
     conn = connect_readonly(db)

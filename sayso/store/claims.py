@@ -54,8 +54,8 @@ class ClaimsSummary:
     shared: int = 0      # claims made by more than one speaker
     edges: int = 0
     quotes: int = 0
-    embedded: int = 0    # contents that went through the model
-    reused: int = 0      # contents whose embedding the database already held
+    embedded: int = 0    # texts (contents, their pieces and sentences) that went through the model
+    reused: int = 0      # texts whose embedding the database already held
     seconds: float = 0.0
 
     def to_json(self) -> dict:
