@@ -161,7 +161,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
 CLAIMS_DDL = """
 CREATE TABLE IF NOT EXISTS claims (
     id TEXT PRIMARY KEY,           -- "c" + 10 hex digits: stable while its label is the same attribution's
-    label TEXT NOT NULL,           -- verbatim words of the label attribution's content
+    label TEXT NOT NULL,           -- verbatim article text: the label attribution's content, or its sentence
     label_attribution_id INTEGER NOT NULL REFERENCES attributions(id),
     attributions INTEGER NOT NULL, -- its members
     speakers INTEGER NOT NULL,     -- distinct corpus speakers among them
