@@ -1,5 +1,5 @@
-"""The screenshots of the corpus pages in docs/: the example articles ingested into a fresh corpus, served by
-``sayso serve``, photographed by Debian's headless Chromium.
+"""The screenshots of the corpus pages in docs/: the example articles ingested into a fresh corpus, its claims
+computed, served by ``sayso serve``, photographed by Debian's headless Chromium.
 
     make screenshots          # or: .venv/bin/python docs/screenshots.py
 """
@@ -13,6 +13,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from sayso.store import ingest
+from sayso.store.claims import recompute
 from sayso.web.server import running
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,7 @@ SHOTS = [
     ("corpus-article.png", "/articles?q=Whitcombe+budget+unfunded", "article"),
     ("corpus-speaker.png", "/speakers?q=delgado", "speaker"),
     ("corpus-search.png", "/search?q=loan+OR+toll*", None),
+    ("corpus-claim.png", "/claims?q=%22has+been+for+a+year%22", "claim"),
 ]
 
 
@@ -34,6 +36,7 @@ def main() -> None:
         summary = ingest([ROOT / "examples"], db)
         if summary.failed:
             sys.exit(f"could not ingest the examples: {summary.to_json()}")
+        recompute(db)
         with running(db) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
@@ -44,6 +47,8 @@ def main() -> None:
                     page.locator("#article-text .m.source", has_text="budget officials").click()
                 elif then == "speaker":
                     page.locator("#speaker-list a.speaker").first.click()
+                elif then == "claim":
+                    page.locator("#claim-list a.claim-label").first.click()
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=ROOT / "docs" / name, full_page=True)
                 print(f"docs/{name}: {page.url.replace(url, '')}")

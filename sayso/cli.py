@@ -7,6 +7,7 @@ problem; the rest of the inputs are still processed, and the exit status is 2.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import IO, Iterator
@@ -14,7 +15,7 @@ from typing import IO, Iterator
 import click
 
 from . import __version__
-from .errors import InputError, SaysoError
+from .errors import InputError, SaysoError, StoreError
 from .model import Article
 
 EXIT_BAD_INPUT = 2
@@ -138,6 +139,16 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
     click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     error(f"{db}: {summary.new} new, {summary.skipped} skipped, {len(summary.failed)} failed "
           f"in {summary.seconds:.1f} s")
+    if summary.new and db.is_file():
+        from .store import connect_readonly, queries
+
+        conn = connect_readonly(db)
+        try:
+            status = queries.claims_status(conn)
+        finally:
+            conn.close()
+        if status is not None:  # ingest leaves claims as they are: they are one pass over the whole corpus
+            error(f"{db}: the stored claims predate the new articles; `sayso claims --db {db}` brings them up to date")
     if summary.failed:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -152,9 +163,11 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
 def serve(db: Path, host: str, port: int) -> None:
     """Browse and search a corpus in the browser, with a JSON API.
 
-    Pages: / (overview), /search, /articles/ID, /speakers/ID; each has a JSON twin under /api/...
-    (/api, /api/search, /api/articles/ID, /api/speakers/ID), searches export as /api/search.csv,
-    .jsonl and .parquet, and the API is described at /docs. The database is opened read-only.
+    Pages: / (overview), /search, /articles/ID, /speakers/ID, /claims, /claims/ID; each has a JSON twin
+    under /api/... (/api, /api/search, /api/articles/ID, /api/speakers/ID, /api/claims, /api/claims/ID),
+    searches export as /api/search.csv, .jsonl and .parquet, a claim as schema.org JSON-LD at
+    /api/claims/ID.jsonld, and the API is described at /docs. The database is opened read-only; its claims
+    are computed by sayso claims.
 
     \b
     Example:
@@ -170,6 +183,108 @@ def serve(db: Path, host: str, port: int) -> None:
     shown = f"[{host}]" if ":" in host else host
     error(f"serving {db} (read-only) at http://{shown}:{port}/ ; API at /docs ; Ctrl+C stops")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+# ------------------------------------------------------------------------------------------------ claims
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
+              help="The corpus database (made by sayso ingest).")
+@click.option("--json", "as_json", is_flag=True,
+              help='A JSON list of {"id", "label", "label_attribution", "attributions", "edges"} instead of a table.')
+@click.option("--jsonld", is_flag=True, help="schema.org Claim JSON-LD (one @graph) instead of a table.")
+@click.option("--recompute", is_flag=True, help="Compute the claims again even when the stored ones are up to date.")
+@click.option("--min-attributions", type=click.IntRange(1), default=1, show_default=True,
+              help="List only claims made by at least this many attributions.")
+def claims(db: Path, as_json: bool, jsonld: bool, recompute: bool, min_attributions: int) -> None:
+    """List the claims of a corpus: what several attributions state alike, and who asserts, denies or doubts it.
+
+    Claims are computed over the whole corpus and stored in it; ingest does not compute them. This command
+    reads the stored claims, and computes them first (saying so on stderr) when there are none, when
+    articles were added since, or with --recompute. Computing embeds each attribution content once with
+    all-MiniLM-L6-v2 (cached in the database by content hash, so a later run embeds only new contents),
+    groups the contents into claims, gives every attribution its stance, derives the agreement and
+    contradiction edges between speakers, and finds the quotes repeated across outlets.
+
+    \b
+    Example:
+      sayso claims --db corpus.sqlite                  # a table: claim, attributions, speakers, who says what
+      sayso claims --db corpus.sqlite --json           # [{"id", "label", "attributions": [...], "edges": [...]}]
+      sayso claims --db corpus.sqlite --jsonld         # schema.org Claim objects
+    """
+    from .store import connect, connect_readonly, queries
+    from .store.claims import recompute as compute
+
+    if as_json and jsonld:
+        raise click.UsageError("--json and --jsonld are two formats: choose one")
+    if not db.is_file():
+        raise StoreError(str(db), "no such corpus database (create it with: sayso ingest PATH... --db FILE)")
+    conn = connect(db)  # upgrades a store of an older schema (it adds the claims tables)
+    try:
+        status = queries.claims_status(conn)
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        conn.close()
+    if recompute:
+        why = "computing the claims again (--recompute)"
+    elif status is None:
+        why = f"no claims stored yet: computing them over its {articles} articles"
+    elif status["stale"]:
+        why = (f"the stored claims cover {status['articles']} articles, it now has {articles}: "
+               f"computing them again")
+    else:
+        why = None
+    if why:
+        error(f"{db}: {why}")
+        units = {"read": "article", "embed": "batch"}
+        summary = compute(db, progress=lambda it, n, stage: progress(it, n, f"claims: {stage}", unit=units[stage]))
+        error(f"{db}: {summary.claims} claims ({summary.shared} of several speakers, {summary.edges} edges, "
+              f"{summary.quotes} repeated quotes) over {summary.attributions} attributions; {summary.embedded} texts "
+              f"embedded, {summary.reused} read from the database, in {summary.seconds:.1f} s")
+    else:
+        error(f"{db}: reading the {status['claims']} claims stored on {status['computed_at']}")
+    conn = connect_readonly(db)
+    try:
+        found = queries.iter_claims(conn, min_attributions)
+        if as_json:
+            _write_list(json.dumps(c.to_json(), ensure_ascii=False, indent=2) for c in found)
+        elif jsonld:
+            from .claims.jsonld import CONTEXT, claim_jsonld
+
+            click.echo(json.dumps({"@context": CONTEXT, "@graph": [
+                {k: v for k, v in claim_jsonld(c).items() if k != "@context"} for c in found]},
+                ensure_ascii=False, indent=2))
+        else:
+            _claims_table(found)
+    finally:
+        conn.close()
+
+
+def _write_list(items: Iterator[str]) -> None:
+    """A JSON list on stdout, written item by item (a big corpus's claims are never all held as text)."""
+    sys.stdout.write("[")
+    for n, item in enumerate(items):
+        sys.stdout.write(("," if n else "") + "\n" + item)
+    sys.stdout.write("\n]\n")
+
+
+def _claims_table(found) -> None:
+    """Claims as a table for people: id, attributions, speakers, label, and who takes which side."""
+    import textwrap
+
+    from .claims import STANCES
+
+    width = max(60, shutil.get_terminal_size((100, 24)).columns)
+    indent = " " * 24
+    click.echo(f"{'CLAIM':<12} {'ATTR':>5} {'SPK':>4}  LABEL / WHO")
+    for claim in found:
+        people = {s: list(dict.fromkeys(m.speaker.name for m in claim.members if m.speaker and m.stance == s))
+                  for s in STANCES}
+        speakers = len({m.speaker.id for m in claim.members if m.speaker})
+        head = f"{claim.id:<12} {len(claim.members):>5} {speakers:>4}  "
+        click.echo(textwrap.fill(claim.label, width, initial_indent=head, subsequent_indent=indent))
+        who = " · ".join(f"{s}: {', '.join(names)}" for s, names in people.items() if names)
+        if who:
+            click.echo(textwrap.fill(who, width, initial_indent=indent, subsequent_indent=indent + "  "))
 
 
 # ------------------------------------------------------------------------------------------------ info

@@ -66,12 +66,15 @@ HOSTILE_RECORD = {
 
 @pytest.fixture(scope="session")
 def corpus_db(tmp_path_factory) -> Path:
-    """A corpus made by ingesting examples/ (the harbor-bridge articles) and one hostile article."""
+    """A corpus made by ingesting examples/ (the harbor-bridge articles) and one hostile article, with its
+    claims computed (MiniLM loads once per test process)."""
     from sayso.store import ingest
+    from sayso.store.claims import recompute
 
     folder = tmp_path_factory.mktemp("corpus")
     (folder / "hostile.jsonl").write_text(json.dumps(HOSTILE_RECORD) + "\n")
     db = folder / "corpus.sqlite"
     summary = ingest([ROOT / "examples", folder / "hostile.jsonl"], db)
-    assert summary.new == 7 and not summary.failed, summary.to_json()
+    assert summary.new == 10 and not summary.failed, summary.to_json()
+    assert recompute(db).claims > 0
     return db

@@ -63,7 +63,7 @@ PIECE_MIN_WORDS = 4
 class Speaker:
     """Who stands behind an attribution, as the corpus knows them (or as one article names them)."""
 
-    id: str
+    id: str | int  # a corpus speaker's id (int), or a name's slug
     name: str
     aliases: tuple[str, ...] = ()
     kind: str = "unknown"
@@ -77,7 +77,7 @@ class Speaker:
 class AttributionRef:
     """One attribution of one corpus article."""
 
-    article_id: str
+    article_id: str | int  # a stored article's id (int), or the caller's name for an article
     attribution_id: str
 
     def to_json(self) -> dict[str, str]:
@@ -89,7 +89,7 @@ class AttributionRef:
 class Item:
     """One attribution of a corpus article, with the speaker the caller resolved it to (None: no source)."""
 
-    article_id: str
+    article_id: str | int
     article: Article
     attribution: Attribution
     speaker: Speaker | None = None
@@ -186,7 +186,7 @@ def article_speaker(article: Article, entity: Entity) -> Speaker:
     return Speaker(id=slug(entity.name), name=entity.name, aliases=tuple(mentions), kind=entity.kind)
 
 
-def items_of(article_id: str, article: Article,
+def items_of(article_id: str | int, article: Article,
              speakers: Mapping[str, Speaker] | None = None) -> list[Item]:
     """The items of one annotated article; ``speakers`` maps its entity ids to corpus-level speakers."""
     out = []

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from .grouping import SIDE, Claim, ClaimMember, Speaker
 
@@ -25,7 +26,7 @@ SPEAKER_TYPES = {"person": "Person"}
 def speaker_jsonld(speaker: Speaker) -> dict[str, Any]:
     """A speaker as a schema.org Person or Organization."""
     out: dict[str, Any] = {"@type": SPEAKER_TYPES.get(speaker.kind, "Organization"), "name": speaker.name,
-                           "identifier": speaker.id}
+                           "identifier": str(speaker.id)}
     if speaker.aliases:
         out["alternateName"] = list(speaker.aliases)
     return out
@@ -33,8 +34,8 @@ def speaker_jsonld(speaker: Speaker) -> dict[str, Any]:
 
 def appearance_jsonld(member: ClaimMember) -> dict[str, Any]:
     """The article a member appears in, as a schema.org NewsArticle."""
-    out: dict[str, Any] = {"@type": "NewsArticle", "identifier": member.ref.article_id}
-    if member.url:
+    out: dict[str, Any] = {"@type": "NewsArticle", "identifier": str(member.ref.article_id)}
+    if member.url and urlsplit(member.url).scheme.lower() in ("http", "https"):  # a schema.org URL, never javascript:
         out["url"] = member.url
     if member.title:
         out["headline"] = member.title

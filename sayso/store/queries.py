@@ -1,4 +1,4 @@
-"""Reading the corpus: search, speakers, articles and the overview, as plain JSON-ready data.
+"""Reading the corpus: search, speakers, articles, claims and the overview, as plain JSON-ready data.
 
 Every function takes an open connection (``connect_readonly``) and returns dicts and lists that the web
 layer renders as HTML or sends as JSON unchanged, so a page and its JSON twin can never disagree. SQL is
@@ -23,6 +23,8 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any, Iterator
 
+from ..claims import STANCES, AttributionRef, Claim, ClaimMember, Edge, Speaker
+from ..claims.spread import Quote, Sighting
 from ..errors import QueryError
 from ..model import KINDS, Article, Attribution, Entity
 from .names import alias_key, fold, name_key
@@ -206,7 +208,8 @@ def list_speakers(conn: sqlite3.Connection, q: str | None = None, page: int = 1,
 def speaker_page(conn: sqlite3.Connection, speaker_id: int, page: int = 1, per_page: int = PER_PAGE
                  ) -> dict[str, Any] | None:
     """Everything about one speaker: names, roles, counts, outlets, attributions over time, and their
-    attributions newest first (paginated). None when there is no such speaker."""
+    attributions newest first (paginated), and their claims (``speaker_claims``). None when there is no such
+    speaker."""
     row = conn.execute("SELECT * FROM speakers WHERE id = ?", (speaker_id,)).fetchone()
     if row is None:
         return None
@@ -246,6 +249,7 @@ def speaker_page(conn: sqlite3.Connection, speaker_id: int, page: int = 1, per_p
         "timeline": timeline,
         "intermediaries": [{"speaker": relay_objects[s], "count": n} for s, n in relays],
         "may_be": maybe,
+        "claims": speaker_claims(conn, speaker_id),
         "said": said,
     }
 
@@ -503,9 +507,10 @@ def original(conn: sqlite3.Connection, article_id: int) -> tuple[str, bytes, str
 
 
 # ------------------------------------------------------------------------------------------------ overview
-def overview(conn: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
-    """The corpus at a glance: its size, top speakers (named and described), top intermediaries, outlets
-    and the most recent articles."""
+def overview(conn: sqlite3.Connection, top: int = 10, top_claims: int = 5) -> dict[str, Any]:
+    """The corpus at a glance: its size, top speakers (named and described), top intermediaries, outlets,
+    the most recent articles, and ``claims``: when they were ``computed`` and the ``top`` claims of several
+    speakers."""
     ranked = {
         "top_speakers": "SELECT id, attributions FROM speakers WHERE named = 1 AND attributions > 0"
                         " ORDER BY attributions DESC, id LIMIT ?",
@@ -516,6 +521,8 @@ def overview(conn: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
     }
     rows = {name: conn.execute(sql, (top,)).fetchall() for name, sql in ranked.items()}
     objects = speaker_objects(conn, {r[0] for found in rows.values() for r in found})
+    claim_ids = [r[0] for r in conn.execute("SELECT id FROM claims WHERE speakers > 1"
+                                            " ORDER BY speakers DESC, attributions DESC, id LIMIT ?", (top_claims,))]
     counts = conn.execute(
         "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM attributions),"
         " (SELECT count(*) FROM speakers), (SELECT count(DISTINCT outlet) FROM articles),"
@@ -532,6 +539,7 @@ def overview(conn: sqlite3.Connection, top: int = 10) -> dict[str, Any]:
             "SELECT outlet, count(*) AS n FROM articles WHERE outlet IS NOT NULL GROUP BY outlet"
             " ORDER BY n DESC, outlet LIMIT 50")],
         "recent_articles": list_articles(conn, per_page=top)["results"],
+        "claims": {"computed": claims_status(conn), "top": list(_claim_heads(conn, claim_ids).values())},
     }
 
 
@@ -539,3 +547,274 @@ def outlets(conn: sqlite3.Connection) -> list[str]:
     """Every outlet in the corpus, alphabetically (for a search form)."""
     return [r[0] for r in conn.execute(
         "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet COLLATE NOCASE")]
+
+
+# ------------------------------------------------------------------------------------------------ claims
+#: Positions and allies/opponents shown for one speaker (their page has the counts of all).
+SPEAKER_CLAIMS_LIMIT = 50
+
+
+def claims_status(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    """When the stored claims were computed and over how many articles; ``stale`` when articles were
+    stored since (``sayso claims`` brings them up to date). None when claims were never computed."""
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key LIKE 'claims_%'").fetchall())
+    if "claims_computed_at" not in meta:
+        return None
+    articles = int(meta["claims_articles"])
+    now = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return {"computed_at": meta["claims_computed_at"], "articles": articles, "articles_now": now,
+            "stale": now != articles, "model": meta.get("claims_model"),
+            "claims": conn.execute("SELECT count(*) FROM claims").fetchone()[0]}
+
+
+def claims_speaker(obj: dict[str, Any]) -> Speaker:
+    """A corpus speaker object (``speaker_objects``) as the claims' Speaker."""
+    return Speaker(id=obj["id"], name=obj["name"], aliases=tuple(obj["aliases"]), kind=obj["kind"])
+
+
+def claim_objects(conn: sqlite3.Connection, ids: list[str]) -> list[Claim]:
+    """Stored claims as the claims data model (Claim, ClaimMember, Edge, Speaker), in the order of ``ids``.
+
+    Members' speakers are their attributions' corpus speakers now (a speaker merged since the claims were
+    computed shows as the one it was merged into); ``published`` is the article's ISO date where known.
+    """
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    heads = {r["id"]: r for r in conn.execute(
+        f"SELECT c.id, c.label, a.article_id, a.local_id FROM claims c JOIN attributions a"
+        f" ON a.id = c.label_attribution_id WHERE c.id IN ({marks})", ids)}
+    rows = conn.execute(
+        f"SELECT m.claim_id, m.stance, a.article_id, a.local_id, a.kind, a.speaker_id, a.cue_text, a.content_text,"
+        f" r.title, r.url, r.outlet, coalesce(r.date, r.published) AS published FROM claim_members m"
+        f" JOIN attributions a ON a.id = m.attribution_id JOIN articles r ON r.id = a.article_id"
+        f" WHERE m.claim_id IN ({marks}) ORDER BY m.claim_id, m.position", ids).fetchall()
+    edges = conn.execute(
+        f"SELECT id, claim_id, speaker_a, speaker_b, relation FROM claim_edges"
+        f" WHERE claim_id IN ({marks}) AND speaker_a != speaker_b ORDER BY id", ids).fetchall()
+    evidence: dict[int, list[AttributionRef]] = {}
+    for edge_id, article_id, local_id in conn.execute(
+            f"SELECT v.edge_id, a.article_id, a.local_id FROM claim_edge_evidence v JOIN claim_edges e"
+            f" ON e.id = v.edge_id JOIN attributions a ON a.id = v.attribution_id JOIN claim_members m"
+            f" ON m.attribution_id = v.attribution_id WHERE e.claim_id IN ({marks}) ORDER BY v.edge_id, m.position",
+            ids):
+        evidence.setdefault(edge_id, []).append(AttributionRef(article_id, local_id))
+    wanted = {r["speaker_id"] for r in rows} | {e["speaker_a"] for e in edges} | {e["speaker_b"] for e in edges}
+    speakers = {i: claims_speaker(s) for i, s in speaker_objects(conn, wanted).items()}
+    claims = {i: Claim(id=i, label=h["label"], label_ref=AttributionRef(h["article_id"], h["local_id"]), members=[])
+              for i, h in heads.items()}
+    for r in rows:
+        claims[r["claim_id"]].members.append(ClaimMember(
+            ref=AttributionRef(r["article_id"], r["local_id"]), speaker=speakers.get(r["speaker_id"]),
+            stance=r["stance"], content=r["content_text"], cue=r["cue_text"], kind=r["kind"], outlet=r["outlet"],
+            published=r["published"], url=r["url"], title=r["title"]))
+    for e in edges:
+        claims[e["claim_id"]].edges.append(Edge(speakers[e["speaker_a"]], speakers[e["speaker_b"]], e["relation"],
+                                                evidence.get(e["id"], [])))
+    return [claims[i] for i in ids if i in claims]
+
+
+def claim_json(conn: sqlite3.Connection, claim: Claim, evidence: bool = False) -> dict[str, Any]:
+    """A claim as the API shows it: its JSON (``Claim.to_json``, the shape ``sayso claims --json`` prints)
+    plus its counts, and on each attribution its ``kind`` and ``article`` (id, title, url, outlet,
+    published, date); with ``evidence``, also the sentence it is in, as ``evidence``."""
+    row = conn.execute("SELECT * FROM claims WHERE id = ?", (claim.id,)).fetchone()
+    data = claim.to_json()
+    article_ids = sorted({m.ref.article_id for m in claim.members})
+    articles = {r["id"]: dict(r) for r in conn.execute(
+        f"SELECT id, title, url, outlet, published, date FROM articles"
+        f" WHERE id IN ({','.join('?' * len(article_ids))})",
+        article_ids)}
+    windows = _evidence(conn, [m.ref for m in claim.members]) if evidence else {}
+    for member, out in zip(claim.members, data["attributions"]):
+        out["kind"] = member.kind
+        out["article"] = articles[member.ref.article_id]
+        if evidence:
+            out["evidence"] = windows[(member.ref.article_id, member.ref.attribution_id)]
+    data["stances"] = {s: row[s] for s in ("asserts", "denies", "doubts", "neutral")}
+    data.update(speaker_count=row["speakers"], article_count=row["articles"], first_date=row["first_date"],
+                last_date=row["last_date"])
+    return data
+
+
+#: Longest evidence shown around an attribution, in characters, on either side of it.
+EVIDENCE_MARGIN = 240
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s|\n")
+
+
+def _evidence(conn: sqlite3.Connection, refs: list[AttributionRef]) -> dict[tuple[int, str], dict[str, Any]]:
+    """For each attribution, the sentence(s) it stands in: ``{start, end, text}`` (offsets into the article
+    text; ``text`` is the article text there) and its ``source``, ``cue`` and ``content`` spans."""
+    out: dict[tuple[int, str], dict[str, Any]] = {}
+    by_article: dict[int, list[str]] = {}
+    for ref in refs:
+        by_article.setdefault(ref.article_id, []).append(ref.attribution_id)
+    for article_id, locals_ in by_article.items():
+        text = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+        marks = ",".join("?" * len(locals_))
+        spans: dict[str, dict[str, list[list[int]]]] = {
+            loc: {"source": [], "cue": [], "content": []} for loc in locals_}
+        for local, role, s, e in conn.execute(
+                f"SELECT a.local_id, s.role, s.start, s.end FROM spans s JOIN attributions a ON a.id = s.attribution_id"
+                f" WHERE a.article_id = ? AND a.local_id IN ({marks}) ORDER BY a.local_id, s.role, s.seq",
+                (article_id, *locals_)):
+            spans[local][role].append([s, e])
+        for local, roles in spans.items():
+            edges = [p for pieces in roles.values() for p in pieces]
+            first, last = min(s for s, _ in edges), max(e for _, e in edges)
+            start = max([m.end() for m in _SENTENCE_END.finditer(text, max(0, first - EVIDENCE_MARGIN), first)],
+                        default=max(0, first - EVIDENCE_MARGIN))
+            after = _SENTENCE_END.search(text, last, min(len(text), last + EVIDENCE_MARGIN))
+            end = after.start() + 1 if after else min(len(text), last + EVIDENCE_MARGIN)
+            end = max(end, last)
+            out[(article_id, local)] = {"start": start, "end": end, "text": text[start:end], **roles}
+    return out
+
+
+def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | None = None,
+                stance: str | None = None, min_attributions: int = 1, page: int = 1, per_page: int = PER_PAGE
+                ) -> dict[str, Any]:
+    """Claims, those of the most speakers first. ``q``: full text over the members' contents (as in search);
+    ``speaker``: an id, name or alias that takes part (with ``stance``, that takes that stance);
+    ``stance`` alone: claims with a member of that stance; ``min_attributions``: claims at least that big."""
+    if stance is not None and stance not in STANCES:
+        raise QueryError(f"stance must be one of {', '.join(STANCES)} (got {stance!r})")
+    if min_attributions < 1:
+        raise QueryError(f"min_attributions must be 1 or more (got {min_attributions})")
+    page, per_page = _paging(page, per_page)
+    clauses, params = ["c.attributions >= ?"], [min_attributions]
+    named: dict[str, list[int]] = {}
+    match = fts_query(q) if q else None
+    if match:
+        clauses.append("c.id IN (SELECT m.claim_id FROM claim_members m WHERE m.attribution_id IN"
+                       " (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?))")
+        params.append(match)
+    if speaker:
+        ids = named["speaker"] = find_speakers(conn, speaker)
+        taking = " AND m.stance = ?" if stance else ""
+        clauses.append(f"c.id IN (SELECT m.claim_id FROM claim_members m JOIN attributions a ON a.id = m.attribution_id"
+                       f" WHERE a.speaker_id IN ({','.join('?' * len(ids)) or 'NULL'}){taking})")
+        params.extend(ids)
+        if stance:
+            params.append(stance)
+    elif stance:
+        clauses.append(f"c.{stance} > 0")  # one of STANCES, each a column of claims
+    where = " WHERE " + " AND ".join(clauses)
+    total = conn.execute(f"SELECT count(*) FROM claims c{where}", params).fetchone()[0]
+    ids_ = [r[0] for r in conn.execute(
+        f"SELECT c.id FROM claims c{where} ORDER BY c.speakers DESC, c.attributions DESC, c.id LIMIT ? OFFSET ?",
+        (*params, per_page, (page - 1) * per_page))]
+    named_objects = speaker_objects(conn, {i for found in named.values() for i in found})
+    filters = {k: v for k, v in {"q": q, "speaker": speaker, "stance": stance}.items() if v}
+    if min_attributions > 1:
+        filters["min_attributions"] = min_attributions
+    return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
+            "filters": filters, "computed": claims_status(conn),
+            "named": {k: [named_objects[i] for i in found if i in named_objects] for k, found in named.items()},
+            "results": [claim_json(conn, c) for c in claim_objects(conn, ids_)]}
+
+
+def iter_claims(conn: sqlite3.Connection, min_attributions: int = 1, chunk: int = 200) -> Iterator[Claim]:
+    """Every stored claim, those of the most speakers first, as the claims data model."""
+    ids = [r[0] for r in conn.execute("SELECT id FROM claims WHERE attributions >= ?"
+                                      " ORDER BY speakers DESC, attributions DESC, id", (min_attributions,))]
+    for start in range(0, len(ids), chunk):
+        yield from claim_objects(conn, ids[start:start + chunk])
+
+
+def claim(conn: sqlite3.Connection, claim_id: str) -> Claim | None:
+    """One stored claim as the claims data model, or None."""
+    found = claim_objects(conn, [claim_id])
+    return found[0] if found else None
+
+
+def claim_page(conn: sqlite3.Connection, claim_id: str) -> dict[str, Any] | None:
+    """One claim with everything about it: the claim (``claim_json`` with each member's ``evidence``), the
+    ``quotes`` of its members repeated across outlets, and when the claims were ``computed``."""
+    found = claim(conn, claim_id)
+    return None if found is None else claim_details(conn, found)
+
+
+def claim_details(conn: sqlite3.Connection, found: Claim) -> dict[str, Any]:
+    """``claim_page`` of a claim already read."""
+    return {**claim_json(conn, found, evidence=True), "quotes": claim_quotes(conn, found.id),
+            "computed": claims_status(conn)}
+
+
+def claim_quotes(conn: sqlite3.Connection, claim_id: str) -> list[dict[str, Any]]:
+    """The quotes seen in several articles that one of the claim's members quotes, most repeated first, each
+    as ``Quote.to_json`` (text, first_seen, repeated_by, sightings) with each sighting's article title."""
+    quote_ids = [r[0] for r in conn.execute(
+        "SELECT DISTINCT q.id FROM quotes q JOIN quote_sightings s ON s.quote_id = q.id JOIN claim_members m"
+        " ON m.attribution_id = s.attribution_id WHERE m.claim_id = ? ORDER BY q.repeats DESC, q.id", (claim_id,))]
+    if not quote_ids:
+        return []
+    marks = ",".join("?" * len(quote_ids))
+    rows = conn.execute(
+        f"SELECT s.quote_id, s.seq, s.text, s.credits_first, a.article_id, a.local_id, a.speaker_id,"
+        f" r.outlet, r.title, coalesce(r.date, r.published) AS published FROM quote_sightings s"
+        f" JOIN attributions a ON a.id = s.attribution_id JOIN articles r ON r.id = a.article_id"
+        f" WHERE s.quote_id IN ({marks}) ORDER BY s.quote_id, s.seq", quote_ids).fetchall()
+    texts = dict(conn.execute(f"SELECT id, text FROM quotes WHERE id IN ({marks})", quote_ids).fetchall())
+    speakers = {i: claims_speaker(s) for i, s in speaker_objects(conn, {r["speaker_id"] for r in rows}).items()}
+    sightings: dict[int, list[tuple[Sighting, str | None]]] = {}
+    for r in rows:
+        seen = Sighting(AttributionRef(r["article_id"], r["local_id"]), r["text"], r["outlet"], r["published"],
+                        speakers.get(r["speaker_id"]),
+                        None if r["credits_first"] is None else bool(r["credits_first"]))
+        sightings.setdefault(r["quote_id"], []).append((seen, r["title"]))
+    out = []
+    for quote_id in quote_ids:
+        (first, first_title), *repeats = sightings[quote_id]
+        data = Quote(texts[quote_id], first, [s for s, _ in repeats]).to_json()
+        data["first_seen"]["title"] = first_title
+        for shown, (_, title) in zip(data["sightings"], repeats):
+            shown["title"] = title
+        out.append(data)
+    return out
+
+
+def speaker_claims(conn: sqlite3.Connection, speaker_id: int, limit: int = SPEAKER_CLAIMS_LIMIT) -> dict[str, Any]:
+    """A speaker's ``total`` claims and ``positions`` (``{claim: {id, label, speakers, attributions, ...}, stance,
+    stances}``, the claims with the most speakers first; ``stance`` is their most frequent one there) and the speakers they
+    ``agree_with`` and ``contradict`` (``{speaker, count, claims}``, most shared claims first)."""
+    rows = conn.execute(
+        "SELECT m.claim_id, m.stance, count(*) AS n FROM claim_members m JOIN attributions a"
+        " ON a.id = m.attribution_id WHERE a.speaker_id = ? GROUP BY m.claim_id, m.stance", (speaker_id,)).fetchall()
+    stances: dict[str, dict[str, int]] = {}
+    for claim_id, stance, n in rows:
+        stances.setdefault(claim_id, {})[stance] = n
+    heads = _claim_heads(conn, list(stances))
+    order = sorted(stances, key=lambda c: (-heads[c]["speakers"], -heads[c]["attributions"], c))
+    positions = [{"claim": heads[c], "stance": max(stances[c], key=lambda s: (stances[c][s], -STANCES.index(s))),
+                  "stances": stances[c]} for c in order[:limit]]
+    others: dict[str, dict[int, list[str]]] = {"agree": {}, "contradict": {}}
+    for other, relation, claim_id in conn.execute(
+            "SELECT CASE WHEN speaker_a = ?1 THEN speaker_b ELSE speaker_a END, relation, claim_id FROM claim_edges"
+            " WHERE (speaker_a = ?1 OR speaker_b = ?1) AND speaker_a != speaker_b ORDER BY id", (speaker_id,)):
+        found = others[relation].setdefault(other, [])
+        if claim_id not in found:
+            found.append(claim_id)
+    objects = speaker_objects(conn, {o for found in others.values() for o in found})
+    heads.update(_claim_heads(conn, [c for found in others.values() for ids in found.values() for c in ids
+                                     if c not in heads]))
+
+    def ranked(found: dict[int, list[str]]) -> list[dict[str, Any]]:
+        people = sorted(found, key=lambda o: (-len(found[o]), objects[o]["name"]))[:limit]
+        return [{"speaker": objects[o], "count": len(found[o]), "claims": [heads[c] for c in found[o][:10]]}
+                for o in people]
+
+    return {"total": len(stances), "positions": positions, "agrees_with": ranked(others["agree"]),
+            "contradicts": ranked(others["contradict"])}
+
+
+def _claim_heads(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Claims by id, in the order of ``ids``: ``{id, label, speakers, attributions, asserts, denies, doubts,
+    neutral}``."""
+    found = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for r in conn.execute(f"SELECT id, label, speakers, attributions, asserts, denies, doubts, neutral"
+                              f" FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            found[r["id"]] = dict(r)
+    return {i: found[i] for i in ids if i in found}

@@ -3,11 +3,12 @@
 One SQLite file holds the whole corpus. Articles keep their original input and their clean text; every
 attribution, entity mention and span is a ``(start, end)`` offset into that clean text, exactly as in
 ``sayso.article/1``. Entities belong to one article; speakers are the corpus-level people and organisations
-those entities are merged into (see ``sayso.store.names``). The tables are documented in docs/store.md.
+those entities are merged into (see ``sayso.store.names``). Claims (``sayso.store.claims``) are computed over
+the whole corpus on demand and stored beside it. The tables are documented in docs/store.md.
 
 >>> conn = connect(":memory:")                                   # doctest: +SKIP
 >>> conn.execute("select value from meta where key = 'schema_version'").fetchone()[0]   # doctest: +SKIP
-'1'
+'2'
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from urllib.parse import quote
 from ..errors import StoreError
 
 #: Bumped whenever a table changes; a store written by a newer sayso is refused, never half-read.
-SCHEMA_VERSION = 1
+#: Version 2 added the claims tables (an older store is upgraded by ``connect``, see MIGRATIONS).
+SCHEMA_VERSION = 2
 
 #: Words are matched whole, case- and accent-insensitively; "sanction*" asks for every word that starts so.
 #: (No stemming: porter's stems break prefix queries, "immigra*" would find nothing.)
@@ -155,6 +157,76 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
 );
 """
 
+#: Claims across the corpus, written whole by ``sayso claims`` (sayso.store.claims), never by ingest.
+CLAIMS_DDL = """
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY,           -- "c" + 10 hex digits: stable while its label is the same attribution's
+    label TEXT NOT NULL,           -- verbatim article text: the label attribution's content, or its sentence
+    label_attribution_id INTEGER NOT NULL REFERENCES attributions(id),
+    attributions INTEGER NOT NULL, -- its members
+    speakers INTEGER NOT NULL,     -- distinct corpus speakers among them
+    articles INTEGER NOT NULL,     -- distinct articles they are in
+    asserts INTEGER NOT NULL,      -- members by stance
+    denies INTEGER NOT NULL,
+    doubts INTEGER NOT NULL,
+    neutral INTEGER NOT NULL,
+    first_date TEXT,               -- the earliest and latest article date among the members
+    last_date TEXT
+);
+CREATE INDEX IF NOT EXISTS claims_rank ON claims(speakers DESC, attributions DESC, id);
+
+CREATE TABLE IF NOT EXISTS claim_members (
+    attribution_id INTEGER PRIMARY KEY REFERENCES attributions(id),   -- every attribution is in one claim
+    claim_id TEXT NOT NULL REFERENCES claims(id),
+    stance TEXT NOT NULL,          -- asserts, denies, doubts, neutral: toward the claim's label
+    position INTEGER NOT NULL      -- the member's place in its claim
+);
+CREATE INDEX IF NOT EXISTS claim_members_claim ON claim_members(claim_id, position);
+
+CREATE TABLE IF NOT EXISTS claim_edges (
+    id INTEGER PRIMARY KEY,
+    claim_id TEXT NOT NULL REFERENCES claims(id),
+    speaker_a INTEGER NOT NULL REFERENCES speakers(id),
+    speaker_b INTEGER NOT NULL REFERENCES speakers(id),
+    relation TEXT NOT NULL         -- agree (same side of the claim) or contradict (opposite sides)
+);
+CREATE INDEX IF NOT EXISTS claim_edges_claim ON claim_edges(claim_id);
+CREATE INDEX IF NOT EXISTS claim_edges_a ON claim_edges(speaker_a);
+CREATE INDEX IF NOT EXISTS claim_edges_b ON claim_edges(speaker_b);
+
+CREATE TABLE IF NOT EXISTS claim_edge_evidence (
+    edge_id INTEGER NOT NULL REFERENCES claim_edges(id),
+    attribution_id INTEGER NOT NULL REFERENCES attributions(id),   -- a member that puts a speaker on its side
+    PRIMARY KEY (edge_id, attribution_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS quotes (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,            -- the longest wording seen, verbatim, quotation marks stripped
+    first_attribution_id INTEGER NOT NULL REFERENCES attributions(id),
+    repeats INTEGER NOT NULL       -- sightings after the first, in other articles
+);
+
+CREATE TABLE IF NOT EXISTS quote_sightings (
+    quote_id INTEGER NOT NULL REFERENCES quotes(id),
+    seq INTEGER NOT NULL,          -- 0 is the first sighting; then by date
+    attribution_id INTEGER NOT NULL REFERENCES attributions(id),
+    text TEXT NOT NULL,            -- the quotation as this article has it, verbatim
+    credits_first INTEGER,         -- 1: the article names the first outlet; 0: it does not; NULL: the first
+    PRIMARY KEY (quote_id, seq)
+);
+CREATE INDEX IF NOT EXISTS quote_sightings_attribution ON quote_sightings(attribution_id);
+
+CREATE TABLE IF NOT EXISTS embeddings (
+    key TEXT PRIMARY KEY,          -- sha1 of the exact text embedded (sayso.claims.embeddings.text_key)
+    model TEXT NOT NULL,           -- the sentence encoder that made it
+    vector BLOB NOT NULL           -- float32, little-endian, one per dimension
+) WITHOUT ROWID;
+"""
+
+#: What brings a store of each older version up to the next one.
+MIGRATIONS = {1: CLAIMS_DDL}
+
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) a store for writing: WAL mode, foreign keys on, schema in place.
@@ -167,14 +239,16 @@ def connect(path: str | Path) -> sqlite3.Connection:
         # NORMAL is durable in WAL mode except for the last commits on power loss, never corrupt
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        version = _version(conn, path)
+        version = _version(conn, path, upgradable=True)
         if version is None:
             # one script, one transaction: a store has all its tables or none
             conn.executescript(
-                f"BEGIN IMMEDIATE; {DDL}"
+                f"BEGIN IMMEDIATE; {DDL}{CLAIMS_DDL}"
                 f"INSERT INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');"
                 f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
             )
+        elif version < SCHEMA_VERSION:
+            migrate(conn, version)
     except sqlite3.DatabaseError as exc:
         raise StoreError(str(path), f"not a sayso corpus database ({exc})") from None
     conn.row_factory = sqlite3.Row
@@ -197,8 +271,23 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def _version(conn: sqlite3.Connection, path: str | Path) -> int | None:
-    """The schema version of a store, None for an empty file; StoreError for a newer or foreign one."""
+def migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Bring a store of an older schema version up to this one, one version a transaction.
+
+    Every step so far only adds tables: what is stored stays as it is.
+    """
+    while version < SCHEMA_VERSION:
+        conn.executescript(
+            f"BEGIN IMMEDIATE; {MIGRATIONS[version]}"
+            f"UPDATE meta SET value = '{version + 1}' WHERE key = 'schema_version';"
+            f"PRAGMA user_version = {version + 1}; COMMIT;"
+        )
+        version += 1
+
+
+def _version(conn: sqlite3.Connection, path: str | Path, upgradable: bool = False) -> int | None:
+    """The schema version of a store, None for an empty file; StoreError for a newer or foreign one, and
+    for an older one unless ``upgradable`` (a connection that may write migrates it)."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not tables:
         return None
@@ -206,6 +295,11 @@ def _version(conn: sqlite3.Connection, path: str | Path) -> int | None:
         raise StoreError(str(path), "not a sayso corpus database (it has other tables)")
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     version = int(row[0]) if row else 0
+    if version < SCHEMA_VERSION and version in MIGRATIONS:
+        if upgradable:
+            return version
+        raise StoreError(str(path), f"corpus schema version {version}; this sayso reads version {SCHEMA_VERSION}: "
+                                    f"upgrade it with `sayso claims --db {path}` (adds the claims tables)")
     if version != SCHEMA_VERSION:
         raise StoreError(str(path), f"corpus schema version {version}; this sayso reads version {SCHEMA_VERSION}")
     return version

@@ -239,6 +239,9 @@ class CorpusWriter:
         conn = self.conn
         for table in ("entities", "attributions", "via"):
             conn.execute(f"UPDATE {table} SET speaker_id = ? WHERE speaker_id = ?", (into, old))
+        # stored claims keep their edges until the next `sayso claims`; they follow the merge meanwhile
+        for column in ("speaker_a", "speaker_b"):
+            conn.execute(f"UPDATE claim_edges SET {column} = ? WHERE {column} = ?", (into, old))
         for table, column in (("speaker_aliases", "alias"), ("speaker_roles", "role")):
             conn.execute(
                 f"INSERT INTO {table} (speaker_id, {column}, {'key, ' if column == 'alias' else ''}count)"

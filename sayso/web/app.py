@@ -13,7 +13,10 @@ page                   JSON twin                   what
 /articles/{id}         /api/articles/{id}          the article, attributions highlighted
                        /api/articles/{id}/original the input it was read from, as a download
 /speakers?q=           /api/speakers?q=            speakers by name or alias
-/speakers/{id}         /api/speakers/{id}          everything a speaker said, over time
+/speakers/{id}         /api/speakers/{id}          everything a speaker said, over time, their claims
+/claims?q=&speaker=…   /api/claims?…               claims, those of the most speakers first
+/claims/{id}           /api/claims/{id}            who asserts, denies, doubts it; quote spread; graph
+                       /api/claims/{id}.jsonld     the claim as schema.org Claim (application/ld+json)
 =====================  ==========================  ==============================================
 
 The OpenAPI description is at /openapi.json, rendered at /docs (Swagger UI) and /redoc, all served from
@@ -37,13 +40,16 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..claims import STANCES
+from ..claims.jsonld import claim_jsonld
 from ..errors import QueryError
 from ..model import KINDS
 from ..store import connect_readonly
 from ..store import queries
 from . import export
 from .chart import timeline_chart
-from .highlight import colours, pieces
+from .graph import claim_graph
+from .highlight import colours, excerpt, pieces
 
 HERE = Path(__file__).parent
 
@@ -62,6 +68,13 @@ Every attribution is its `sayso.article/1` object (source, cue and content as ch
 article text, the chain of intermediaries `via`) plus `speaker`, the corpus-level speaker it was merged
 into (`id`, `name`, `kind`, `aliases`, `roles`), and `via_speakers`, the intermediaries as corpus speakers.
 Every HTML page of the site has its JSON twin here.
+
+**Claims** group attributions that state the same proposition across speakers and articles (computed by
+`sayso claims --db FILE`, not by ingest). A claim is `{id, label, label_attribution, attributions, edges}`:
+each attribution with its `speaker` (`id`, `name`, `aliases`), `stance` toward the label (`asserts`,
+`denies`, `doubts`, `neutral`), `content`, `cue`, `article_id` and `attribution_id` (the `a3` of
+`/articles/{article_id}#a3`); each edge joins two speakers who `agree` or `contradict`, with its
+`evidence` attributions. `/api/claims/{id}.jsonld` is the claim as a schema.org `Claim`.
 """
 
 
@@ -109,12 +122,16 @@ def create_app(db: str | Path) -> FastAPI:
     app = FastAPIOffline(title="sayso corpus", version=__version__, description=DESCRIPTION,
                          static_url="/static/docs", favicon_url="/static/favicon.svg",
                          openapi_tags=[{"name": "search", "description": "Attributions across the corpus"},
-                                       {"name": "articles"}, {"name": "speakers"}, {"name": "corpus"}])
+                                       {"name": "articles"}, {"name": "speakers"},
+                                       {"name": "claims", "description": "Who asserts, denies and doubts the same thing"},
+                                       {"name": "corpus"}])
     app.state.corpus = corpus
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(KINDS=KINDS, version=__version__, page_url=page_url, safe_url=safe_url)
+    templates.env.globals.update(KINDS=KINDS, STANCES=STANCES, version=__version__, page_url=page_url,
+                                 safe_url=safe_url)
     templates.env.filters["marked"] = marked
+    templates.env.filters["by_stance"] = by_stance
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable) -> Response:
@@ -305,6 +322,71 @@ def create_app(db: str | Path) -> FastAPI:
             return data
         return html(request, "speaker.html", data=data, chart=timeline_chart(data["timeline"]))
 
+    # ------------------------------------------------------------------------------------- claims
+    def claim_list(q: str | None, speaker: str | None, stance: str | None, min_attributions: int, page: int,
+                   per_page: int) -> dict:
+        return queries.list_claims(conn(), q, speaker, stance or None, min_attributions, page, per_page)
+
+    @app.get("/api/claims", tags=["claims"], summary="List claims")
+    def api_claims(
+        q: Annotated[str | None, Query(description="Full text over what was said (as in search)")] = None,
+        speaker: Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")] = None,
+        stance: Annotated[str | None, Query(description=f"One of: {', '.join(STANCES)}; with speaker, theirs")] = None,
+        min_attributions: Annotated[int, Query(ge=1, description="Only claims of at least this many attributions")] = 1,
+        page: Page = 1, per_page: PerPage = queries.PER_PAGE,
+    ) -> Response:
+        """Claims, those of the most speakers first, each as its claim object plus `stances` (attributions
+        per stance), `speaker_count`, `article_count`, `first_date` and `last_date`; on each attribution
+        also its `kind` and `article` (`id`, `title`, `url`, `outlet`, `published`, `date`). `computed`
+        says when the claims were computed and whether articles were stored since (`stale`); it is null
+        when they never were."""
+        # the data is plain JSON already; FastAPI's generic encoder would take longer than the query
+        return JSONResponse(claim_list(q, speaker, stance, min_attributions, page, per_page))
+
+    @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
+    def claims_page(request: Request, q: str | None = None, speaker: str | None = None, stance: str | None = None,
+                    min_attributions: Annotated[int, Query(ge=1)] = 1, page: Page = 1) -> HTMLResponse:
+        data = claim_list(q, speaker, stance, min_attributions, page, queries.PER_PAGE)
+        return html(request, "claims.html", data=data)
+
+    def find_claim(claim_id: str) -> dict:
+        data = queries.claim_page(conn(), claim_id)
+        if data is None:
+            raise HTTPException(404, f"No claim {claim_id} in this corpus.")
+        return data
+
+    # registered before /api/claims/{claim_id}, which would take "ID.jsonld" for an id
+    @app.get("/api/claims/{claim_id}.jsonld", tags=["claims"], summary="One claim as schema.org Claim JSON-LD",
+             response_class=JSONResponse, responses={200: {"content": {"application/ld+json": {}}}})
+    def api_claim_jsonld(claim_id: str) -> Response:
+        """The claim as a schema.org `Claim`: `text` (its label), `author` (each speaker who on balance
+        asserts it, a `Person` or an `Organization`), `appearance` (a `NewsArticle` per article it is in)
+        and `firstAppearance`, the vocabulary ClaimReview markup builds on."""
+        found = queries.claim(conn(), claim_id)
+        if found is None:
+            raise HTTPException(404, f"No claim {claim_id} in this corpus.")
+        return JSONResponse(claim_jsonld(found), media_type="application/ld+json")
+
+    @app.get("/api/claims/{claim_id}", tags=["claims"], summary="One claim")
+    def api_claim(claim_id: str) -> Response:
+        """The claim object as in the list, each attribution also with its `evidence`: the sentence it stands
+        in (`start`, `end`, `text`: offsets into the article text and the text there) and its `source`,
+        `cue` and `content` spans; plus `quotes`, the quotations of its attributions that other articles
+        repeated (`text`, `first_seen`, `repeated_by` outlets, `sightings` each with `credits_first`), and
+        `computed`."""
+        return JSONResponse(find_claim(claim_id))
+
+    @app.get("/claims/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
+    def claim_html(request: Request, claim_id: str) -> HTMLResponse:
+        found = queries.claim(conn(), claim_id)
+        if found is None:
+            raise HTTPException(404, f"No claim {claim_id} in this corpus.")
+        data = queries.claim_details(conn(), found)
+        groups = {s: [m for m in data["attributions"] if m["stance"] == s] for s in STANCES}
+        excerpts = {(m["article_id"], m["attribution_id"]): excerpt(m["evidence"]) for m in data["attributions"]}
+        return html(request, "claim.html", data=data, groups=groups, excerpts=excerpts, graph=claim_graph(data),
+                    jsonld=claim_jsonld(found))
+
     return app
 
 
@@ -321,6 +403,16 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     return url if urlsplit(url).scheme.lower() in ("http", "https") else None
+
+
+def by_stance(claim: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The distinct speakers of a claim (its JSON) for each stance they take in it, in the order of STANCES;
+    stances nobody takes are left out."""
+    out: dict[str, dict[Any, dict[str, Any]]] = {s: {} for s in STANCES}
+    for m in claim["attributions"]:
+        if m["speaker"] is not None:
+            out[m["stance"]].setdefault(m["speaker"]["id"], m["speaker"])
+    return [(s, list(people.values())) for s, people in out.items() if people]
 
 
 def marked(text: str, matches: list[list[int]] | None) -> list[tuple[str, bool]]:

@@ -99,3 +99,20 @@ def pieces(article: dict[str, Any], colour_of: dict[str, str]) -> list[Piece]:
 def _extent(att: dict[str, Any]) -> tuple[int, int]:
     edges = [p for role in ("source", "cue", "content") for p in att[role]["spans"]]
     return min(s for s, _ in edges), max(e for _, e in edges)
+
+
+def excerpt(evidence: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The sentence around an attribution (``{start, end, text, source, cue, content}``, its spans as offsets
+    into the article) cut into ``(text, role)`` pieces: its source, cue and content marked, the rest None.
+
+    >>> excerpt({"start": 4, "end": 19, "text": '"No," Ann said.', "source": [[10, 13]], "cue": [[14, 18]],
+    ...          "content": [[4, 9]]})
+    [('"No,"', 'content'), (' ', None), ('Ann', 'source'), (' ', None), ('said', 'cue'), ('.', None)]
+    """
+    start, end, text = evidence["start"], evidence["end"], evidence["text"]
+    marks = [(max(s, start), min(e, end), role) for role in ("source", "cue", "content")
+             for s, e in evidence[role] if s < end and e > start]
+    cuts = sorted({start, end, *(m[0] for m in marks), *(m[1] for m in marks)})
+    # marks are listed source, cue, content: where they overlap, the first shown wins, as on the article page
+    return [(text[a - start:b - start], next((r for s, e, r in marks if s <= a and b <= e), None))
+            for a, b in zip(cuts, cuts[1:])]

@@ -19,14 +19,14 @@ def test_ingest_is_idempotent_and_bad_inputs_do_not_stop_it(tmp_path):
     (tmp_path / "dump.jsonl").write_text("{not json\n" + json.dumps({"url": "https://x.example/1"}) + "\n")
     db = tmp_path / "c.sqlite"
     first = ingest([ROOT / "examples", tmp_path], db)
-    assert first.new == 6 and first.skipped == 0
+    assert first.new == 9 and first.skipped == 0
     failed = {Path(f.input).name: f.problem for f in first.failed}
     assert set(failed) == {"empty.txt", "picture.html", "dump.jsonl:1", "dump.jsonl:2"}
     assert "empty" in failed["empty.txt"] and "JSON" in failed["dump.jsonl:1"]
     again = ingest([ROOT / "examples"], db)
-    assert (again.new, again.skipped, again.failed) == (0, 6, [])
+    assert (again.new, again.skipped, again.failed) == (0, 9, [])
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 6
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 9
     records = {Path(r[0]).name for r in conn.execute("SELECT record FROM articles")}
     assert "harbor-wire.jsonl:2" in records and "harbor-bridge.txt" in records
 
@@ -45,7 +45,7 @@ def test_cli_prints_a_json_summary_and_names_each_failure(tmp_path):
                           str(tmp_path / "missing.html"), "--db", str(db)], capture_output=True, text=True, timeout=300)
     assert out.returncode == 2
     summary = json.loads(out.stdout)
-    assert (summary["new"], summary["skipped"], summary["failed"]) == (5, 0, 2)
+    assert (summary["new"], summary["skipped"], summary["failed"]) == (8, 0, 2)
     assert {Path(f["input"]).name for f in summary["failures"]} == {"empty.txt", "missing.html"}
     lines = [line for line in out.stderr.splitlines() if line.startswith("sayso: ")]
     assert any("empty.txt" in line and "empty" in line.split("empty.txt", 1)[1] for line in lines)
@@ -53,7 +53,7 @@ def test_cli_prints_a_json_summary_and_names_each_failure(tmp_path):
     assert "Traceback" not in out.stderr
     again = subprocess.run([*SAYSO, "ingest", str(ROOT / "examples" / "corpus"), "--db", str(db)],
                            capture_output=True, text=True, timeout=300)
-    assert again.returncode == 0 and json.loads(again.stdout)["skipped"] == 5
+    assert again.returncode == 0 and json.loads(again.stdout)["skipped"] == 8
 
 
 def test_a_killed_ingest_leaves_whole_articles_and_a_rerun_finishes(tmp_path):

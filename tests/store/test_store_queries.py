@@ -21,9 +21,10 @@ def test_speakers_are_merged_across_the_example_articles(conn):
     delgado = speaker_page(conn, speaker_id(conn, "Maria Delgado"))
     assert {"Maria Delgado", "Delgado"} <= set(delgado["aliases"])
     assert "Senator" in delgado["roles"]
-    # she is quoted in all six harbor-bridge articles, by full name or surname alone
-    assert len({h["article"]["id"] for h in search(conn, Filters(speaker="Maria Delgado"), per_page=100)["results"]}) == 6
-    assert [t["month"] for t in delgado["timeline"]] == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
+    # she is quoted in all nine harbor-bridge articles, by full name or surname alone
+    assert len({h["article"]["id"] for h in search(conn, Filters(speaker="Maria Delgado"), per_page=100)["results"]}) == 9
+    assert [t["month"] for t in delgado["timeline"]] == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05",
+                                                          "2026-06"]
     assert sum(t["count"] for t in delgado["timeline"]) == delgado["attributions"]
     assert delgado["said"]["total"] == delgado["attributions"] == sum(delgado["kinds"].values())
 
@@ -92,11 +93,11 @@ def test_speakers_by_name_or_alias_and_their_lookup(conn):
 
 def test_overview_and_article_listing(conn):
     o = overview(conn)
-    assert (o["articles"], o["outlets"]) == (7, 4)
+    assert (o["articles"], o["outlets"]) == (10, 4)
     assert o["top_speakers"][0]["name"] == "Maria Delgado"
     assert {"Valley Ledger", "Coastline Herald"} <= {s["name"] for s in o["top_intermediaries"]}
     assert any(not s["name"][0].isupper() for s in o["top_described"])
-    assert [a["date"] for a in o["recent_articles"]][:2] == ["2026-06-01", "2026-05-30"]
+    assert [a["date"] for a in o["recent_articles"]][:4] == ["2026-06-11", "2026-06-09", "2026-06-08", "2026-06-01"]
     found = list_articles(conn, q="ferry fares")
     assert [a["title"] for a in found["results"]] == ["Ferry Fares To Rise As Bridge Repair Waits"]
 

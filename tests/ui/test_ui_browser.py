@@ -12,14 +12,14 @@ pytestmark = pytest.mark.ui
 
 def test_home_shows_the_corpus_and_leads_to_a_speaker(page, server):
     page.goto(server + "/")
-    expect(page.locator("#n-articles")).to_have_text("7")
+    expect(page.locator("#n-articles")).to_have_text("10")
     top = page.locator("#top-speakers a.speaker").first
     expect(top).to_have_text("Maria Delgado")
     top.click()
     expect(page).to_have_url(re.compile(r"/speakers/\d+$"))
     expect(page.locator("h1")).to_have_text("Maria Delgado")
     expect(page.locator("#aliases .alias")).to_contain_text(["Maria Delgado", "Delgado"])
-    expect(page.locator("#timeline rect.bar")).to_have_count(5)
+    expect(page.locator("#timeline rect.bar")).to_have_count(6)
     expect(page.locator("#said .hit").first).to_be_visible()
 
 

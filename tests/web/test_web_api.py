@@ -18,12 +18,6 @@ ARTICLE_EXTRAS = ("id", "date", "record", "has_original")
 
 
 @pytest.fixture(scope="module")
-def client(corpus_db):
-    with TestClient(create_app(corpus_db)) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
 def db(corpus_db):
     conn = sqlite3.connect(corpus_db)
     conn.row_factory = sqlite3.Row
@@ -37,7 +31,7 @@ def one(db, sql, *args):
 
 def test_home_twin_counts_the_corpus(client, db):
     home = client.get("/api").json()
-    assert home["articles"] == one(db, "SELECT count(*) FROM articles") == 7
+    assert home["articles"] == one(db, "SELECT count(*) FROM articles") == 10
     assert home["attributions"] == one(db, "SELECT count(*) FROM attributions")
     page = client.get("/").text
     assert f'<strong id="n-attributions">{home["attributions"]}</strong>' in page
@@ -102,7 +96,7 @@ def test_speakers_by_name_or_alias_and_a_speaker_page(client):
     assert {"Whitcombe", "Paul Whitcombe"} <= set(speaker["aliases"]) and "Governor" in speaker["roles"]
     assert speaker["said"]["total"] == speaker["attributions"] == sum(t["count"] for t in speaker["timeline"])
     page = client.get(f"/speakers/{found[0]['id']}").text
-    assert page.count('<rect class="bar"') == len(range(1, 6))  # January to May, one bar a month
+    assert page.count('<rect class="bar"') == len(range(1, 7))  # January to June, one bar a month
     for hit in speaker["said"]["results"]:
         assert f'href="/articles/{hit["article"]["id"]}#{hit["id"]}"' in page
 

@@ -1,0 +1,253 @@
+"""Claims in the store: computed over the whole corpus, written whole, recomputed idempotently, listed by
+`sayso claims`. The corpus is examples/corpus, where Harlan Pruitt and Maria Delgado say the eastern span
+of the Harbor Bridge is unsafe, Governor Whitcombe and his spokeswoman deny it, and an engineer doubts it."""
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sayso.claims import STANCES
+from sayso.cli import main
+from sayso.errors import StoreError
+from sayso.store import CorpusWriter, connect, connect_readonly, ingest, queries
+from sayso.store.claims import recompute
+from sayso.store.schema import DDL
+from sayso.web import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+SAYSO = [sys.executable, "-m", "sayso.cli"]
+#: Every table that a computation of the claims writes.
+CLAIM_TABLES = {
+    "claims": "SELECT * FROM claims ORDER BY id",
+    "claim_members": "SELECT * FROM claim_members ORDER BY attribution_id",
+    "claim_edges": "SELECT e.claim_id, e.speaker_a, e.speaker_b, e.relation, group_concat(v.attribution_id)"
+                   " FROM claim_edges e LEFT JOIN claim_edge_evidence v ON v.edge_id = e.id"
+                   " GROUP BY e.id ORDER BY e.claim_id, e.speaker_a, e.speaker_b",
+    "quotes": "SELECT q.text, q.repeats, s.seq, s.attribution_id, s.text, s.credits_first FROM quotes q"
+              " JOIN quote_sightings s ON s.quote_id = q.id ORDER BY q.text, s.seq",
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("claims") / "corpus.sqlite"
+    assert ingest([ROOT / "examples" / "corpus"], path).new == 8
+    first = recompute(path)
+    assert first.embedded > 0 and first.reused == 0
+    return path
+
+
+@pytest.fixture
+def conn(db):
+    c = connect_readonly(db)
+    yield c
+    c.close()
+
+
+def speaker_id(conn, name: str) -> int:
+    (found,) = queries.find_speakers(conn, name)
+    return found
+
+
+def eastern_span_claim(conn) -> str:
+    """The claim of Pruitt's quotation "The eastern span is unsafe for heavy trucks ...", as first reported."""
+    (claim_id,) = conn.execute(
+        "SELECT m.claim_id FROM claim_members m JOIN attributions a ON a.id = m.attribution_id JOIN articles r"
+        " ON r.id = a.article_id WHERE r.outlet = 'Coastline Daily' AND a.content_text LIKE '%unsafe for heavy trucks%'"
+        " AND a.speaker_id = ?", (speaker_id(conn, "Harlan Pruitt"),)).fetchone()
+    return claim_id
+
+
+def dump(conn) -> dict[str, list[tuple]]:
+    return {name: [tuple(r) for r in conn.execute(sql)] for name, sql in CLAIM_TABLES.items()}
+
+
+def test_every_attribution_gets_a_claim_and_a_stance_and_labels_are_verbatim(conn):
+    members = conn.execute("SELECT count(*), count(DISTINCT attribution_id) FROM claim_members").fetchone()
+    assert tuple(members) == (conn.execute("SELECT count(*) FROM attributions").fetchone()[0],) * 2
+    assert {r[0] for r in conn.execute("SELECT DISTINCT stance FROM claim_members")} <= set(STANCES)
+    for label, text, size, counted in conn.execute(
+            "SELECT c.label, r.text, c.attributions, (SELECT count(*) FROM claim_members m WHERE m.claim_id = c.id)"
+            " FROM claims c JOIN attributions a ON a.id = c.label_attribution_id"
+            " JOIN articles r ON r.id = a.article_id"):
+        assert label and label in text  # words of the label attribution's content, or of its sentence
+        assert size == counted
+
+
+def test_speakers_assert_deny_and_doubt_the_same_claim(conn):
+    claim_id = eastern_span_claim(conn)
+    stances = {}
+    for name, stance in conn.execute(
+            "SELECT s.name, m.stance FROM claim_members m JOIN attributions a ON a.id = m.attribution_id"
+            " JOIN speakers s ON s.id = a.speaker_id WHERE m.claim_id = ?", (claim_id,)):
+        stances.setdefault(name, set()).add(stance)
+    assert "asserts" in stances["Harlan Pruitt"] and "asserts" in stances["Maria Delgado"]
+    assert "denies" in stances["Paul Whitcombe"]
+    assert stances["Rosa Lindqvist"] == {"doubts"}
+    row = conn.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)).fetchone()
+    assert row["asserts"] >= 3 and row["denies"] >= 2 and row["doubts"] >= 1
+    assert row["articles"] >= 3 and row["first_date"] <= "2026-06-08" and row["last_date"] == "2026-06-11"
+
+
+def test_edges_join_corpus_speakers_on_their_evidence(conn):
+    claim_id = eastern_span_claim(conn)
+    pruitt, delgado, whitcombe = (speaker_id(conn, n) for n in ("Harlan Pruitt", "Maria Delgado", "Paul Whitcombe"))
+    edges = {}
+    for edge_id, a, b, relation in conn.execute(
+            "SELECT id, speaker_a, speaker_b, relation FROM claim_edges WHERE claim_id = ?", (claim_id,)):
+        edges[frozenset((a, b))] = (edge_id, relation)
+    assert edges[frozenset((pruitt, whitcombe))][1] == "contradict"
+    assert edges[frozenset((pruitt, delgado))][1] == "agree"
+    edge_id = edges[frozenset((pruitt, whitcombe))][0]
+    evidence = conn.execute(
+        "SELECT a.speaker_id, m.stance, m.claim_id FROM claim_edge_evidence v JOIN attributions a"
+        " ON a.id = v.attribution_id JOIN claim_members m ON m.attribution_id = a.id WHERE v.edge_id = ?",
+        (edge_id,)).fetchall()
+    assert {r[0] for r in evidence} == {pruitt, whitcombe}
+    assert {r[2] for r in evidence} == {claim_id}
+    assert {r[1] for r in evidence if r[0] == pruitt} == {"asserts"}
+    assert {r[1] for r in evidence if r[0] == whitcombe} <= {"denies", "doubts"}
+    assert all(a != b for a, b in edges)
+
+
+def test_the_quote_spread_is_stored_with_credit(conn):
+    rows = conn.execute(
+        "SELECT s.seq, r.outlet, r.date, s.credits_first, s.text FROM quotes q JOIN quote_sightings s"
+        " ON s.quote_id = q.id JOIN attributions a ON a.id = s.attribution_id JOIN articles r ON r.id = a.article_id"
+        " WHERE q.text LIKE '%unsafe for heavy trucks and has been for a year%' ORDER BY s.seq").fetchall()
+    assert [tuple(r)[:4] for r in rows] == [(0, "Coastline Daily", "2026-06-08", None),
+                                           (1, "Valley Ledger", "2026-06-09", 1),
+                                           (2, "Coastline Herald", "2026-06-11", 0)]
+    assert all("unsafe for heavy trucks" in r["text"] for r in rows)
+
+
+def test_recomputing_is_idempotent_and_embeds_only_new_contents(db, tmp_path):
+    copy = tmp_path / "copy.sqlite"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    with connect_readonly(copy) as c:
+        before = dump(c)
+    again = recompute(copy)
+    assert again.embedded == 0 and again.reused > 0
+    with connect_readonly(copy) as c:
+        assert dump(c) == before
+        assert queries.claims_status(c)["stale"] is False
+
+    page = tmp_path / "new.txt"
+    page.write_text("Mayor Backs Truck Ban\n\nMayor Lena Ortiz said on Friday that the eastern span was unsafe "
+                    "for heavy trucks and should close to them at once.\n")
+    assert ingest([page], copy).new == 1
+    with connect_readonly(copy) as c:
+        status = queries.claims_status(c)
+        assert status["stale"] and (status["articles"], status["articles_now"]) == (8, 9)
+        new_contents = c.execute("SELECT count(*) FROM attributions a JOIN articles r ON r.id = a.article_id"
+                                 " WHERE r.record LIKE '%new.txt'").fetchone()[0]
+    grown = recompute(copy)
+    assert 1 <= grown.embedded <= 3 * new_contents and grown.reused >= again.reused
+    with connect_readonly(copy) as c:
+        assert queries.claims_status(c)["stale"] is False
+        ortiz = speaker_id(c, "Lena Ortiz")
+        (stance,) = c.execute("SELECT m.stance FROM claim_members m JOIN attributions a ON a.id = m.attribution_id"
+                              " WHERE a.speaker_id = ?", (ortiz,)).fetchone()
+        assert stance == "asserts"
+
+
+def test_a_merged_speaker_keeps_their_edges(db, tmp_path):
+    copy = tmp_path / "copy.sqlite"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    conn = connect(copy)
+    pruitt, whitcombe = speaker_id(conn, "Harlan Pruitt"), speaker_id(conn, "Paul Whitcombe")
+    def edges_of(speaker: int) -> int:
+        return conn.execute("SELECT count(*) FROM claim_edges WHERE ? IN (speaker_a, speaker_b)", (speaker,)).fetchone()[0]
+
+    before = edges_of(pruitt)
+    conn.execute("BEGIN")
+    CorpusWriter(conn).merge(pruitt, whitcombe)  # what a later article could make the writer do
+    conn.execute("COMMIT")
+    assert edges_of(pruitt) == 0 and edges_of(whitcombe) >= before
+    conn.close()
+    with connect_readonly(copy) as c:
+        # the stored claim now reads as one speaker on both sides: no edge joins a speaker to themselves
+        for claim in queries.claim_objects(c, [eastern_span_claim_of(c, whitcombe)]):
+            assert all(e.a.id != e.b.id for e in claim.edges)
+
+
+def eastern_span_claim_of(conn, speaker: int) -> str:
+    (claim_id,) = conn.execute(
+        "SELECT m.claim_id FROM claim_members m JOIN attributions a ON a.id = m.attribution_id"
+        " WHERE a.content_text LIKE '%unsafe for heavy trucks and has been%' AND a.speaker_id = ? LIMIT 1",
+        (speaker,)).fetchone()
+    return claim_id
+
+
+def test_a_version_1_store_is_upgraded_by_a_writer_and_explained_to_a_reader(tmp_path):
+    old = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(old)
+    conn.executescript(f"{DDL} INSERT INTO meta (key, value) VALUES ('schema_version', '1'); PRAGMA user_version = 1;")
+    conn.close()
+    with pytest.raises(StoreError, match=r"schema version 1; .*sayso claims --db"):
+        connect_readonly(old)
+    with pytest.raises(StoreError, match=r"upgrade it with `sayso claims --db"):
+        create_app(old)  # what `sayso serve` says, in one line, before it listens
+    upgraded = connect(old)
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+    assert upgraded.execute("SELECT count(*) FROM claims").fetchone()[0] == 0
+    upgraded.close()
+    with connect_readonly(old) as c:
+        assert queries.claims_status(c) is None
+
+
+# ------------------------------------------------------------------------------------------------ the CLI
+def test_cli_computes_claims_when_there_are_none_then_reads_them(tmp_path):
+    db = tmp_path / "c.sqlite"
+    shutil.copy(ROOT / "examples" / "corpus" / "harbor-wire.jsonl", tmp_path / "wire.jsonl")
+    shutil.copy(ROOT / "examples" / "corpus" / "2026-06-eastern-span.html", tmp_path)
+    assert ingest([tmp_path], db).new == 6
+    first = subprocess.run([*SAYSO, "claims", "--db", str(db), "--json"], capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "no claims stored yet: computing them" in first.stderr
+    claims = json.loads(first.stdout)
+    assert claims and isinstance(claims, list)
+    for claim in claims:
+        assert {"id", "label", "attributions", "edges"} <= set(claim)
+        for att in claim["attributions"]:
+            assert {"speaker", "stance", "content", "article_id", "attribution_id"} <= set(att)
+            assert att["stance"] in STANCES
+            assert att["speaker"] is None or set(att["speaker"]) == {"id", "name", "aliases"}
+        for edge in claim["edges"]:
+            assert edge["relation"] in ("agree", "contradict") and len(edge["speakers"]) == 2
+            assert {(e["article_id"], e["attribution_id"]) for e in edge["evidence"]} <= {
+                (a["article_id"], a["attribution_id"]) for a in claim["attributions"]}
+    (span,) = [c for c in claims if any("unsafe for heavy trucks and has been" in a["content"]
+                                        for a in c["attributions"])]
+    contradict = {frozenset(s["name"] for s in e["speakers"]) for e in span["edges"] if e["relation"] == "contradict"}
+    assert frozenset({"Harlan Pruitt", "Paul Whitcombe"}) in contradict
+
+    # reading what is stored needs no model: the same command, in this process
+    table = CliRunner().invoke(main, ["claims", "--db", str(db)])
+    assert table.exit_code == 0 and "reading the" in table.stderr and "computing" not in table.stderr
+    assert table.stdout.splitlines()[0].split() == ["CLAIM", "ATTR", "SPK", "LABEL", "/", "WHO"]
+    assert span["id"] in table.stdout and "denies: " in table.stdout
+
+    ld = CliRunner().invoke(main, ["claims", "--db", str(db), "--jsonld"])
+    graph = json.loads(ld.stdout)
+    assert graph["@context"] == "https://schema.org"
+    assert [n["identifier"] for n in graph["@graph"]] == [c["id"] for c in claims]
+    assert all(n["@type"] == "Claim" and n["text"] for n in graph["@graph"])
+
+
+def test_cli_claims_errors_are_one_line(tmp_path):
+    out = subprocess.run([*SAYSO, "claims", "--db", str(tmp_path / "missing.sqlite")], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 2 and out.stderr.strip().endswith("no such corpus database (create it with: "
+                                                               "sayso ingest PATH... --db FILE)")
+    both = CliRunner().invoke(main, ["claims", "--db", str(tmp_path / "missing.sqlite"), "--json", "--jsonld"])
+    assert both.exit_code == 2 and "choose one" in both.stderr

@@ -1,0 +1,55 @@
+"""A claim in the browser: who asserts, denies and doubts it, the graph of who agrees and contradicts, and on
+to a speaker's positions."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.ui
+
+
+def test_a_claim_page_shows_the_sides_and_leads_to_a_speaker(page, server):
+    page.goto(server + "/")
+    page.locator("#all-claims").click()
+    expect(page).to_have_url(re.compile(r"/claims$"))
+    form = page.locator("#claims-form")
+    form.locator("input[name=q]").fill('"has been for a year"')
+    form.locator("button[type=submit]").click()
+    page.locator("#claim-list a.claim-label").first.click()
+    expect(page).to_have_url(re.compile(r"/claims/c[0-9a-f]{10}$"))
+
+    # the stance groups, each with highlighted evidence from the articles
+    asserts, denies, doubts = (page.locator(f"#stance-{s}") for s in ("asserts", "denies", "doubts"))
+    expect(asserts.locator("a.speaker", has_text="Harlan Pruitt").first).to_be_visible()
+    expect(denies.locator("a.speaker", has_text="Paul Whitcombe").first).to_be_visible()
+    expect(doubts.locator("a.speaker", has_text="Rosa Lindqvist").first).to_be_visible()
+    content = denies.locator(".excerpt .m.content").first
+    expect(content).to_be_visible()
+    assert content.evaluate("e => getComputedStyle(e).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    expect(page.locator("#quotes table.spread td.credit.no")).to_have_count(1)
+
+    # the graph: one node per speaker, agreement and contradiction drawn apart
+    graph = page.locator("svg#claim-graph")
+    expect(graph).to_be_visible()
+    assert graph.locator("circle.node").count() >= 4
+    agree, contradict = graph.locator("line.link.agree").first, graph.locator("line.link.contradict").first
+    assert agree.evaluate("e => getComputedStyle(e).strokeDasharray") == "none"
+    assert contradict.evaluate("e => getComputedStyle(e).strokeDasharray") != "none"
+    assert agree.evaluate("e => getComputedStyle(e).stroke") != contradict.evaluate("e => getComputedStyle(e).stroke")
+
+    # evidence links to the highlighted sentence of its article
+    link = denies.locator("a.in-article").first
+    href = link.get_attribute("href")
+    assert re.fullmatch(r"/articles/\d+#a\d+", href)
+
+    graph.locator("a.node-link", has_text="Harlan Pruitt").click()
+    expect(page).to_have_url(re.compile(r"/speakers/\d+$"))
+    expect(page.locator("h1")).to_have_text("Harlan Pruitt")
+    position = page.locator("#positions tr", has=page.locator("a", has_text="unsafe"))
+    expect(position.locator(".stance").first).to_have_text("asserts")
+    expect(page.locator("#contradicts a.speaker", has_text="Paul Whitcombe")).to_be_visible()
+    expect(page.locator("#agrees-with a.speaker", has_text="Maria Delgado")).to_be_visible()
+
+    page.goto(server + href)
+    expect(page.locator("#article-text .m.focused").first).to_be_visible()

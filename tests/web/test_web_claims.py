@@ -1,0 +1,183 @@
+"""Claims in the API and on the pages: shapes, filters, schema.org JSON-LD, the stance groups and the graph."""
+
+import re
+import sqlite3
+
+import pytest
+
+from sayso.claims import STANCES
+
+#: The properties sayso writes on each schema.org type, with the type each value must have (schema.org v29:
+#: Claim and NewsArticle are CreativeWorks; author and publisher are a Person or an Organization).
+SCHEMA_ORG = {
+    "Claim": {"identifier": "Text", "text": "Text", "author": ("Person", "Organization"),
+              "appearance": ("NewsArticle",), "firstAppearance": ("NewsArticle",), "datePublished": "Date"},
+    "NewsArticle": {"identifier": "Text", "url": "URL", "headline": "Text", "datePublished": "Date",
+                    "publisher": ("Organization",)},
+    "Person": {"identifier": "Text", "name": "Text", "alternateName": "Text"},
+    "Organization": {"identifier": "Text", "name": "Text", "alternateName": "Text"},
+}
+
+
+def schema_org(node, types=("Claim",)):
+    """Fail unless ``node`` is one of ``types`` with only the properties above, each of its expected type."""
+    assert node["@type"] in types, node
+    for prop, value in node.items():
+        if prop in ("@type", "@context"):
+            continue
+        want = SCHEMA_ORG[node["@type"]][prop]
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(want, tuple):
+                schema_org(v, want)
+            elif want == "Date":
+                assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", v), v
+            elif want == "URL":
+                assert re.match(r"https?://", v), v
+            else:
+                assert isinstance(v, str) and v, (prop, v)
+
+
+@pytest.fixture(scope="module")
+def span(client):
+    """The claim that the eastern span is unsafe for heavy trucks, as the API lists it."""
+    found = client.get("/api/claims", params={"q": '"unsafe for heavy trucks"', "speaker": "Harlan Pruitt",
+                                              "stance": "asserts"}).json()["results"]
+    (claim,) = [c for c in found if any("has been for a year" in a["content"] for a in c["attributions"])]
+    return claim
+
+
+def speaker(client, name):
+    (found,) = [s for s in client.get("/api/speakers", params={"q": name}).json()["results"] if s["name"] == name]
+    return found
+
+
+def test_claims_list_shape_paging_and_order(client, corpus_db):
+    data = client.get("/api/claims", params={"per_page": 3}).json()
+    db = sqlite3.connect(corpus_db)
+    assert data["total"] == db.execute("SELECT count(*) FROM claims").fetchone()[0] > 3
+    assert data["pages"] == -(-data["total"] // 3) and len(data["results"]) == 3
+    assert data["computed"]["stale"] is False and data["computed"]["articles"] == 10
+    for claim in data["results"]:
+        assert {"id", "label", "label_attribution", "attributions", "edges", "stances", "speaker_count",
+                "article_count", "first_date", "last_date"} <= set(claim)
+        assert sum(claim["stances"].values()) == len(claim["attributions"])
+        for att in claim["attributions"]:
+            assert {"speaker", "stance", "content", "cue", "article_id", "attribution_id", "kind",
+                    "article"} <= set(att)
+            assert att["stance"] in STANCES and att["article"]["id"] == att["article_id"]
+            assert att["speaker"] is None or set(att["speaker"]) == {"id", "name", "aliases"}
+        for edge in claim["edges"]:
+            assert edge["relation"] in ("agree", "contradict")
+            assert [set(s) for s in edge["speakers"]] == [{"id", "name", "aliases"}] * 2
+    counts = [c["speaker_count"] for c in data["results"]]
+    assert counts == sorted(counts, reverse=True)
+    second = client.get("/api/claims", params={"per_page": 3, "page": 2}).json()
+    assert {c["id"] for c in second["results"]}.isdisjoint(c["id"] for c in data["results"])
+
+
+def test_claims_filter_by_speaker_stance_and_words(client, span):
+    whitcombe = speaker(client, "Paul Whitcombe")
+    denied = client.get("/api/claims", params={"speaker": "Whitcombe", "stance": "denies"}).json()
+    assert denied["named"]["speaker"][0]["id"] == whitcombe["id"]
+    assert span["id"] in {c["id"] for c in denied["results"]}
+    for claim in denied["results"]:
+        assert any(a["speaker"] and a["speaker"]["id"] == whitcombe["id"] and a["stance"] == "denies"
+                   for a in claim["attributions"])
+    worded = client.get("/api/claims", params={"q": "unsafe"}).json()["results"]
+    assert worded and all(any("unsafe" in a["content"].lower() for a in c["attributions"]) for c in worded)
+    big = client.get("/api/claims", params={"min_attributions": 5}).json()["results"]
+    assert big and all(len(c["attributions"]) >= 5 for c in big)
+    bad = client.get("/api/claims", params={"stance": "maybe"})
+    assert bad.status_code == 400 and "stance must be one of" in bad.json()["detail"]
+
+
+def test_one_claim_with_its_evidence_and_quote_spread(client, span):
+    data = client.get(f"/api/claims/{span['id']}").json()
+    assert {k: data[k] for k in ("id", "label", "edges")} == {k: span[k] for k in ("id", "label", "edges")}
+    texts = {}
+    for att in data["attributions"]:
+        ev = att["evidence"]
+        text = texts.setdefault(att["article_id"], client.get(f"/api/articles/{att['article_id']}").json()["text"])
+        assert text[ev["start"]:ev["end"]] == ev["text"]
+        for role in ("source", "cue", "content"):
+            assert all(ev["start"] <= s < e <= ev["end"] for s, e in ev[role])
+        assert " ".join(text[s:e] for s, e in ev["content"]) == att["content"]
+    (quote,) = [q for q in data["quotes"] if "has been for a year" in q["text"]]
+    assert (quote["first_seen"]["outlet"], quote["first_seen"]["published"]) == ("Coastline Daily", "2026-06-08")
+    assert quote["first_seen"]["speaker"]["name"] == "Harlan Pruitt"
+    assert quote["repeated_by"] == ["Valley Ledger", "Coastline Herald"]
+    assert [(s["outlet"], s["credits_first"]) for s in quote["sightings"]] == [("Valley Ledger", True),
+                                                                             ("Coastline Herald", False)]
+
+
+def test_a_claim_as_schema_org_json_ld(client, span):
+    r = client.get(f"/api/claims/{span['id']}.jsonld")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/ld+json"
+    node = r.json()
+    assert node["@context"] == "https://schema.org" and node["text"] == span["label"]
+    schema_org(node)
+    authors = {a["name"]: a["@type"] for a in node["author"]}
+    assert authors["Harlan Pruitt"] == "Person" and "Paul Whitcombe" not in authors
+    appearances = {a["identifier"] for a in node["appearance"]}
+    assert appearances == {str(a["article_id"]) for a in span["attributions"]}
+    first = node["firstAppearance"]
+    assert first["datePublished"] == min(a["datePublished"] for a in node["appearance"] if "datePublished" in a)
+    html = client.get(f"/claims/{span['id']}").text
+    assert f'href="/api/claims/{span["id"]}.jsonld"' in html
+    assert client.get("/api/claims/c0000000000.jsonld").status_code == 404
+
+
+def test_the_claim_page_groups_stances_and_draws_the_graph(client, span):
+    html = client.get(f"/claims/{span['id']}").text
+    for stance in ("asserts", "denies", "doubts"):
+        assert f'id="stance-{stance}"' in html
+    for att in span["attributions"]:
+        assert f'href="/articles/{att["article_id"]}#{att["attribution_id"]}"' in html
+    svg = re.search(r'<svg class="graph" id="claim-graph".*?</svg>', html, re.S).group(0)
+    speakers = {a["speaker"]["id"] for a in span["attributions"] if a["speaker"]}
+    assert svg.count("<circle") == len(speakers)
+    assert svg.count('class="link contradict"') == sum(e["relation"] == "contradict" for e in span["edges"]) > 0
+    assert svg.count('class="link agree"') == sum(e["relation"] == "agree" for e in span["edges"]) > 0
+    assert 'id="quotes"' in html and "Coastline Herald" in html
+    assert client.get(f"/claims/{span['id']}").headers["content-security-policy"].startswith("default-src 'self'")
+    missing = client.get("/claims/c0000000000")
+    assert missing.status_code == 404 and "No claim c0000000000" in missing.text
+
+
+def test_a_speaker_has_positions_allies_and_opponents(client, span):
+    pruitt = client.get(f"/api/speakers/{speaker(client, 'Harlan Pruitt')['id']}").json()
+    claims = pruitt["claims"]
+    (position,) = [p for p in claims["positions"] if p["claim"]["id"] == span["id"]]
+    assert position["stance"] == "asserts" and position["stances"]["asserts"] >= 2
+    assert claims["total"] >= len(claims["positions"])
+    opponents = {o["speaker"]["name"]: o for o in claims["contradicts"]}
+    assert span["id"] in {c["id"] for c in opponents["Paul Whitcombe"]["claims"]}
+    assert "Maria Delgado" in {o["speaker"]["name"] for o in claims["agrees_with"]}
+    html = client.get(f"/speakers/{pruitt['id']}").text
+    assert f'href="/claims/{span["id"]}"' in html and 'id="contradicts"' in html
+
+
+def test_home_links_to_the_claims_and_every_claim_page_has_twins(client, span):
+    home = client.get("/api").json()
+    assert home["claims"]["computed"]["claims"] > 0 and home["claims"]["top"]
+    page = client.get("/").text
+    assert 'href="/claims"' in page and f'href="/claims/{home["claims"]["top"][0]["id"]}"' in page
+    for html, twin in [("/claims", "/api/claims"), (f"/claims/{span['id']}", f"/api/claims/{span['id']}")]:
+        assert f'class="twin" href="{twin}"' in client.get(html).text
+        assert client.get(twin).status_code == 200
+    assert "/api/claims/{claim_id}.jsonld" in client.get("/openapi.json").json()["paths"]
+
+
+def test_claim_text_is_escaped(client):
+    found = client.get("/api/claims", params={"q": "markup OR script"}).json()["results"]
+    assert found
+    shown = 0
+    for claim in found:
+        html = client.get(f"/claims/{claim['id']}").text
+        assert "<script>window" not in html and "<img src=x" not in html and "<b>Night" not in html
+        shown += "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+        ld = re.search(r'<script type="application/ld\+json" id="claim-jsonld">(.*?)</script>', html, re.S).group(1)
+        assert "<" not in ld
+        schema_org(client.get(f"/api/claims/{claim['id']}.jsonld").json())  # no javascript: url as a URL
+    assert shown
+    assert "<script>window" not in client.get("/claims", params={"q": "script"}).text
