@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from .attribution import Found
+from .attribution.cues import ORG_HEADS, PERSON_HEADS
 from .model import Attribution, Entity
 from .names import gender_of
 
@@ -38,20 +39,6 @@ OUTLET_WORDS = re.compile(
     re.I,
 )
 OUTLET_HEADS = {"agency", "newspaper", "paper", "network", "channel", "outlet", "wire", "station", "magazine", "site", "website"}
-ORG_HEADS = {
-    "campaign", "government", "administration", "committee", "party", "agency", "department",
-    "office", "ministry", "council", "court", "congress", "senate", "house", "commission", "company",
-    "group", "organization", "organisation", "union", "association", "board", "team", "camp", "bureau",
-    "foundation", "institute", "university", "service", "kremlin", "pentagon", "white", "state",
-}
-PERSON_HEADS = {
-    "official", "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor", "source",
-    "senator", "president", "candidate", "governor", "secretary", "minister", "director", "chairman",
-    "chairwoman", "chair", "leader", "analyst", "expert", "professor", "lawyer", "attorney", "member",
-    "strategist", "consultant", "operative", "donor", "voter", "supporter", "critic", "economist",
-    "nominee", "representative", "congressman", "congresswoman", "mayor", "judge", "ambassador",
-    "man", "woman", "person", "reporter", "writer", "author", "columnist", "editor", "manager",
-}
 #: Words that make a phrase before a name a role: offices, titles and functions.
 TITLES = PERSON_HEADS | {
     "sen", "rep", "gov", "gen", "lt", "col", "sgt", "prof", "pres", "vice", "speaker", "mayor", "premier",
@@ -96,12 +83,14 @@ class _Resolver:
     def relabel(self, ent: SpacySpan) -> SpacySpan:
         """'spokeswoman Ana Brill' tagged ORG: a name right after a person's role noun is a person's."""
         doc = self.doc
-        if ent.label_ == "PERSON" or len(ent) > 3:
+        if len(ent) > 3 or (ent.label_ == "PERSON" and len(ent) > 1):
             return ent
         start = ent.start
         while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title and doc[start - 1].ent_iob_ == "O":
             start -= 1
         if start > 0 and doc[start - 1].lemma_.lower() in PERSON_HEADS and not OUTLET_WORDS.search(ent.text):
+            return SpacySpan(doc, start, ent.end, label="PERSON")
+        if start < ent.start and gender_of(doc[start].text) is not None:  # "Ana Brill" with "Ana" left out
             return SpacySpan(doc, start, ent.end, label="PERSON")
         return ent
 

@@ -113,6 +113,35 @@ OBJECT_CONTENT = {
 }
 
 
+#: Head nouns of descriptions that can be speakers: "the campaign", "a senior official".
+ORG_HEADS = {
+    "campaign", "government", "administration", "committee", "party", "agency", "department",
+    "office", "ministry", "council", "court", "congress", "senate", "house", "commission", "company",
+    "group", "organization", "organisation", "union", "association", "board", "team", "camp", "bureau",
+    "foundation", "institute", "university", "service", "kremlin", "pentagon", "white", "state",
+}
+PERSON_HEADS = {
+    "official", "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor", "source",
+    "senator", "president", "candidate", "governor", "secretary", "minister", "director", "chairman",
+    "chairwoman", "chair", "leader", "analyst", "expert", "professor", "lawyer", "attorney", "member",
+    "strategist", "consultant", "operative", "donor", "voter", "supporter", "critic", "economist",
+    "nominee", "representative", "congressman", "congresswoman", "mayor", "judge", "ambassador",
+    "man", "woman", "person", "reporter", "writer", "author", "columnist", "editor", "manager",
+}
+#: Plural people nouns beyond those: "critics", "voters", "Democrats" are groups that speak.
+PEOPLE = {"people", "critics", "voters", "residents", "officials", "experts", "analysts", "democrats", "republicans",
+          "lawmakers", "activists", "protesters", "supporters", "opponents", "observers", "investigators"}
+
+#: Things that "say", "show" or "find": reports, polls, documents.
+DOCUMENTS = {
+    "report", "poll", "survey", "study", "statement", "letter", "ad", "advertisement", "memo", "document",
+    "analysis", "review", "article", "story", "book", "video", "tweet", "post", "email", "data", "record",
+    "filing", "complaint", "lawsuit", "suit", "indictment", "ruling", "decision", "order", "bill", "law",
+    "plan", "platform", "resolution", "editorial", "column", "release", "transcript", "research", "audit",
+    "investigation", "inquiry", "probe", "assessment", "estimate", "forecast", "finding", "message", "speech",
+}
+
+
 def cue_class(lemma: str) -> str | None:
     """The class of a cue verb's lemma, or None when it is not a cue word.
 

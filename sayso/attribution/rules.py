@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 
 from ..model import enclosing
 from .confidence import confidence
-from .cues import CLASSES, NOUNS, OBJECT_CONTENT, PARTICLES
+from .cues import CLASSES, DOCUMENTS, NOUNS, OBJECT_CONTENT, ORG_HEADS, PARTICLES, PEOPLE, PERSON_HEADS
 from .quotes import find_quotes
 
 Span = tuple[int, int]
@@ -110,6 +110,16 @@ class _Quotes:
         return self.spans[i] if i >= 0 else None
 
 
+def _can_speak(tok: Token) -> bool:
+    """Whether a subject can be someone who says or thinks something."""
+    lemma = tok.lemma_.lower()
+    return (
+        tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        or tok.pos_ in ("PROPN", "PRON")
+        or lemma in PERSON_HEADS or lemma in ORG_HEADS or lemma in DOCUMENTS or tok.lower_ in PEOPLE
+    )
+
+
 def _trim(doc: Doc, a: int, b: int, keep_quotes: bool = False) -> tuple[int, int] | None:
     """Token range [a, b) without spaces and punctuation at its edges; None when nothing is left."""
 
@@ -193,7 +203,11 @@ class _Extractor:
             head = verb.head
             if verb.dep_ == "pcomp" and head.pos_ == "ADP" and head.head.i != head.i:
                 head = head.head  # "after saying ...": the speaker is the subject of the main clause
-            return self.source_of(head, depth + 1)
+            inherited = self.source_of(head, depth + 1)
+            # "the claim that the span was unsafe and said ...": a parse that joined the cue to a copula in
+            # another clause; the copula's subject is what was talked about, unless it can speak
+            if inherited is not None and (head.lemma_ != "be" or _can_speak(inherited)):
+                return inherited
         return None
 
     def source_span(self, head: Token) -> list[Span]:
