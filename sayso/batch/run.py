@@ -30,8 +30,8 @@ from ..errors import InputError, SpanError
 from ..model import Article
 from .plan import PARTITION_SIZE, Partition, fingerprint, plan, same_inputs
 from .shards import (
-    ALL_ERRORS, BATCH_SCHEMA, remove_temporaries, read_manifest, shard_counts, write_all_errors, write_errors,
-    write_manifest, write_shard,
+    ALL_ERRORS, BATCH_SCHEMA, is_temporary, read_manifest, remove_temporaries, shard_counts, write_all_errors,
+    write_errors, write_manifest, write_shard,
 )
 
 #: Articles cleaned and parsed together: the parse is batched (nlp.pipe), and a failure inside a batch is
@@ -241,7 +241,8 @@ _PARTITION_FIELDS = set(Partition.__dataclass_fields__)
 def _check_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "exists and is not a folder")
-    if out.is_dir() and read_manifest(out) is None and any(out.iterdir()):
+    # a run killed before its manifest was in place leaves at most a temporary file: that folder is still ours
+    if out.is_dir() and read_manifest(out) is None and any(not is_temporary(p) for p in out.iterdir()):
         raise InputError(str(out), "is a folder with other files, not a sayso batch output; name a new or "
                                    "empty folder")
 
@@ -296,14 +297,15 @@ def _run_pending(client, pending: list[Partition], out: Path, mode: str, manifes
 
     entries = {p["id"]: p for p in manifest["partitions"]}
     run = uuid.uuid4().hex[:8]
+    shared_out = str(out.absolute())  # workers elsewhere have their own working folder
     futures = {
-        client.submit(run_partition, p, str(out), mode, key=f"sayso-partition-{p.id}-{run}", retries=RETRIES,
+        client.submit(run_partition, p, shared_out, mode, key=f"sayso-partition-{p.id}-{run}", retries=RETRIES,
                       pure=False): p
         for p in pending
     }
     bar = tqdm(total=sum(p.records for p in pending), unit="article", desc="batch", file=sys.stderr,
                disable=None if show_progress is None else not show_progress, smoothing=0.1)
-    last_write = time.monotonic()
+    next_write = time.monotonic() + MANIFEST_EVERY_S
     failed = 0
     try:
         for future in as_completed(futures):
@@ -323,9 +325,11 @@ def _run_pending(client, pending: list[Partition], out: Path, mode: str, manifes
             failed += result["failed"]
             bar.update(partition.records)
             bar.set_postfix(failed=failed, refresh=False)
-            if time.monotonic() - last_write >= MANIFEST_EVERY_S:
+            if time.monotonic() >= next_write:
+                began = time.monotonic()
                 write_manifest(out, manifest)
-                last_write = time.monotonic()
+                # a batch of many thousand partitions has a big manifest: keep its rewrites under 5% of the time
+                next_write = time.monotonic() + max(MANIFEST_EVERY_S, 20 * (time.monotonic() - began))
     finally:
         bar.close()
         for future in futures:

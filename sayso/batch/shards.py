@@ -117,6 +117,11 @@ def shard_counts(out: Path, partition_id: str) -> dict[str, int] | None:
     return {k: v for k, v in info.items() if isinstance(v, int)}
 
 
+def is_temporary(path: Path) -> bool:
+    """True for a file that a writer had not finished (and renamed) yet."""
+    return path.name.startswith(_TEMP)
+
+
 def remove_temporaries(out: Path) -> None:
     """Remove the half-written files a killed run left behind."""
     for folder in (out, out / SHARDS, out / ERRORS):

@@ -110,7 +110,8 @@ def expand(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iter
                                            "read it with sayso.batch.iter_shard_articles"))
         elif path.is_dir():
             for root, dirs, files in os.walk(path):
-                dirs.sort()
+                # a batch output inside an input folder holds results, not pages (and changes as it runs)
+                dirs[:] = sorted(d for d in dirs if not is_batch_output(Path(root) / d))
                 for name in sorted(files):
                     child = Path(root) / name
                     if kind_of(child) not in (None, "shard"):

@@ -175,9 +175,11 @@ def test_kill_9_of_the_whole_run_then_rerun_gives_every_article_once(tmp_path, d
         _wait_for(lambda: not _group_alive(proc.pid))
         shards_at_kill.append(_count_shards(out))
     assert 0 < shards_at_kill[0] < shards_at_kill[1] < 20
-    # the last run goes to an existing cluster, as a user would with --scheduler
-    final = subprocess.run([*SAYSO, *map(str, args), "--scheduler", dask_client.scheduler.address], cwd=ROOT,
-                           capture_output=True, timeout=300)
+    # the last run goes to an existing cluster, as a user would with --scheduler, from another working folder
+    # than the workers' and with relative paths: the same inputs, the same batch
+    final = subprocess.run([*SAYSO, "batch", "c.warc.gz", "--out", "out", "--partition-size", "2",
+                            "--scheduler", dask_client.scheduler.address], cwd=tmp_path, capture_output=True,
+                           timeout=300)
     assert final.returncode == 0, final.stderr
     summary = json.loads(final.stdout)
     assert summary["shards"] == summary["partitions"] == 20 and summary["articles"] == 40
@@ -246,3 +248,17 @@ def test_an_article_the_parser_rejects_fails_alone(tmp_path):
     assert [rid for rid, _ in iter_shard_articles(tmp_path / "out" / "shards" / "p.parquet")] == ["good", "good-again"]
     (error,) = [json.loads(line) for line in (tmp_path / "out" / "errors" / "p.jsonl").read_text().splitlines()]
     assert error["record_id"] == "huge" and error["reason"].startswith("annotation failed (ValueError: [E088]")
+
+
+def test_a_run_killed_before_its_manifest_resumes_and_an_input_folder_skips_its_own_output(tmp_path, dask_client):
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    for n in (600, 601):
+        (crawl / f"story-{n}.html").write_text(make_page(n).html)
+    out = crawl / "out"  # inside the input folder
+    out.mkdir()
+    (out / ".tmp-5f3a-manifest.json").write_text('{"schema": "sayso.ba')
+    first = run_batch([crawl], out, client=dask_client)
+    assert first.articles == 2 and first.complete and not list(out.glob(".tmp-*"))
+    again = run_batch([crawl], out, client=dask_client)  # the output's files are no new inputs
+    assert again.partitions_run == 0 and again.articles == 2
