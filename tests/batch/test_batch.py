@@ -19,6 +19,7 @@ from conftest import html_records, make_page, write_warc
 from sayso.batch import iter_shard_articles, run_batch
 from sayso.batch.shards import shard_counts
 from sayso.cli import main
+from sayso.ingest.warc import warc_records
 
 ROOT = Path(__file__).resolve().parents[2]
 SAYSO = [sys.executable, "-m", "sayso.cli"]
@@ -47,8 +48,19 @@ def corpus(tmp_path_factory):
         (folder / f"story-{n}.html").write_text(make_page(n).html)
     for n, page in enumerate(pages):
         (root / f"warc-page-{n:02d}.html").write_text(page.html)
+    cut = root / "cut.warc.gz"  # a download that broke off inside its fourth page
+    write_warc(cut, html_records([make_page(700 + n) for n in range(5)]))
+    cut_ids = [r.id for r in warc_records(cut)]
+    cut.write_bytes(cut.read_bytes()[: _response_start(cut, 3) + 200])
+    missing = root / "missing.warc"
     return {"root": root, "pages": pages, "warc": root / "crawl.warc.gz", "warc_ids": warc_ids, "dump": dump,
-            "folder": folder}
+            "folder": folder, "cut": cut, "cut_ids": cut_ids[:3], "missing": missing,
+            "inputs": [root / "crawl.warc.gz", dump, folder, cut, missing]}
+
+
+def _response_start(path: Path, n: int) -> int:
+    """Where the n-th (0-based) page of an archive starts."""
+    return [r.offset for r in warc_records(path)][n]
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +69,9 @@ def batch(corpus, dask_client, tmp_path_factory):
     out = tmp_path_factory.mktemp("batch") / "out"
     input_errors = []
     stderr = io.StringIO()
-    missing = corpus["root"] / "missing.warc"
     with contextlib.redirect_stderr(stderr):
-        summary = run_batch([corpus["warc"], corpus["dump"], corpus["folder"], missing], out, client=dask_client,
-                            partition_size=4, on_input_error=input_errors.append, show_progress=True)
+        summary = run_batch(corpus["inputs"], out, client=dask_client, partition_size=4,
+                            on_input_error=input_errors.append, show_progress=True)
     return {"out": out, "summary": summary, "input_errors": input_errors, "stderr": stderr.getvalue()}
 
 
@@ -70,7 +81,7 @@ def test_two_workers_give_what_extract_gives(corpus, batch):
     got = dict(iter_shard_articles(batch["out"]))
     warc_ids = corpus["warc_ids"]
     article_ids = [warc_ids[i] for i in range(len(warc_ids)) if i not in (3, 7, 9)]
-    assert [rid for rid in got if rid.startswith("<urn:")] == article_ids
+    assert [rid for rid in got if rid in warc_ids] == article_ids
 
     out_file = corpus["root"] / "extract.jsonl"
     pages = sorted(corpus["root"].glob("warc-page-*.html"))
@@ -98,18 +109,20 @@ def test_every_record_is_an_article_or_an_error_exactly_once(corpus, batch):
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
     reasons = {e["record_id"]: e["reason"] for e in errors}
     ids = corpus["warc_ids"]
-    missing = str(corpus["root"] / "missing.warc")
+    missing, cut = str(corpus["missing"]), str(corpus["cut"])
     assert "no article text" in reasons[ids[3]]
     assert "binary" in reasons[ids[7]]
     assert "not a JSON object" in reasons[f"{corpus['dump']}:2"]
     assert "no such file" in reasons[missing]
-    assert [str(e) for e in batch["input_errors"]] == [f"{missing}: no such file or directory"]
+    assert reasons[cut].startswith("cannot be read past byte") and "the 3 pages before it were read" in reasons[cut]
+    assert sorted(e.where for e in batch["input_errors"]) == sorted([missing, cut])
     articles = [rid for rid, _ in iter_shard_articles(out)]
-    assert articles[-5:] == [f"{corpus['dump']}:1", f"{corpus['dump']}:3",
-                             *(str(corpus["folder"] / f"story-{n}.html") for n in (200, 201, 202))]
-    assert len(articles) == len(set(articles)) == summary.articles == 12 + 2 + 3
+    assert articles == [*(ids[i] for i in range(len(ids)) if i not in (3, 7, 9)),
+                        f"{corpus['dump']}:1", f"{corpus['dump']}:3", *corpus["cut_ids"],
+                        *(str(corpus["folder"] / f"story-{n}.html") for n in (200, 201, 202))]
+    assert len(set(articles)) == summary.articles == 12 + 2 + 3 + 3
     assert not set(articles) & set(reasons)
-    assert summary.failed == len(errors) == 4 and summary.complete and not summary.partitions_failed
+    assert summary.failed == len(errors) == 5 and summary.complete and not summary.partitions_failed
     manifest = json.loads((out / "manifest.json").read_text())
     assert all(p["done"] for p in manifest["partitions"]) and len(manifest["partitions"]) == summary.shards
 
@@ -127,15 +140,13 @@ def test_the_pipeline_loads_once_per_worker(batch, dask_client):
 
 def test_a_rerun_redoes_only_missing_shards(corpus, batch, dask_client):
     out = batch["out"]
-    again = run_batch([corpus["warc"], corpus["dump"], corpus["folder"], corpus["root"] / "missing.warc"], out,
-                      client=dask_client, partition_size=4)
+    again = run_batch(corpus["inputs"], out, client=dask_client, partition_size=4)
     assert again.partitions_run == 0 and again.articles == batch["summary"].articles
     shard = sorted((out / "shards").glob("*.parquet"))[1]
     before = pq.read_table(shard).to_pylist()
     shard.unlink()
     (out / "shards" / f".tmp-0123-{shard.name}").write_bytes(b"PAR1 half a shard")
-    again = run_batch([corpus["warc"], corpus["dump"], corpus["folder"], corpus["root"] / "missing.warc"], out,
-                      client=dask_client, partition_size=4)
+    again = run_batch(corpus["inputs"], out, client=dask_client, partition_size=4)
     assert again.partitions_run == 1 and again.complete
     assert pq.read_table(shard).to_pylist() == before
     assert not list((out / "shards").glob(".tmp-*"))
