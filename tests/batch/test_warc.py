@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import html_records, make_page, write_warc
+from crawl import html_records, make_page, write_warc
 from sayso.errors import InputError
 from sayso.ingest.records import is_batch_output, iter_records, jsonl_records, scan_jsonl
 from sayso.ingest.warc import scan_warc, warc_records
