@@ -108,10 +108,11 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
 @click.option("--batch-size", type=click.IntRange(1, 1000), default=16, show_default=True,
               help="Articles parsed together by spaCy.")
 def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None:
-    """Add news articles to a corpus database: files, folders (recursively) and JSONL dumps.
+    """Add news articles to a corpus database: files, folders (recursively), JSONL dumps, web archives.
 
-    Reads .html, .htm, .txt and .xhtml pages, and .jsonl, .jsonl.gz and .ndjson files with one article a
-    line ({"url", "html" or "text", "published"?, "outlet"?, "title"?, "author"?}). An article already in
+    Reads .html, .htm, .txt and .xhtml pages, .jsonl, .jsonl.gz and .ndjson files with one article a line
+    ({"url", "html" or "text", "published"?, "outlet"?, "title"?, "author"?}), the HTML pages of .warc and
+    .warc.gz archives, and the output folders of `sayso batch` (annotated already: stored as they are). An article already in
     the database (same url and clean text) is skipped, so a rerun picks up where the last one stopped.
     Inputs that cannot be read are reported on stderr and the others still stored; the exit status is
     then 2. Prints a JSON summary on stdout: new, skipped, failed, and each failure with its reason.
@@ -120,6 +121,7 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
     Example:
       sayso ingest examples/ --db corpus.sqlite
       sayso ingest dumps/*.jsonl.gz pages/ --db corpus.sqlite
+      sayso ingest crawl-out/ --db corpus.sqlite    # the output of sayso batch
     """
     from tqdm import tqdm
 

@@ -24,8 +24,8 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ..errors import InputError
-from ..ingest.records import BATCH_MANIFEST, SHARD_SUFFIX
+from ..errors import InputError, SpanError
+from ..ingest.records import BATCH_MANIFEST, SHARD_SUFFIX, OnError, raise_error
 from ..model import Article
 
 #: The kind of folder a manifest describes.
@@ -161,25 +161,33 @@ def write_all_errors(out: Path, input_errors: list[dict[str, str]], partition_id
     return len(lines)
 
 
-def iter_shard_articles(path: str | Path) -> Iterator[tuple[str, Article]]:
+def iter_shard_articles(path: str | Path, on_error: OnError = raise_error) -> Iterator[tuple[str, Article]]:
     """Every ``(record_id, Article)`` of a batch output folder (its finished shards, in plan order) or of
     one ``.parquet`` shard. This is how the corpus store reads a batch.
 
-    A folder whose batch is still running, or was stopped, yields the partitions finished so far.
+    A folder whose batch is still running, or was stopped, yields the partitions finished so far. A shard
+    that cannot be read is passed to ``on_error`` (by default, raised) and the next one is read.
     """
     path = Path(path)
-    if path.is_dir():
-        manifest = read_manifest(path)
-        if manifest is None:
-            raise InputError(str(path), f"not a sayso batch output (no {BATCH_MANIFEST})")
-        shards = [shard_path(path, p["id"]) for p in manifest["partitions"]]
-        shards = [s for s in shards if shard_counts(path, s.stem) is not None]
-    elif path.is_file():
-        shards = [path]
-    else:
-        raise InputError(str(path), "no such file or directory")
+    try:
+        if path.is_dir():
+            manifest = read_manifest(path)
+            if manifest is None:
+                raise InputError(str(path), f"not a sayso batch output (no {BATCH_MANIFEST})")
+            shards = [shard_path(path, p["id"]) for p in manifest["partitions"]]
+            shards = [s for s in shards if shard_counts(path, s.stem) is not None]
+        elif path.is_file():
+            shards = [path]
+        else:
+            raise InputError(str(path), "no such file or directory")
+    except InputError as exc:
+        on_error(exc)
+        return
     for shard in shards:
-        yield from _shard_articles(shard)
+        try:
+            yield from _shard_articles(shard)
+        except InputError as exc:
+            on_error(exc)
 
 
 def _shard_articles(shard: Path) -> Iterator[tuple[str, Article]]:
@@ -187,10 +195,11 @@ def _shard_articles(shard: Path) -> Iterator[tuple[str, Article]]:
 
     try:
         parquet = pq.ParquetFile(shard)
-        for batch in parquet.iter_batches(columns=["record_id", "article"], batch_size=256):
-            for record_id, article in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
-                yield record_id, Article.from_json(json.loads(article))
-    except (OSError, ValueError, KeyError) as exc:
+        batches = parquet.iter_batches(columns=["record_id", "article"], batch_size=256)
+        for batch in batches:
+            rows = zip(batch.column(0).to_pylist(), batch.column(1).to_pylist())
+            yield from ((record_id, Article.from_json(json.loads(article))) for record_id, article in rows)
+    except (OSError, ValueError, KeyError, SpanError) as exc:
         raise InputError(str(shard), f"not a readable batch shard ({type(exc).__name__})") from None
 
 

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from conftest import html_records, make_page, write_warc
+from crawl import html_records, make_page, write_warc
 from sayso.batch import iter_shard_articles, run_batch
 from sayso.batch.shards import shard_counts
 from sayso.cli import main
@@ -125,6 +125,26 @@ def test_every_record_is_an_article_or_an_error_exactly_once(corpus, batch):
     assert summary.failed == len(errors) == 5 and summary.complete and not summary.partitions_failed
     manifest = json.loads((out / "manifest.json").read_text())
     assert all(p["done"] for p in manifest["partitions"]) and len(manifest["partitions"]) == summary.shards
+
+
+def test_sayso_ingest_stores_a_batch_output_without_parsing_again(batch, tmp_path):
+    import sqlite3
+
+    from sayso.store import ingest
+    from sayso.store.queries import load_article
+
+    db = tmp_path / "corpus.sqlite"
+    shards = dict(iter_shard_articles(batch["out"]))
+    first = ingest([batch["out"]], db)
+    assert (first.new, first.skipped, first.failed) == (len(shards), 0, [])
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute("SELECT id, record FROM articles ORDER BY id").fetchall()
+    assert [r["record"] for r in rows] == list(shards)
+    stored, _ = load_article(conn, rows[0]["id"])
+    assert stored.to_json() == shards[rows[0]["record"]].to_json()
+    again = ingest([batch["out"]], db)
+    assert (again.new, again.skipped) == (0, len(shards))
 
 
 def test_progress_shows_articles_per_second(batch):
