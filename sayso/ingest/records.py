@@ -106,8 +106,8 @@ def expand(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iter
     for raw in paths:
         path = Path(raw)
         if is_batch_output(path):
-            on_error(InputError(str(path), "holds annotated articles (a sayso batch output), not pages; "
-                                           "read it with sayso.batch.iter_shard_articles"))
+            on_error(InputError(str(path), "holds annotated articles (a sayso batch output), not pages: "
+                                           "sayso ingest stores them, sayso.batch.iter_shard_articles reads them"))
         elif path.is_dir():
             for root, dirs, files in os.walk(path):
                 # a batch output inside an input folder holds results, not pages (and changes as it runs)

@@ -28,8 +28,6 @@ from ..errors import InputError
 from . import MAX_BYTES
 from .records import OnError, Record, Scan, raise_error
 
-#: File name endings read as web archives.
-WARC_SUFFIXES = (".warc", ".warc.gz")
 #: Content types of the responses read as pages.
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 

@@ -220,6 +220,21 @@ def test_kill_9_of_the_whole_run_then_rerun_gives_every_article_once(tmp_path, d
     assert not list(out.rglob(".tmp-*"))
 
 
+def test_cli_prints_a_summary_and_exits_2_when_records_failed(tmp_path, dask_client):
+    (tmp_path / "story.html").write_text(make_page(800).html)
+    (tmp_path / "login.html").write_text("<html><head><title>Log in</title></head><body><form></form></body></html>")
+    out = subprocess.run([*SAYSO, "batch", str(tmp_path), "--out", str(tmp_path / "out"),
+                          "--scheduler", dask_client.scheduler.address], cwd=ROOT, capture_output=True, timeout=300)
+    assert out.returncode == 2
+    summary = json.loads(out.stdout)
+    assert (summary["articles"], summary["failed"], summary["shards"], summary["workers"]) == (1, 1, 1, 2)
+    assert summary["articles_per_s"] > 0 and summary["elapsed_s"] > 0
+    assert out.stderr.decode().strip().splitlines()[-1].startswith(
+        f"sayso batch: 1 articles in 1/1 shards, 1 failed (see {tmp_path / 'out' / 'errors.jsonl'}); this run: ")
+    (error,) = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert error == {"record_id": str(tmp_path / "login.html"), "reason": "no article text found in the HTML page"}
+
+
 def test_cli_refuses_a_folder_that_holds_something_else(tmp_path, corpus):
     (tmp_path / "notes.txt").write_text("mine")
     out = subprocess.run([*SAYSO, "batch", str(corpus["warc"]), "--out", str(tmp_path)], cwd=ROOT,
