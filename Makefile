@@ -36,6 +36,7 @@ eval: $(BIN)/sayso  ## PolNeAR dev scores with the reference metrics
 
 bench: $(BIN)/sayso bench-corpus  ## speed and memory figures (see docs/benchmarks.md)
 	$(BIN)/python -m benchmarks.core --data $(POLNEAR)
+	$(BIN)/python -m benchmarks.batch --data $(POLNEAR)
 
 bench-corpus: $(BIN)/sayso  ## corpus store: 10,000 articles from PolNeAR, search and speaker-page latency
 	$(BIN)/python -m benchmarks.corpus --data $(POLNEAR)

@@ -15,6 +15,7 @@ from typing import IO, Iterator
 import click
 
 from . import __version__
+from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, StoreError
 from .model import Article
 
@@ -107,10 +108,11 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
 @click.option("--batch-size", type=click.IntRange(1, 1000), default=16, show_default=True,
               help="Articles parsed together by spaCy.")
 def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None:
-    """Add news articles to a corpus database: files, folders (recursively) and JSONL dumps.
+    """Add news articles to a corpus database: files, folders (recursively), JSONL dumps, web archives.
 
-    Reads .html, .htm, .txt and .xhtml pages, and .jsonl, .jsonl.gz and .ndjson files with one article a
-    line ({"url", "html" or "text", "published"?, "outlet"?, "title"?, "author"?}). An article already in
+    Reads .html, .htm, .txt and .xhtml pages, .jsonl, .jsonl.gz and .ndjson files with one article a line
+    ({"url", "html" or "text", "published"?, "outlet"?, "title"?, "author"?}), the HTML pages of .warc and
+    .warc.gz archives, and the output folders of `sayso batch` (annotated already: stored as they are). An article already in
     the database (same url and clean text) is skipped, so a rerun picks up where the last one stopped.
     Inputs that cannot be read are reported on stderr and the others still stored; the exit status is
     then 2. Prints a JSON summary on stdout: new, skipped, failed, and each failure with its reason.
@@ -119,6 +121,7 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
     Example:
       sayso ingest examples/ --db corpus.sqlite
       sayso ingest dumps/*.jsonl.gz pages/ --db corpus.sqlite
+      sayso ingest crawl-out/ --db corpus.sqlite    # the output of sayso batch
     """
     from tqdm import tqdm
 
@@ -285,6 +288,60 @@ def _claims_table(found) -> None:
         who = " · ".join(f"{s}: {', '.join(names)}" for s, names in people.items() if names)
         if who:
             click.echo(textwrap.fill(who, width, initial_indent=indent, subsequent_indent=indent + "  "))
+
+
+# ------------------------------------------------------------------------------------------------ batch
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the shards, errors and manifest (new, empty, or a batch to resume).")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Worker processes of the local cluster  [default: one per core].")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on an existing Dask cluster instead, e.g. tcp://scheduler-host:8786.")
+@click.option("--partition-size", type=click.IntRange(min=1), default=PARTITION_SIZE, show_default=True,
+              help="Records per partition (one task, one shard).")
+@click.option("--mode", type=click.Choice(["fast"]), default="fast", show_default=True)
+def batch(inputs: tuple[str, ...], out: Path, workers: int | None, scheduler: str | None, partition_size: int,
+          mode: str) -> None:
+    """Annotate web archives, JSONL dumps and folders of pages at scale, on Dask.
+
+    INPUTS are .warc/.warc.gz files (their HTML responses), .jsonl/.jsonl.gz dumps (one {"url", "html" or
+    "text"} object a line), page files and folders of them. The work is cut into partitions that run on a
+    local Dask cluster (--workers) or on a running one (--scheduler); each partition becomes one Parquet shard
+    in OUT/shards, one row per article: record_id, url, title, n_attributions, article (sayso.article/1 JSON).
+
+    Run the same command again to resume a batch that was stopped: finished partitions are skipped and no
+    article is written twice. Records that fail (no article text, undecodable, ...) are listed with their
+    reason in OUT/errors.jsonl; inputs that cannot be read are reported on stderr. A summary is printed as
+    JSON on stdout; the exit status is 2 when anything failed.
+
+    \b
+    Example:
+      sayso batch crawl/*.warc.gz --out crawl-out --workers 8
+      sayso batch dumps/ --out out --scheduler tcp://scheduler-host:8786
+    """
+    from .batch import run_batch
+
+    problems = 0
+
+    def input_error(exc: InputError) -> None:
+        nonlocal problems
+        problems += 1
+        error(str(exc))
+
+    summary = run_batch(inputs, out, workers=workers, scheduler=scheduler, partition_size=partition_size,
+                        mode=mode, on_input_error=input_error)
+    for failure in summary.partitions_failed:
+        error(f"partition {failure}")
+    click.echo(json.dumps(summary.to_json()))
+    this_run = (f"this run: {summary.articles_this_run:,} articles in {summary.elapsed_s:.1f} s "
+                f"({summary.articles_per_s:.1f} articles/s on {summary.workers} workers)"
+                if summary.partitions_run else "nothing was left to do")
+    click.echo(f"sayso batch: {summary.articles:,} articles in {summary.shards:,}/{summary.partitions:,} shards, "
+               f"{summary.failed:,} failed (see {summary.errors_file}); {this_run}", err=True)
+    if summary.failed or summary.partitions_failed or problems:
+        sys.exit(EXIT_BAD_INPUT)
 
 
 # ------------------------------------------------------------------------------------------------ info

@@ -15,6 +15,10 @@ class PlacedError(SaysoError):
         self.where = where
         self.problem = problem
 
+    def __reduce__(self):
+        # pickled by its two fields, so it crosses process boundaries (batch workers) intact
+        return type(self), (self.where, self.problem)
+
 
 class InputError(PlacedError):
     """An input (file, stdin, record) that cannot be read as an article.

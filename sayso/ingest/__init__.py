@@ -49,11 +49,14 @@ def read_text_or_html(content: str, *, where: str = "<text>", url: str | None = 
 
 
 def read_bytes(data: bytes, *, where: str, url: str | None = None, raw: bool = False,
-               meta: dict | None = None) -> Article:
-    """An Article from the bytes of a page, decoded by BOM, declared charset or detection."""
+               meta: dict | None = None, charset: str | None = None) -> Article:
+    """An Article from the bytes of a page, decoded by BOM, declared charset or detection.
+
+    ``charset`` is the one a transport declared for the bytes (an HTTP header), if any.
+    """
     if len(data) > MAX_BYTES:
         raise InputError(where, f"page of {len(data):,} bytes is over the {MAX_BYTES:,}-byte limit")
-    return read_text_or_html(decode(data, where), where=where, url=url, raw=raw, meta=meta)
+    return read_text_or_html(decode(data, where, charset), where=where, url=url, raw=raw, meta=meta)
 
 
 def read_path(path: str | Path, *, raw: bool = False) -> Article:

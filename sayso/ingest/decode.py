@@ -18,10 +18,16 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def decode(data: bytes, where: str) -> str:
+def decode(data: bytes, where: str, charset: str | None = None) -> str:
     """The text of ``data``; raises InputError for empty, binary or undecodable bytes.
 
+    ``charset`` is what the transport declared (an HTTP Content-Type header): it wins over the page's own
+    ``<meta charset>`` but not over a byte-order mark or bytes that are valid UTF-8, since servers often
+    send a default charset that the page does not use.
+
     >>> decode("café".encode("latin-1"), "page.txt")
+    'café'
+    >>> decode("café".encode("cp1252"), "page.html", charset="windows-1252")
     'café'
     """
     if not data.strip():
@@ -35,12 +41,13 @@ def decode(data: bytes, where: str) -> str:
         return _checked(data.decode("utf-8"), where)
     except UnicodeDecodeError:
         pass
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
-        try:
-            return _checked(data.decode(declared.group(1).decode("ascii")), where)
-        except (LookupError, UnicodeDecodeError):
-            pass
+    meta = _META_CHARSET.search(data[:4096])
+    for declared in (charset, meta.group(1).decode("ascii") if meta else None):
+        if declared:
+            try:
+                return _checked(data.decode(declared), where)
+            except (LookupError, UnicodeDecodeError):
+                pass
     return _checked(_detect(data, where), where)
 
 

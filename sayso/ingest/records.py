@@ -1,8 +1,12 @@
-"""Input records: what users point sayso at (files, folders, JSONL dumps), one record per article.
+"""Input records: what users point sayso at (files, folders, JSONL dumps, web archives), one record per article.
 
-Every record has a stable id (the file path, or ``FILE:LINE`` for a JSONL line) so that a rerun can tell what
-it has already done. A record that cannot be read becomes an InputError passed to ``on_error``; it never
-stops the others.
+Every record has a stable id (the file path, ``FILE:LINE`` for a JSONL line, the WARC-Record-ID for a web
+archive page) so that a rerun can tell what it has already done. A record that cannot be read becomes an
+InputError passed to ``on_error``; it never stops the others.
+
+The output folder of ``sayso batch`` (and its ``.parquet`` shards) holds articles that are already
+annotated, not pages to read: :func:`is_batch_output` tells such an input apart, ``iter_records`` reports it
+as an error instead of walking it, and ``sayso.batch.iter_shard_articles`` reads it.
 
 >>> [r.id for r in iter_records(["examples/harbor-bridge.txt"])]   # doctest: +SKIP
 ['examples/harbor-bridge.txt']
@@ -15,7 +19,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
 from ..errors import InputError
 from ..model import Article
@@ -25,11 +29,18 @@ from . import read_bytes, read_text_or_html
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".xhtml")
 #: File name endings read as one article per line.
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
+#: File name endings read as web archives (see warc.py).
+WARC_SUFFIXES = (".warc", ".warc.gz")
+#: File name ending of the shards of a batch output.
+SHARD_SUFFIX = ".parquet"
+#: The file that marks a folder as the output of ``sayso batch``.
+BATCH_MANIFEST = "manifest.json"
 
 OnError = Callable[[InputError], None]
 
 
-def _raise(exc: InputError) -> None:
+def raise_error(exc: InputError) -> None:
+    """The default ``on_error``: stop at the first record that cannot be read."""
     raise exc
 
 
@@ -41,34 +52,69 @@ class Record:
     page: bytes | str
     url: str | None = None
     meta: dict = field(default_factory=dict)
+    #: The charset the transport declared for ``page`` (an HTTP header), if any.
+    charset: str | None = None
+    #: Where the record starts in its file, in bytes (JSONL lines and web archive records).
+    offset: int | None = None
 
     def to_article(self) -> Article:
         """The clean Article (no attributions yet); InputError names this record's id."""
         if isinstance(self.page, bytes):
-            return read_bytes(self.page, where=self.id, url=self.url, meta=self.meta)
+            return read_bytes(self.page, where=self.id, url=self.url, meta=self.meta, charset=self.charset)
         return read_text_or_html(self.page, where=self.id, url=self.url, meta=self.meta)
 
 
+@dataclass
+class Scan:
+    """One pass over a JSONL or web archive file, for cutting it into partitions of records.
+
+    ``cuts`` holds ``(byte offset, ordinal)`` of every n-th record (the ordinal is the line number for JSONL,
+    the record's index for a web archive); ``end`` is where reading stopped, the end of the file unless
+    ``damage`` says why it stopped early.
+    """
+
+    cuts: list[tuple[int, int]] = field(default_factory=list)
+    records: int = 0
+    end: int = 0
+    damage: InputError | None = None
+
+
 def kind_of(path: Path) -> str | None:
-    """'page', 'jsonl', or None for files sayso does not read."""
+    """'page', 'jsonl', 'warc', 'shard' (a batch output shard), or None for files sayso does not read."""
     name = path.name.lower()
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
     if name.endswith(PAGE_SUFFIXES):
         return "page"
+    if name.endswith(SHARD_SUFFIX):
+        return "shard"
     return None
 
 
-def expand(paths: Iterable[str | Path], on_error: OnError = _raise) -> Iterator[Path]:
+def is_batch_output(path: str | Path) -> bool:
+    """True for the output folder of ``sayso batch`` or one of its Parquet shards: annotated articles."""
+    path = Path(path)
+    if path.is_dir():
+        return (path / BATCH_MANIFEST).is_file()
+    return kind_of(path) == "shard"
+
+
+def expand(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iterator[Path]:
     """Files named, and the readable files under folders named (recursively, in sorted order)."""
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if is_batch_output(path):
+            on_error(InputError(str(path), "holds annotated articles (a sayso batch output), not pages: "
+                                           "sayso ingest stores them, sayso.batch.iter_shard_articles reads them"))
+        elif path.is_dir():
             for root, dirs, files in os.walk(path):
-                dirs.sort()
+                # a batch output inside an input folder holds results, not pages (and changes as it runs)
+                dirs[:] = sorted(d for d in dirs if not is_batch_output(Path(root) / d))
                 for name in sorted(files):
                     child = Path(root) / name
-                    if kind_of(child) is not None:
+                    if kind_of(child) not in (None, "shard"):
                         yield child
         elif path.exists():
             yield path
@@ -76,25 +122,50 @@ def expand(paths: Iterable[str | Path], on_error: OnError = _raise) -> Iterator[
             on_error(InputError(str(path), "no such file or directory"))
 
 
-def iter_records(paths: Iterable[str | Path], on_error: OnError = _raise) -> Iterator[Record]:
+def iter_records(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iterator[Record]:
     """Every article record in the given files and folders, in order."""
+    from .warc import warc_records
+
     for path in expand(paths, on_error):
-        if kind_of(path) == "jsonl":
+        kind = kind_of(path)
+        if kind == "jsonl":
             yield from jsonl_records(path, on_error)
+        elif kind == "warc":
+            yield from warc_records(path, on_error)
         else:
-            try:
-                yield Record(id=str(path), page=path.read_bytes())
-            except OSError as exc:
-                on_error(InputError(str(path), exc.strerror or "cannot be read"))
+            yield from page_records([(path, str(path))], on_error)
 
 
-def jsonl_records(path: Path, on_error: OnError = _raise) -> Iterator[Record]:
-    """One record per line: ``{"url", "html" or "text", "published"?, "outlet"?, "title"?}``."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
+def page_records(files: Iterable[tuple[Path, str]], on_error: OnError = raise_error) -> Iterator[Record]:
+    """One record per page file, given as ``(path to read, record id)``."""
+    for path, record_id in files:
+        try:
+            yield Record(id=record_id, page=Path(path).read_bytes())
+        except OSError as exc:
+            on_error(InputError(record_id, exc.strerror or "cannot be read"))
+
+
+def jsonl_records(path: Path, on_error: OnError = raise_error, *, start: int = 0, end: int | None = None,
+                  first_line: int = 1, name: str | None = None) -> Iterator[Record]:
+    """One record per line: ``{"url", "html" or "text", "published"?, "outlet"?, "title"?}``.
+
+    ``start``/``first_line`` and ``end`` select the lines that begin in that byte range (``start`` must be
+    the start of line ``first_line``, as found by :func:`scan_jsonl`); ``name`` is the file's name in record
+    ids (``NAME:LINE``), the path by default.
+    """
+    name = name or str(path)
     try:
-        with opener(path, "rb") as f:
-            for n, line in enumerate(f, 1):
-                where = f"{path}:{n}"
+        with _open_lines(path) as f:
+            if start:
+                f.seek(start)
+            offset, n = start, first_line - 1
+            # stop before reading past ``end``: the lines beyond may belong to another partition or be damaged
+            while end is None or offset < end:
+                line = f.readline()
+                if not line:
+                    break
+                line_offset, offset, n = offset, offset + len(line), n + 1
+                where = f"{name}:{n}"
                 if not line.strip():
                     continue
                 try:
@@ -110,6 +181,28 @@ def jsonl_records(path: Path, on_error: OnError = _raise) -> Iterator[Record]:
                     on_error(InputError(where, 'no "html" or "text" field with the page'))
                     continue
                 meta = {k: obj[k] for k in ("published", "outlet", "title", "author") if obj.get(k)}
-                yield Record(id=where, page=page, url=obj.get("url") or None, meta=meta)
+                yield Record(id=where, page=page, url=obj.get("url") or None, meta=meta, offset=line_offset)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        on_error(InputError(str(path), f"cannot be read to the end ({exc.__class__.__name__})"))
+        on_error(InputError(name, f"cannot be read to the end ({exc.__class__.__name__})"))
+
+
+def scan_jsonl(path: Path, every: int) -> Scan:
+    """Where every ``every``-th non-empty line starts (byte offset, line number), without parsing them."""
+    scan = Scan()
+    try:
+        with _open_lines(path) as f:
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    if scan.records % every == 0:
+                        scan.cuts.append((scan.end, n))
+                    scan.records += 1
+                scan.end += len(line)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        scan.damage = InputError(str(path), f"cannot be read to the end ({exc.__class__.__name__})")
+    return scan
+
+
+def _open_lines(path: Path) -> IO[bytes]:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")

@@ -1,10 +1,11 @@
 """Ingest: input records -> clean articles -> annotated articles -> the store, resumable and idempotent.
 
-Records come from ``sayso.ingest.records.iter_records`` (files, folders, JSONL dumps). Each is cleaned
-first and looked up by its content hash (``writer.article_key``), so an article already stored costs no
-parse; the new ones are annotated in batches through spaCy's ``nlp.pipe`` and written one transaction
-each. A record that cannot be read, annotated or stored is a failure with its reason; it never stops the
-others.
+Records come from ``sayso.ingest.records.iter_records`` (files, folders, JSONL dumps, web archives). Each
+is cleaned first and looked up by its content hash (``writer.article_key``), so an article already stored
+costs no parse; the new ones are annotated in batches through spaCy's ``nlp.pipe`` and written one
+transaction each. The output folder of ``sayso batch`` (or one of its shards) holds articles annotated
+already: they are read with ``sayso.batch.iter_shard_articles`` and stored as they are. A record that cannot
+be read, annotated or stored is a failure with its reason; it never stops the others.
 
 >>> summary = ingest(["examples/corpus"], "corpus.sqlite")       # doctest: +SKIP
 >>> summary.new, summary.skipped, summary.failed                  # doctest: +SKIP
@@ -22,7 +23,8 @@ from typing import Callable, Iterable, Iterator
 
 from ..errors import InputError, SaysoError
 from ..ingest.html import looks_like_html
-from ..ingest.records import Record, iter_records
+from ..batch.shards import iter_shard_articles
+from ..ingest.records import Record, is_batch_output, iter_records
 from ..model import Article
 from ..pipeline import annotate_many
 from .schema import connect
@@ -85,20 +87,44 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, mode: str = "fast", b
         if on_done:
             on_done(summary)
 
+    paths = list(paths)
+    batch_outputs = [p for p in paths if is_batch_output(p)]
+    seen: set[str] = set()
+
     def new_articles() -> Iterator[_Pending]:
-        seen: set[str] = set()
-        for record in iter_records(paths, on_error=lambda exc: fail(exc.where, exc.problem)):
+        pages = [p for p in paths if p not in batch_outputs]
+        for record in iter_records(pages, on_error=lambda exc: fail(exc.where, exc.problem)):
             try:
                 article = record.to_article()
             except InputError as exc:
                 fail(exc.where, exc.problem)
                 continue
-            key = article_key(article)
-            if key in seen or writer.has(key):
-                skip()
-                continue
-            seen.add(key)
-            yield _Pending(record, article)
+            if is_new(article):
+                yield _Pending(record, article)
+
+    def is_new(article: Article) -> bool:
+        """False, counted as skipped, for an article stored already or met before in this run."""
+        key = article_key(article)
+        if key in seen or writer.has(key):
+            skip()
+            return False
+        seen.add(key)
+        return True
+
+    def store(annotated: Article, record_id: str, page: bytes | str | None) -> None:
+        try:
+            stored = writer.add(annotated, record=record_id, original=page,
+                                media_type=_media_type(page) if page is not None else "text/plain")
+        except (SaysoError, sqlite3.IntegrityError) as exc:
+            # this article's data, not the database, is at fault: it is rolled back, the rest go on
+            fail(record_id, f"not stored: {exc}")
+            return
+        if stored is None:
+            skip()
+        else:
+            summary.new += 1
+            if on_done:
+                on_done(summary)
 
     try:
         pending = new_articles()
@@ -108,19 +134,11 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, mode: str = "fast", b
                 if isinstance(annotated, str):
                     fail(item.record.id, annotated)
                     continue
-                try:
-                    stored = writer.add(annotated, record=item.record.id, original=item.record.page,
-                                        media_type=_media_type(item.record.page))
-                except (SaysoError, sqlite3.IntegrityError) as exc:
-                    # this article's data, not the database, is at fault: it is rolled back, the rest go on
-                    fail(item.record.id, f"not stored: {exc}")
-                    continue
-                if stored is None:
-                    skip()
-                else:
-                    summary.new += 1
-                    if on_done:
-                        on_done(summary)
+                store(annotated, item.record.id, item.record.page)
+        for output in batch_outputs:
+            for record_id, annotated in iter_shard_articles(output, on_error=lambda e: fail(e.where, e.problem)):
+                if is_new(annotated):
+                    store(annotated, record_id, None)
     finally:
         conn.close()
         summary.seconds = time.perf_counter() - started
