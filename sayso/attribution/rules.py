@@ -132,7 +132,8 @@ def _trim(doc: Doc, a: int, b: int, keep_quotes: bool = False) -> tuple[int, int
 
     while a < b and drop(doc[a]):
         a += 1
-    while b > a and drop(doc[b - 1]):
+    # a conjunction or dash left hanging at the end belongs to what follows ("... more intense — and")
+    while b > a and (drop(doc[b - 1]) or doc[b - 1].pos_ == "CCONJ"):
         b -= 1
     return (a, b) if b > a else None
 
@@ -212,9 +213,12 @@ class _Extractor:
 
     def source_span(self, head: Token) -> list[Span]:
         a, b = _subtree(head)
+        # "Even China", "BRUSSELS - European leaders": what leads into the phrase is not the speaker
+        while a < head.i and (self.doc[a].dep_ in ("advmod", "cc", "punct", "npadvmod") or self.doc[a].is_space
+                              or (self.doc[a].is_upper and a + 1 < head.i and self.doc[a + 1].text in DASHES)):
+            a += 1
         # "Kerry's": the possessive marker is not part of the speaker
-        holes = [_subtree(c) for c in head.children if c.dep_ in ("relcl", "acl", "case") and c.i > head.i]
-        holes += [(c.i, c.i + 1) for c in head.children if c.dep_ == "case"]
+        holes = [(c.i, c.i + 1) for c in head.children if c.dep_ == "case"]
         return self.without((a, b), holes, keep_quotes=False)
 
     # ---------------------------------------------------------------- cue
@@ -283,6 +287,10 @@ class _Extractor:
         if clause is None and CLASSES.get(verb.lemma_) == "belief":
             clause = next((c for c in verb.children if c.dep_ == "xcomp"), None)
         quotes = self.quotes_of(verb, cue_chars)
+        passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if clause is not None and clause.dep_ == "xcomp" and passive is not None and not quotes:
+            # "Obama's veto is expected to come before Friday": what is expected is subject and complement
+            return self.span(*_subtree(passive)) + self.span(*_subtree(clause), keep_quotes=True), "passive"
         if clause is not None:
             span = self.span(*_subtree(clause), keep_quotes=True)
             if span:
