@@ -33,7 +33,8 @@ from .attribution.tagger import (
     FEATURES, LABELS, MODEL_DIR, Calibration, FeatureVocab, Tagger, build_network, group, raw_confidence,
     segments, to_found, token_strings,
 )
-from .evaluate.metrics import overlap_matches, score
+from .evaluate.calibrate import expected_calibration_error
+from .evaluate.metrics import correct, score
 from .evaluate.polnear import GoldArticle, load_split
 
 #: The five F1 scores the model is chosen on (PolNeAR reference metrics).
@@ -208,25 +209,11 @@ def isotonic(x: Sequence[float], y: Sequence[float]) -> tuple[list[float], list[
     return [b[0] / b[2] for b in blocks], [b[1] / b[2] for b in blocks]
 
 
-def expected_calibration_error(conf: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
-    """ECE over equal-width confidence bins, weighted by the bins' share of attributions."""
-    conf = np.asarray(conf, dtype=float)
-    correct = np.asarray(correct, dtype=float)
-    idx = np.minimum((conf * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        m = idx == b
-        if m.any():
-            total += m.sum() * abs(conf[m].mean() - correct[m].mean())
-    return float(total / max(len(conf), 1))
-
-
 def correctness(examples: Sequence[Example], preds: Sequence[list[dict]]) -> list[tuple[int, float, bool]]:
     """(article index, confidence, right?) per predicted attribution; right = matched under overlap_source."""
     rows = []
     for a, (ex, pred) in enumerate(zip(examples, preds)):
-        ok = {i for i, _, source_ok, _ in overlap_matches(ex.gold.text, gold_roles(ex.gold), pred) if source_ok}
-        rows.extend((a, p["confidence"], i in ok) for i, p in enumerate(pred))
+        rows.extend((a, p["confidence"], ok) for p, ok in zip(pred, correct(ex.gold.text, gold_roles(ex.gold), pred)))
     return rows
 
 
@@ -246,8 +233,8 @@ def calibrate(rows: list[tuple[int, float, bool]], folds: int = 5, seed: int = 0
     xs, ys = isotonic(raw, right)
     return {
         "xs": [round(v, 5) for v in xs], "ys": [round(v, 5) for v in ys],
-        "ece_raw": expected_calibration_error(raw, right),
-        "ece_crossfit": expected_calibration_error(crossed, right),
+        "ece_raw": expected_calibration_error(list(zip(raw, right))),
+        "ece_crossfit": expected_calibration_error(list(zip(crossed, right))),
         "accuracy": float(right.mean()) if len(right) else 0.0,
         "n": len(rows),
         "crossfit": [[round(float(c), 5), bool(r)] for c, r in zip(crossed, right)],

@@ -258,10 +258,15 @@ def viterbi(scores: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.nd
     return best[::-1]
 
 
+def logsumexp(x: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """log(sum(exp(x))) along ``axis``, without overflow."""
+    m = np.max(x, axis=axis, keepdims=True)
+    out = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+    return np.squeeze(out, axis=axis) if axis is not None else out.reshape(())
+
+
 def marginals(scores: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """P(tag at t) for one sequence under the CRF (forward-backward in log space), (T, 7)."""
-    from scipy.special import logsumexp
-
     n, k = scores.shape
     fwd = np.zeros((n, k))
     bwd = np.zeros((n, k))
