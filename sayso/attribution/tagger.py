@@ -429,8 +429,8 @@ def model_info(path: Path | str = MODEL_DIR) -> dict:
         "path": str(path),
         "encoder": config.get("encoder"),
         "head_bytes": (path / "weights.pt").stat().st_size,
-        "seed": metrics.get("seed"),
-        "epoch": metrics.get("chosen_epoch"),
+        "seed": (metrics.get("training") or {}).get("seed"),
+        "epoch": (metrics.get("training") or {}).get("chosen_epoch"),
         "dev": metrics.get("dev_headline"),
         "ece": (metrics.get("calibration") or {}).get("ece_crossfit"),
     }
