@@ -323,6 +323,58 @@ def segments(doc: Doc, tags: Sequence[int], probs: np.ndarray | None = None) -> 
     return kept
 
 
+def boundaries(doc: Doc) -> tuple[set[int], set[int]]:
+    """Token positions where a span may start and end by the parse: subtree edges, sentence edges."""
+    starts, ends = set(), set()
+    for tok in doc:
+        starts.add(tok.left_edge.i)
+        ends.add(tok.right_edge.i + 1)
+    for sent in doc.sents:
+        starts.add(sent.start)
+        ends.add(sent.end)
+    return starts, ends
+
+
+def snap(doc: Doc, segs: list[Segment], probs: np.ndarray, bonus: dict[str, float], reach: int = 4) -> None:
+    """Move source and content run edges (in place) to nearby edges of the parse when the tagger agrees.
+
+    Each edge may move up to ``reach`` tokens; a candidate edge is worth the log-odds of the role over the
+    tokens it adds or drops, plus ``bonus[role]`` when it is a subtree or sentence edge. The tagger's own
+    edge competes on the same terms. Runs never grow into another run.
+    """
+    if not segs:
+        return
+    starts, ends = boundaries(doc)
+    taken = np.zeros(len(doc), dtype=bool)
+    for seg in segs:
+        taken[seg.start : seg.end] = True
+    for seg in segs:
+        beta = bonus.get(seg.role, 0.0)
+        if beta <= 0:
+            continue
+        cols = [LABELS.index("B-" + seg.role.upper()), LABELS.index("I-" + seg.role.upper())]
+        p = probs[:, cols].sum(1).clip(1e-6, 1 - 1e-6)
+        # punctuation and whitespace do not count: the scorer strips them from span edges
+        odds = np.where([t.is_punct or t.is_space for t in doc], 0.0, np.log(p) - np.log1p(-p))
+        lo = seg.start
+        while lo > 0 and lo > seg.start - reach and not taken[lo - 1]:
+            lo -= 1
+        hi = seg.end
+        while hi < len(doc) and hi < seg.end + reach and not taken[hi]:
+            hi += 1
+        best_start = max(range(lo, min(seg.end, seg.start + reach + 1)),
+                         key=lambda a: (odds[a : seg.start].sum() if a < seg.start else -odds[seg.start : a].sum())
+                         + (beta if a in starts else 0.0) + (1e-9 if a == seg.start else 0.0))
+        best_end = max(range(max(best_start + 1, seg.end - reach), hi + 1),
+                       key=lambda b: (odds[seg.end : b].sum() if b > seg.end else -odds[b : seg.end].sum())
+                       + (beta if b in ends else 0.0) + (1e-9 if b == seg.end else 0.0))
+        taken[seg.start : seg.end] = False
+        seg.start, seg.end = best_start, best_end
+        while seg.end > seg.start + 1 and doc[seg.end - 1].is_space:
+            seg.end -= 1
+        taken[seg.start : seg.end] = True
+
+
 def _breaks_between(doc: Doc, breaks: list[int], a: int, b: int) -> int:
     lo, hi = min(a, b), max(a, b)
     return bisect.bisect_left(breaks, hi) - bisect.bisect_left(breaks, lo)
@@ -491,7 +543,9 @@ class Tagger:
             return []
         tags = viterbi(scores, self.trans, self.start, self.end)
         probs = marginals(scores, self.trans, self.start, self.end)
-        groups = group(doc, segments(doc, tags, probs))
+        runs = segments(doc, tags, probs)
+        snap(doc, runs, probs, self.config.get("snap", {}))
+        groups = group(doc, runs)
         conf = [self.calibration(raw_confidence(*g)) for g in groups]
         return to_found(doc, groups, conf)
 
