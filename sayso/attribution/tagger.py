@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Token
 
 from .cues import CLASSES, NOUNS
 from .quotes import find_quotes
-from .rules import Found, _Extractor, _nest
+from .rules import Found, _Extractor, _nest, find_attributions
 
 Span = tuple[int, int]
 
@@ -323,58 +323,6 @@ def segments(doc: Doc, tags: Sequence[int], probs: np.ndarray | None = None) -> 
     return kept
 
 
-def boundaries(doc: Doc) -> tuple[set[int], set[int]]:
-    """Token positions where a span may start and end by the parse: subtree edges, sentence edges."""
-    starts, ends = set(), set()
-    for tok in doc:
-        starts.add(tok.left_edge.i)
-        ends.add(tok.right_edge.i + 1)
-    for sent in doc.sents:
-        starts.add(sent.start)
-        ends.add(sent.end)
-    return starts, ends
-
-
-def snap(doc: Doc, segs: list[Segment], probs: np.ndarray, bonus: dict[str, float], reach: int = 4) -> None:
-    """Move source and content run edges (in place) to nearby edges of the parse when the tagger agrees.
-
-    Each edge may move up to ``reach`` tokens; a candidate edge is worth the log-odds of the role over the
-    tokens it adds or drops, plus ``bonus[role]`` when it is a subtree or sentence edge. The tagger's own
-    edge competes on the same terms. Runs never grow into another run.
-    """
-    if not segs:
-        return
-    starts, ends = boundaries(doc)
-    taken = np.zeros(len(doc), dtype=bool)
-    for seg in segs:
-        taken[seg.start : seg.end] = True
-    for seg in segs:
-        beta = bonus.get(seg.role, 0.0)
-        if beta <= 0:
-            continue
-        cols = [LABELS.index("B-" + seg.role.upper()), LABELS.index("I-" + seg.role.upper())]
-        p = probs[:, cols].sum(1).clip(1e-6, 1 - 1e-6)
-        # punctuation and whitespace do not count: the scorer strips them from span edges
-        odds = np.where([t.is_punct or t.is_space for t in doc], 0.0, np.log(p) - np.log1p(-p))
-        lo = seg.start
-        while lo > 0 and lo > seg.start - reach and not taken[lo - 1]:
-            lo -= 1
-        hi = seg.end
-        while hi < len(doc) and hi < seg.end + reach and not taken[hi]:
-            hi += 1
-        best_start = max(range(lo, min(seg.end, seg.start + reach + 1)),
-                         key=lambda a: (odds[a : seg.start].sum() if a < seg.start else -odds[seg.start : a].sum())
-                         + (beta if a in starts else 0.0) + (1e-9 if a == seg.start else 0.0))
-        best_end = max(range(max(best_start + 1, seg.end - reach), hi + 1),
-                       key=lambda b: (odds[seg.end : b].sum() if b > seg.end else -odds[b : seg.end].sum())
-                       + (beta if b in ends else 0.0) + (1e-9 if b == seg.end else 0.0))
-        taken[seg.start : seg.end] = False
-        seg.start, seg.end = best_start, best_end
-        while seg.end > seg.start + 1 and doc[seg.end - 1].is_space:
-            seg.end -= 1
-        taken[seg.start : seg.end] = True
-
-
 def _breaks_between(doc: Doc, breaks: list[int], a: int, b: int) -> int:
     lo, hi = min(a, b), max(a, b)
     return bisect.bisect_left(breaks, hi) - bisect.bisect_left(breaks, lo)
@@ -413,8 +361,21 @@ def group(doc: Doc, segs: list[Segment]) -> list[tuple[Segment, list[Segment], l
     return out
 
 
-def _chars(doc: Doc, seg: Segment) -> Span:
-    return doc[seg.start].idx, doc[seg.end - 1].idx + len(doc[seg.end - 1].text)
+def _chars(doc: Doc, seg: Segment, keep_quotes: bool = False) -> Span:
+    """Character span of a run, without punctuation at its edges (quotation marks kept for contents);
+    a run of punctuation alone (a colon cue) stays as it is."""
+    a, b = seg.start, seg.end
+
+    def drop(t: Token) -> bool:
+        return t.is_space or (t.is_punct and not (keep_quotes and t.is_quote))
+
+    while a < b and drop(doc[a]):
+        a += 1
+    while b > a and drop(doc[b - 1]):
+        b -= 1
+    if a == b:
+        a, b = seg.start, seg.end
+    return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
 
 
 def _cue_class(doc: Doc, cue: Segment) -> str:
@@ -429,15 +390,21 @@ def _cue_class(doc: Doc, cue: Segment) -> str:
 
 
 def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]],
-             confidences: Sequence[float]) -> list[Found]:
-    """Found attributions (the rule extractor's shape) from grouped runs; cue-only groups are dropped."""
+             confidences: Sequence[float], nested: Sequence[Found] = ()) -> list[Found]:
+    """Found attributions (the rule extractor's shape) from grouped runs; cue-only groups are dropped.
+
+    ``nested``: rule-found frames to keep where their cue lies inside a content found here and they touch
+    no cue or source of it. The tagger, trained on PolNeAR, finds outermost attributions only; the rules
+    supply what is nested inside them (Whitcombe's words inside the Ledger's report), so ``via`` chains
+    survive in accurate mode.
+    """
     kinds = _Extractor(doc)
     found = []
     for (cue, sources, contents), conf in zip(groups, confidences):
         if not contents:
             continue
         cue_spans = [_chars(doc, cue)]
-        content = sorted(_chars(doc, s) for s in contents)
+        content = sorted(_chars(doc, s, keep_quotes=True) for s in contents)
         source = sorted(_chars(doc, s) for s in sources)
         cls = _cue_class(doc, cue)
         how = "according" if doc[cue.start].lower_ == "according" else "tagger"
@@ -446,6 +413,13 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
         head = doc[cue.start : cue.end].root.i
         src_head = doc[sources[0].start : sources[0].end].root.i if sources else None
         found.append(Found(cue_spans, content, source, kind, cls, "tagger", head, src_head, confidence=conf))
+    contents = [c for f in found for c in f.content]
+    anchors = [s for f in found for s in f.cue + f.source]
+    for f in nested:
+        if any(s <= f.cue[0][0] < e for s, e in contents) and not any(
+            s < e2 and s2 < e for s, e in f.cue + f.source + f.content for s2, e2 in anchors
+        ):
+            found.append(f)
     found.sort(key=lambda f: f.start)
     _nest(found)
     return found
@@ -543,11 +517,9 @@ class Tagger:
             return []
         tags = viterbi(scores, self.trans, self.start, self.end)
         probs = marginals(scores, self.trans, self.start, self.end)
-        runs = segments(doc, tags, probs)
-        snap(doc, runs, probs, self.config.get("snap", {}))
-        groups = group(doc, runs)
+        groups = group(doc, segments(doc, tags, probs))
         conf = [self.calibration(raw_confidence(*g)) for g in groups]
-        return to_found(doc, groups, conf)
+        return to_found(doc, groups, conf, nested=find_attributions(doc))
 
     def __call__(self, doc: Doc) -> list[Found]:
         return next(self.pipe([doc]))
