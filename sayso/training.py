@@ -16,6 +16,7 @@ Only train and dev are read; the test split is never touched.
 
 from __future__ import annotations
 
+import bisect
 import json
 import pickle
 import random
@@ -23,15 +24,15 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from spacy.tokens import Doc, DocBin
 
 from .attribution.encoder import LAYERS
 from .attribution.tagger import (
-    FEATURES, LABELS, MODEL_DIR, Calibration, FeatureVocab, Tagger, build_network, group, raw_confidence,
-    segments, to_found, token_strings,
+    FEATURES, LABELS, MODEL_DIR, Calibration, FeatureVocab, Tagger, build_network, group, segments, to_found,
+    token_strings,
 )
 from .evaluate.calibrate import expected_calibration_error
 from .evaluate.metrics import correct, score
@@ -77,8 +78,6 @@ def gold_tags(doc: Doc, gold: GoldArticle) -> np.ndarray:
                 frags.append((s, e, (k, role, f)))
     frags.sort()
     starts = [s for s, _, _ in frags]
-    import bisect
-
     tags = np.zeros(len(doc), dtype=np.int64)
     prev = None
     for tok in doc:

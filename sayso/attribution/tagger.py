@@ -3,11 +3,12 @@
 Every token of the parsed article is labelled with one of seven tags (``O``, and ``B-``/``I-`` for source,
 cue and content). The network reads, per spaCy token, MiniLM's hidden states (see ``encoder.py``), the
 parser's own token vectors (``doc.tensor``) and a handful of syntactic features (part of speech,
-dependency label, where the token hangs under a cue word, quotation state, position in its sentence); a
-two-layer BiLSTM turns them into tag scores and a linear-chain CRF, whose forbidden transitions (``O`` ->
+dependency label, where the token hangs under a cue word, quotation state, position in its sentence); dilated
+convolutions turn them into tag scores and a linear-chain CRF, whose forbidden transitions (``O`` ->
 ``I-CUE``) are fixed, picks the best tag sequence. Runs of tags become spans; every source and content span
 joins the nearest cue, and each cue makes one attribution. Its confidence is the CRF's marginal probability
-of the attribution's tags, mapped through a calibration curve fitted on held-out data.
+of the attribution's tags, mapped through a calibration curve fitted on held-out data. Rule-found
+attributions nested inside the tagger's contents are kept, so intermediaries (``via``) still show.
 
 >>> tagger = Tagger.load()                                   # doctest: +SKIP
 >>> tagger(nlp('"We will win," Harlan said.'))[0].kind        # doctest: +SKIP
@@ -504,7 +505,9 @@ class Tagger:
         import torch
 
         feats = self.vocab.ids(token_strings(doc))
-        tensor = doc.tensor if doc.tensor is not None and len(doc.tensor) == len(doc) else np.zeros((len(doc), 96))
+        tensor = doc.tensor
+        if tensor is None or tensor.shape != (len(doc), 96):  # another pipeline's vectors: not what we learned
+            tensor = np.zeros((len(doc), 96))
         with torch.inference_mode():
             out = self.net.emissions(torch.from_numpy(np.asarray(enc, dtype=np.float32)[None]),
                                      torch.from_numpy(np.asarray(tensor, dtype=np.float32)[None]),

@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     counts, examples = report(items)
     total = sum(counts.values())
     lines = [
-        f"| # | error kind | count | share | example (article; gold vs ours) |",
+        "| # | error kind | count | share | example (article; gold vs ours) |",
         "|---|---|---|---|---|",
     ]
     for n, (kind, c) in enumerate(counts.most_common(args.top), 1):
