@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 POLNEAR ?= ../shared/data/polnear
+EPOCHS ?= 8
 
 CHROMIUM := /usr/bin/chromium
 # the browser tests drive Debian's Chromium; root installs it directly, anyone else through sudo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test test-all bench bench-corpus eval screenshots clean
+.PHONY: install demo test test-all bench bench-corpus eval train screenshots clean
 
 $(BIN)/sayso: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +35,13 @@ test-all: $(BIN)/sayso $(CHROMIUM)  ## every test, the slow ones (whole corpus s
 eval: $(BIN)/sayso  ## PolNeAR dev scores with the reference metrics
 	$(BIN)/sayso eval polnear $(POLNEAR) --split dev
 
+train: $(BIN)/sayso  ## retrain the accurate mode's tagger on PolNeAR train (CPU, see docs/model-card.md)
+	$(BIN)/sayso train polnear $(POLNEAR) --seed 13 --epochs $(EPOCHS)
+
 bench: $(BIN)/sayso bench-corpus  ## speed and memory figures (see docs/benchmarks.md)
 	$(BIN)/python -m benchmarks.core --data $(POLNEAR)
 	$(BIN)/python -m benchmarks.batch --data $(POLNEAR)
+	$(BIN)/python -m benchmarks.model --data $(POLNEAR)
 
 bench-corpus: $(BIN)/sayso  ## corpus store: 10,000 articles from PolNeAR, search and speaker-page latency
 	$(BIN)/python -m benchmarks.corpus --data $(POLNEAR)

@@ -18,6 +18,7 @@ from . import __version__
 from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, StoreError
 from .model import Article
+from .nlp import MODES
 
 EXIT_BAD_INPUT = 2
 
@@ -52,8 +53,8 @@ def main() -> None:
               help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]),
               help="json: one pretty object (default for one input); jsonl: one line per article (default for many).")
-@click.option("--mode", type=click.Choice(["fast"]), default="fast", show_default=True,
-              help="fast: the rule-based extractor at parser speed.")
+@click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
+              help="fast: the rule-based extractor at parser speed; accurate: the trained tagger (slower).")
 @click.option("--raw", is_flag=True,
               help="Take text files exactly as they are (no boilerplate removal), so offsets match the file.")
 def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: str, raw: bool) -> None:
@@ -346,16 +347,27 @@ def batch(inputs: tuple[str, ...], out: Path, workers: int | None, scheduler: st
 
 # ------------------------------------------------------------------------------------------------ info
 @main.command()
-def info() -> None:
-    """Print the package version, the spaCy pipeline in use and the mode, as JSON."""
+@click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
+              help="The mode to describe.")
+def info(mode: str) -> None:
+    """Print the package version, the spaCy pipeline in use and the mode, as JSON.
+
+    For the accurate mode it also names the trained model, its encoder and its dev scores.
+    """
     from .nlp import PIPELINE, pipeline_version
 
-    click.echo(json.dumps({
+    data = {
         "version": __version__,
         "spacy_pipeline": PIPELINE,
         "spacy_pipeline_version": pipeline_version(),
-        "mode": "fast",
-    }))
+        "mode": mode,
+        "modes": list(MODES),
+    }
+    if mode == "accurate":
+        from .attribution.tagger import model_info
+
+        data["model"] = model_info()
+    click.echo(json.dumps(data))
 
 
 # ------------------------------------------------------------------------------------------------ eval
@@ -371,7 +383,8 @@ def eval_() -> None:
               help="Also write the predictions as JSONL ({doc, attributions}), the reference scorer's input.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the full result as JSON.")
-@click.option("--mode", type=click.Choice(["fast"]), default="fast", show_default=True)
+@click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
+              help="fast: the rule-based extractor; accurate: the trained tagger.")
 def polnear(data_dir: Path, split: str, predictions: Path | None, json_out: Path | None, mode: str) -> None:
     """Score on the PolNeAR corpus (DATA_DIR/SPLIT/text/*.txt and attributions/*.ann).
 
@@ -423,6 +436,45 @@ def claims_eval(labels: Path, data_dir: Path, threshold: float | None, sweep: bo
     click.echo(format_result(result))
     if json_out:
         json_out.write_text(json.dumps(result, indent=1))
+
+
+# ------------------------------------------------------------------------------------------------ train
+@main.group(name="train")
+def train_() -> None:
+    """Train the accurate mode's attribution tagger."""
+
+
+@train_.command(name="polnear")
+@click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Model folder to write (default: the one the package ships, sayso/models/attribution-tagger).")
+@click.option("--seed", type=int, default=13, show_default=True, help="Random seed (initialisation, shuffling).")
+@click.option("--epochs", type=int, default=8, show_default=True, help="Passes over the training split.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("build/tagger-cache"),
+              show_default=True, help="Where parsed and encoded articles are cached between runs.")
+@click.option("--recalibrate", is_flag=True,
+              help="Keep the weights in --out; only decode dev again, recalibrate and rewrite the metrics.")
+def train_polnear(data_dir: Path, out: Path | None, seed: int, epochs: int, cache: Path, recalibrate: bool) -> None:
+    """Train the tagger on DATA_DIR/train, choose the epoch on DATA_DIR/dev, calibrate, write the model.
+
+    The first run parses and encodes both splits (20-30 minutes on two busy CPU cores) and caches them;
+    each epoch then takes several minutes. Progress and per-epoch dev scores go to stderr; the final metrics are
+    printed as JSON.
+
+    \b
+    Example:
+      sayso train polnear ../shared/data/polnear --epochs 8 --seed 13
+    """
+    from .attribution.tagger import MODEL_DIR
+    from .training import recalibrate as redo, train
+
+    if recalibrate:
+        metrics = redo(data_dir, out or MODEL_DIR, cache=cache, log=error)
+    else:
+        metrics = train(data_dir, out or MODEL_DIR, seed=seed, epochs=epochs, cache=cache, log=error)
+    summary = {"dev": metrics["dev"], "ece": metrics["calibration"]["ece_crossfit"],
+               "chosen_epoch": metrics["training"]["chosen_epoch"], "seconds": metrics["training"]["seconds"]}
+    click.echo(json.dumps(summary, indent=1))
 
 
 def run() -> None:

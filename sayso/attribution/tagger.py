@@ -1,0 +1,548 @@
+"""The learned attribution tagger: ``accurate`` mode.
+
+Every token of the parsed article is labelled with one of seven tags (``O``, and ``B-``/``I-`` for source,
+cue and content). The network reads, per spaCy token, MiniLM's hidden states (see ``encoder.py``), the
+parser's own token vectors (``doc.tensor``) and a handful of syntactic features (part of speech,
+dependency label, where the token hangs under a cue word, quotation state, position in its sentence); dilated
+convolutions turn them into tag scores and a linear-chain CRF, whose forbidden transitions (``O`` ->
+``I-CUE``) are fixed, picks the best tag sequence. Runs of tags become spans; every source and content span
+joins the nearest cue, and each cue makes one attribution. Its confidence is the CRF's marginal probability
+of the attribution's tags, mapped through a calibration curve fitted on held-out data. Rule-found
+attributions nested inside the tagger's contents are kept, so intermediaries (``via``) still show.
+
+>>> tagger = Tagger.load()                                   # doctest: +SKIP
+>>> tagger(nlp('"We will win," Harlan said.'))[0].kind        # doctest: +SKIP
+'direct'
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+from spacy.tokens import Doc, Token
+
+from .cues import CLASSES, NOUNS
+from .quotes import find_quotes
+from .rules import Found, _Extractor, _nest, find_attributions
+
+Span = tuple[int, int]
+
+LABELS = ("O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT")
+ROLES = ("source", "cue", "content")
+#: Where ``sayso train`` writes the model and the package reads it from.
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution-tagger"
+
+#: Clause links whose subtree edges are likely span edges.
+CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "pcomp", "csubj"}
+#: The categorical features, in the order of ``token_features``' columns.
+FEATURES = (
+    "pos", "tag", "dep", "head_dep", "ent", "cue", "head_cue", "under_cue", "quote", "head_dist", "shape",
+    "from_start", "to_end", "edge", "title", "para",
+)
+
+
+def _bucket(n: int) -> str:
+    """Distances as 0, 1, 2, 3, 4-5, 6-9, 10-19, 20+ (signed)."""
+    a = abs(n)
+    b = a if a < 4 else 4 if a < 6 else 6 if a < 10 else 10 if a < 20 else 20
+    return f"{'-' if n < 0 else ''}{b}"
+
+
+def _cue_word(tok: Token) -> str:
+    lemma = tok.lemma_.lower()
+    if tok.lower_ == "according":
+        return "according"
+    if tok.pos_ in ("VERB", "AUX") and lemma in CLASSES:
+        return "v:" + CLASSES[lemma]
+    if tok.pos_ == "NOUN" and lemma in NOUNS:
+        return "n:" + NOUNS[lemma]
+    if lemma in CLASSES:
+        return "x:" + CLASSES[lemma]
+    return "-"
+
+
+def _under_cue(tok: Token) -> str:
+    """How the token hangs under the nearest cue word above it: the dependency of the branch it sits in."""
+    child = tok
+    for _ in range(8):
+        head = child.head
+        if head.i == child.i:
+            return "-"
+        if _cue_word(head) != "-":
+            return child.dep_
+        child = head
+    return "-"
+
+
+def _shape(tok: Token) -> str:
+    if tok.is_space:
+        return "space" if "\n" not in tok.text else "break"
+    if tok.is_quote:
+        return "quote"
+    if tok.is_punct:
+        return "punct:" + tok.text if tok.text in ",.:;—–-()?!" else "punct"
+    if tok.like_num:
+        return "num"
+    if tok.is_upper and len(tok) > 1:
+        return "upper"
+    if tok.is_title:
+        return "title"
+    return "lower"
+
+
+def token_strings(doc: Doc) -> list[list[str]]:
+    """The categorical features of every token, one string per name in ``FEATURES``."""
+    text = doc.text
+    quotes = find_quotes(text)
+    starts = [s for s, _ in quotes]
+    title_end = text.find("\n")
+    title_end = len(text) if title_end < 0 else title_end
+    edges: dict[int, str] = {}
+    for tok in doc:
+        if tok.dep_ in CLAUSE_DEPS:
+            edges.setdefault(tok.left_edge.i, "L:" + tok.dep_)
+            edges.setdefault(tok.right_edge.i, "R:" + tok.dep_)
+    rows = []
+    for tok in doc:
+        i = bisect.bisect_right(starts, tok.idx) - 1
+        if i >= 0 and tok.idx < quotes[i][1]:
+            s, e = quotes[i]
+            quote = "open" if tok.idx == s else "close" if tok.idx + len(tok) >= e else "in"
+        else:
+            quote = "out"
+        sent = tok.sent
+        para = "first" if tok.i == 0 or "\n" in doc[tok.i - 1].text else (
+            "last" if tok.i + 1 == len(doc) or "\n" in doc[tok.i + 1].text else "-")
+        rows.append([
+            tok.pos_, tok.tag_, tok.dep_, tok.head.dep_ if tok.head.i != tok.i else "ROOT",
+            (tok.ent_iob_ + "-" + tok.ent_type_) if tok.ent_type_ else "O",
+            _cue_word(tok), _cue_word(tok.head) if tok.head.i != tok.i else "-", _under_cue(tok), quote,
+            _bucket(tok.head.i - tok.i), _shape(tok), _bucket(tok.i - sent.start), _bucket(sent.end - 1 - tok.i),
+            edges.get(tok.i, "-"), "title" if tok.idx < title_end else "body", para,
+        ])
+    return rows
+
+
+class FeatureVocab:
+    """String feature values -> ids, per feature; id 0 is 'unseen'."""
+
+    def __init__(self, tables: dict[str, list[str]] | None = None):
+        self.tables = tables or {name: [] for name in FEATURES}
+        self.index = {name: {v: i + 1 for i, v in enumerate(vals)} for name, vals in self.tables.items()}
+
+    def grow(self, rows: Iterable[Sequence[str]]) -> None:
+        """Add every value seen in ``rows`` (training only)."""
+        for row in rows:
+            for name, value in zip(FEATURES, row):
+                if value not in self.index[name]:
+                    self.tables[name].append(value)
+                    self.index[name][value] = len(self.tables[name])
+
+    def sizes(self) -> list[int]:
+        return [len(self.tables[name]) + 1 for name in FEATURES]
+
+    def ids(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
+        """(tokens, features) int64 ids."""
+        out = np.zeros((len(rows), len(FEATURES)), dtype=np.int64)
+        for t, row in enumerate(rows):
+            for f, (name, value) in enumerate(zip(FEATURES, row)):
+                out[t, f] = self.index[name].get(value, 0)
+        return out
+
+
+# ------------------------------------------------------------------------------------------------ network
+def allowed_transitions() -> np.ndarray:
+    """allowed[i, j]: may tag j follow tag i? ``I-X`` only continues ``B-X`` or ``I-X``."""
+    allowed = np.ones((len(LABELS), len(LABELS)), dtype=bool)
+    for j, lab in enumerate(LABELS):
+        if lab.startswith("I-"):
+            role = lab[2:]
+            for i, prev in enumerate(LABELS):
+                allowed[i, j] = prev in ("B-" + role, "I-" + role)
+    return allowed
+
+
+def allowed_starts() -> np.ndarray:
+    return np.array([not lab.startswith("I-") for lab in LABELS])
+
+
+def build_network(sizes: Sequence[int], n_layers: int, width: int = 384, tensor_width: int = 96,
+                  embed: int = 16, hidden: int = 160, dilations: Sequence[int] = (1, 2, 4, 8, 1),
+                  dropout: float = 0.2):
+    """The tagging network (a torch Module): features -> dilated convolutions -> tag scores, CRF on top.
+
+    Convolutions rather than a recurrent layer: on a CPU they train several times faster, and MiniLM's
+    vectors already carry the long-range context.
+    """
+    import torch
+    from torch import nn
+
+    forbidden = torch.tensor(~allowed_transitions())
+    forbidden_start = torch.tensor(~allowed_starts())
+
+    class TaggerNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mix = nn.Parameter(torch.zeros(n_layers))
+            self.embeds = nn.ModuleList(nn.Embedding(n, embed) for n in sizes)
+            self.inp = nn.Linear(width + tensor_width + embed * len(sizes), hidden)
+            self.drop = nn.Dropout(dropout)
+            self.convs = nn.ModuleList(nn.Conv1d(hidden, hidden, 3, padding=d, dilation=d) for d in dilations)
+            self.norms = nn.ModuleList(nn.LayerNorm(hidden) for _ in dilations)
+            self.out = nn.Linear(hidden, len(LABELS))
+            self.trans = nn.Parameter(torch.zeros(len(LABELS), len(LABELS)))
+            self.start = nn.Parameter(torch.zeros(len(LABELS)))
+            self.end = nn.Parameter(torch.zeros(len(LABELS)))
+            self.register_buffer("forbidden", forbidden)
+            self.register_buffer("forbidden_start", forbidden_start)
+
+        def emissions(self, enc, tensor, feats, mask=None):
+            """enc (B, T, L, 384), tensor (B, T, 96), feats (B, T, F) -> tag scores (B, T, 7).
+
+            ``mask`` (B, T) zeroes the padding after each layer, so it never leaks into real tokens.
+            """
+            keep = mask[..., None].float() if mask is not None else 1.0
+            w = torch.softmax(self.mix, 0)
+            x = (enc * w[None, None, :, None]).sum(2)
+            e = [emb(feats[..., k]) for k, emb in enumerate(self.embeds)]
+            h = torch.relu(self.inp(self.drop(torch.cat([x, tensor] + e, -1)))) * keep
+            for conv, norm in zip(self.convs, self.norms):
+                h = norm(h + self.drop(torch.relu(conv(h.transpose(1, 2)).transpose(1, 2)))) * keep
+            return self.out(h)
+
+        def transitions(self):
+            return self.trans.masked_fill(self.forbidden, -1e4), self.start.masked_fill(self.forbidden_start, -1e4)
+
+        def log_partition(self, scores, mask):
+            """log Z per sequence (forward algorithm); mask (B, T) bool, all sequences start at 0."""
+            trans, start = self.transitions()
+            alpha = start + scores[:, 0]
+            for t in range(1, scores.shape[1]):
+                nxt = torch.logsumexp(alpha[:, :, None] + trans[None], 1) + scores[:, t]
+                alpha = torch.where(mask[:, t, None], nxt, alpha)
+            return torch.logsumexp(alpha + self.end, 1)
+
+        def gold_score(self, scores, tags, mask):
+            trans, start = self.transitions()
+            m = mask.float()
+            emit = (scores.gather(2, tags[..., None]).squeeze(2) * m).sum(1)
+            steps = (trans[tags[:, :-1], tags[:, 1:]] * m[:, 1:]).sum(1)
+            last = mask.sum(1) - 1
+            return start[tags[:, 0]] + emit + steps + self.end[tags.gather(1, last[:, None]).squeeze(1)]
+
+        def loss(self, enc, tensor, feats, tags, mask):
+            scores = self.emissions(enc, tensor, feats, mask)
+            return (self.log_partition(scores, mask) - self.gold_score(scores, tags, mask)).sum() / mask.sum()
+
+    return TaggerNet()
+
+
+def viterbi(scores: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
+    """The best tag sequence for one sequence's (T, 7) scores."""
+    n = len(scores)
+    back = np.zeros((n, scores.shape[1]), dtype=np.int64)
+    v = start + scores[0]
+    for t in range(1, n):
+        cand = v[:, None] + trans
+        back[t] = cand.argmax(0)
+        v = cand.max(0) + scores[t]
+    v = v + end
+    best = [int(v.argmax())]
+    for t in range(n - 1, 0, -1):
+        best.append(int(back[t, best[-1]]))
+    return best[::-1]
+
+
+def logsumexp(x: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """log(sum(exp(x))) along ``axis``, without overflow."""
+    m = np.max(x, axis=axis, keepdims=True)
+    out = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+    return np.squeeze(out, axis=axis) if axis is not None else out.reshape(())
+
+
+def marginals(scores: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """P(tag at t) for one sequence under the CRF (forward-backward in log space), (T, 7)."""
+    n, k = scores.shape
+    fwd = np.zeros((n, k))
+    bwd = np.zeros((n, k))
+    fwd[0] = start + scores[0]
+    for t in range(1, n):
+        fwd[t] = logsumexp(fwd[t - 1][:, None] + trans, axis=0) + scores[t]
+    bwd[-1] = end
+    for t in range(n - 2, -1, -1):
+        bwd[t] = logsumexp(trans + (scores[t + 1] + bwd[t + 1])[None, :], axis=1)
+    z = logsumexp(fwd[-1] + end)
+    return np.exp(fwd + bwd - z)
+
+
+# ------------------------------------------------------------------------------------------------ decoding
+@dataclass
+class Segment:
+    """A run of tokens with one role: tokens [start, end)."""
+
+    role: str
+    start: int
+    end: int
+    score: float = 1.0
+
+
+def segments(doc: Doc, tags: Sequence[int], probs: np.ndarray | None = None) -> list[Segment]:
+    """Runs of B-X I-X* tags, without whitespace-only runs; score: mean marginal of the run's tags."""
+    out: list[Segment] = []
+    cur: Segment | None = None
+    for t, tag in enumerate(tags):
+        lab = LABELS[tag]
+        if lab.startswith("I-") and cur is not None and cur.role == lab[2:].lower():
+            cur.end = t + 1
+            continue
+        if cur is not None:
+            out.append(cur)
+            cur = None
+        if lab != "O":
+            cur = Segment(lab[2:].lower(), t, t + 1)
+    if cur is not None:
+        out.append(cur)
+    kept = []
+    for seg in out:
+        a, b = seg.start, seg.end
+        while a < b and doc[a].is_space:
+            a += 1
+        while b > a and doc[b - 1].is_space:
+            b -= 1
+        # a run of punctuation alone is no source or content, but a cue can be a colon ("WALLACE: ...")
+        if b > a and (seg.role == "cue" or not all(doc[i].is_punct for i in range(a, b))):
+            seg.start, seg.end = a, b
+            if probs is not None:
+                seg.score = float(np.mean([probs[i, tags[i]] for i in range(a, b)]))
+            kept.append(seg)
+    return kept
+
+
+def _breaks_between(doc: Doc, breaks: list[int], a: int, b: int) -> int:
+    lo, hi = min(a, b), max(a, b)
+    return bisect.bisect_left(breaks, hi) - bisect.bisect_left(breaks, lo)
+
+
+def group(doc: Doc, segs: list[Segment]) -> list[tuple[Segment, list[Segment], list[Segment]]]:
+    """(cue, sources, contents) per cue: each source and content run joins the nearest cue.
+
+    Distance is the number of tokens between the two runs; a paragraph break costs as much as 60 tokens,
+    so a run prefers the cue of its own paragraph.
+    """
+    cues = [s for s in segs if s.role == "cue"]
+    if not cues:
+        return []
+    breaks = [t.i for t in doc if t.is_space and "\n" in t.text]
+    groups = {id(c): (c, [], []) for c in cues}
+    for seg in segs:
+        if seg.role == "cue":
+            continue
+
+        def cost(c: Segment) -> float:
+            gap = c.start - seg.end if seg.end <= c.start else seg.start - c.end
+            return max(gap, 0) + 60 * _breaks_between(doc, breaks, seg.start, c.start)
+
+        best = min(cues, key=cost)
+        groups[id(best)][1 if seg.role == "source" else 2].append(seg)
+    out = [groups[id(c)] for c in cues]
+    # "Trump said X, saying Y": one source serves the cues of its sentence that have none of their own
+    for k, (cue, sources, _) in enumerate(out):
+        if sources or k == 0:
+            continue
+        prev_cue, prev_sources, _ = out[k - 1]
+        sent = doc[cue.start].sent
+        if prev_sources and prev_cue.start >= sent.start and all(s.end <= prev_cue.start for s in prev_sources):
+            sources.extend(prev_sources)
+    return out
+
+
+def _chars(doc: Doc, seg: Segment, keep_quotes: bool = False) -> Span:
+    """Character span of a run, without punctuation at its edges (quotation marks kept for contents);
+    a run of punctuation alone (a colon cue) stays as it is."""
+    a, b = seg.start, seg.end
+
+    def drop(t: Token) -> bool:
+        return t.is_space or (t.is_punct and not (keep_quotes and t.is_quote))
+
+    while a < b and drop(doc[a]):
+        a += 1
+    while b > a and drop(doc[b - 1]):
+        b -= 1
+    if a == b:
+        a, b = seg.start, seg.end
+    return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+
+
+def _cue_class(doc: Doc, cue: Segment) -> str:
+    span = doc[cue.start : cue.end]
+    for tok in [span.root] + list(span):
+        word = _cue_word(tok)
+        if word == "according":
+            return "report"
+        if word != "-":
+            return word.split(":", 1)[1]
+    return "speech"
+
+
+def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]],
+             confidences: Sequence[float], nested: Sequence[Found] = ()) -> list[Found]:
+    """Found attributions (the rule extractor's shape) from grouped runs; cue-only groups are dropped.
+
+    ``nested``: rule-found frames to keep where their cue lies inside a content found here and they touch
+    no cue or source of it. The tagger, trained on PolNeAR, finds outermost attributions only; the rules
+    supply what is nested inside them (Whitcombe's words inside the Ledger's report), so ``via`` chains
+    survive in accurate mode.
+    """
+    kinds = _Extractor(doc)
+    found = []
+    for (cue, sources, contents), conf in zip(groups, confidences):
+        if not contents:
+            continue
+        cue_spans = [_chars(doc, cue)]
+        content = sorted(_chars(doc, s, keep_quotes=True) for s in contents)
+        source = sorted(_chars(doc, s) for s in sources)
+        cls = _cue_class(doc, cue)
+        how = "according" if doc[cue.start].lower_ == "according" else "tagger"
+        in_title = cue_spans[0][0] < kinds.title_end
+        kind = kinds.kind_of(content, cls, how, in_title)
+        head = doc[cue.start : cue.end].root.i
+        src_head = doc[sources[0].start : sources[0].end].root.i if sources else None
+        found.append(Found(cue_spans, content, source, kind, cls, "tagger", head, src_head, confidence=conf))
+    contents = [c for f in found for c in f.content]
+    anchors = [s for f in found for s in f.cue + f.source]
+    for f in nested:
+        if any(s <= f.cue[0][0] < e for s, e in contents) and not any(
+            s < e2 and s2 < e for s, e in f.cue + f.source + f.content for s2, e2 in anchors
+        ):
+            found.append(f)
+    found.sort(key=lambda f: f.start)
+    _nest(found)
+    return found
+
+
+def raw_confidence(cue: Segment, sources: list[Segment], contents: list[Segment]) -> float:
+    """Uncalibrated confidence: the geometric mean of the runs' mean tag marginals."""
+    parts = [cue.score] + [s.score for s in sources] + [s.score for s in contents]
+    return float(math.exp(sum(math.log(max(p, 1e-6)) for p in parts) / len(parts)))
+
+
+class Calibration:
+    """A monotone map from raw to calibrated confidence: linear interpolation between fitted points."""
+
+    def __init__(self, xs: Sequence[float], ys: Sequence[float]):
+        self.xs = np.asarray(xs, dtype=np.float64)
+        self.ys = np.asarray(ys, dtype=np.float64)
+
+    def __call__(self, raw: float) -> float:
+        if not len(self.xs):
+            return float(raw)
+        return float(np.clip(np.interp(raw, self.xs, self.ys), 0.0, 1.0))
+
+
+# ------------------------------------------------------------------------------------------------ tagger
+def model_info(path: Path | str = MODEL_DIR) -> dict:
+    """What ``sayso info --mode accurate`` tells about a trained model: encoder, size, dev scores."""
+    path = Path(path)
+    config = json.loads((path / "config.json").read_text())
+    metrics_file = path / "metrics.json"
+    metrics = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
+    return {
+        "path": str(path),
+        "encoder": config.get("encoder"),
+        "head_bytes": (path / "weights.pt").stat().st_size,
+        "seed": (metrics.get("training") or {}).get("seed"),
+        "epoch": (metrics.get("training") or {}).get("chosen_epoch"),
+        "dev": metrics.get("dev_headline"),
+        "ece": (metrics.get("calibration") or {}).get("ece_crossfit"),
+    }
+
+
+class Tagger:
+    """The trained tagger: call it on a parsed Doc for its attributions as ``Found`` objects."""
+
+    def __init__(self, net, vocab: FeatureVocab, calibration: Calibration, config: dict | None = None):
+        self.net = net.eval()
+        self.vocab = vocab
+        self.calibration = calibration
+        self.config = config or {}
+        self._encoder = None
+        trans, start = net.transitions()
+        self.trans = trans.detach().double().numpy()
+        self.start = start.detach().double().numpy()
+        self.end = net.end.detach().double().numpy()
+
+    @property
+    def encoder(self):
+        """The MiniLM token encoder, loaded on first use."""
+        if self._encoder is None:
+            from .encoder import LAYERS, TokenEncoder
+
+            self._encoder = TokenEncoder(tuple(self.config.get("layers", LAYERS)))
+        return self._encoder
+
+    @classmethod
+    def load(cls, path: Path | str = MODEL_DIR) -> "Tagger":
+        """The model ``sayso train`` wrote to ``path`` (the shipped one by default); offline."""
+        import torch
+
+        path = Path(path)
+        config = json.loads((path / "config.json").read_text())
+        vocab = FeatureVocab(config["vocab"])
+        net = build_network(vocab.sizes(), len(config["layers"]), **config["network"])
+        state = torch.load(path / "weights.pt", map_location="cpu", weights_only=True)
+        net.load_state_dict({k: v.float() for k, v in state.items()})
+        cal = config.get("calibration") or {"xs": [], "ys": []}
+        return cls(net, vocab, Calibration(cal["xs"], cal["ys"]), config=config)
+
+    def scores(self, doc: Doc, enc: np.ndarray) -> np.ndarray:
+        """Tag scores (T, 7) for one document given its encoder vectors."""
+        import torch
+
+        feats = self.vocab.ids(token_strings(doc))
+        tensor = doc.tensor
+        if tensor is None or tensor.shape != (len(doc), 96):  # another pipeline's vectors: not what we learned
+            tensor = np.zeros((len(doc), 96))
+        with torch.inference_mode():
+            out = self.net.emissions(torch.from_numpy(np.asarray(enc, dtype=np.float32)[None]),
+                                     torch.from_numpy(np.asarray(tensor, dtype=np.float32)[None]),
+                                     torch.from_numpy(feats[None]))
+        return out[0].double().numpy()
+
+    def decode(self, doc: Doc, scores: np.ndarray) -> list[Found]:
+        """Attributions from tag scores: CRF best path, runs, grouping, calibrated confidence."""
+        if not len(doc):
+            return []
+        tags = viterbi(scores, self.trans, self.start, self.end)
+        probs = marginals(scores, self.trans, self.start, self.end)
+        groups = group(doc, segments(doc, tags, probs))
+        conf = [self.calibration(raw_confidence(*g)) for g in groups]
+        return to_found(doc, groups, conf, nested=find_attributions(doc))
+
+    def __call__(self, doc: Doc) -> list[Found]:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 8) -> Iterator[list[Found]]:
+        """Attributions of each doc, encoding several docs' windows together."""
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) == batch_size:
+                yield from self._run(batch)
+                batch = []
+        if batch:
+            yield from self._run(batch)
+
+    def _run(self, docs: list[Doc]) -> Iterator[list[Found]]:
+        encoded = self.encoder.encode_many([d for d in docs if len(d)])
+        it = iter(encoded)
+        for doc in docs:
+            if not len(doc):
+                yield []
+                continue
+            yield self.decode(doc, self.scores(doc, next(it)))

