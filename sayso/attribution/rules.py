@@ -146,7 +146,10 @@ def _subtree(t: Token) -> tuple[int, int]:
     return t.left_edge.i, t.right_edge.i + 1
 
 
-class _Extractor:
+class FrameExtractor:
+    """Reads the attribution frames of one parsed document (``run``); also tells an attribution's kind
+    (``kind_of``) for other extractors working on the same document."""
+
     def __init__(self, doc: Doc):
         self.doc = doc
         self.text = doc.text
@@ -501,7 +504,7 @@ class _Extractor:
                 found.append(frame)
         found = _resolve_overlaps(found)
         self.continue_quotes(found)
-        _nest(found)
+        nest(found)
         for f in found:
             f.confidence = confidence(f.frame, f.cue_class, bool(f.source))
         return found
@@ -557,7 +560,7 @@ def _resolve_overlaps(found: list[Found]) -> list[Found]:
     return kept
 
 
-def _nest(found: list[Found]) -> None:
+def nest(found: list[Found]) -> None:
     """Set each attribution's enclosing attributions (whose content holds its cue), nearest first."""
     for f, outer in zip(found, enclosing([(f.cue, f.content) for f in found])):
         f.outer = outer
@@ -566,4 +569,4 @@ def _nest(found: list[Found]) -> None:
 
 def find_attributions(doc: Doc) -> list[Found]:
     """Every attribution frame of a parsed document, in text order, nested ones included."""
-    return _Extractor(doc).run()
+    return FrameExtractor(doc).run()

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Token
 
 from .cues import CLASSES, NOUNS
 from .quotes import find_quotes
-from .rules import Found, _Extractor, _nest, find_attributions
+from .rules import Found, FrameExtractor, nest, find_attributions
 
 Span = tuple[int, int]
 
@@ -399,7 +399,7 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
     supply what is nested inside them (Whitcombe's words inside the Ledger's report), so ``via`` chains
     survive in accurate mode.
     """
-    kinds = _Extractor(doc)
+    kinds = FrameExtractor(doc)
     found = []
     for (cue, sources, contents), conf in zip(groups, confidences):
         if not contents:
@@ -422,7 +422,7 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
         ):
             found.append(f)
     found.sort(key=lambda f: f.start)
-    _nest(found)
+    nest(found)
     return found
 
 
