@@ -550,13 +550,14 @@ def _resolve_overlaps(found: list[Found]) -> list[Found]:
     """Drop frames that share a source or cue token with an earlier, better anchored frame."""
     found.sort(key=lambda f: f.cue[0][0])
     kept: list[Found] = []
-    used: list[Span] = []
+    # the characters of the cues kept so far: a lookup per span, where a list of spans grew with the article
+    used = bytearray(max((e for f in found for _, e in f.cue + f.source), default=0))
     for f in found:
-        own = f.cue + f.source
-        if any(s < e2 and s2 < e for s, e in own for s2, e2 in used):
+        if any(used.find(1, s, e) >= 0 for s, e in f.cue + f.source):
             continue
         kept.append(f)
-        used.extend(f.cue)
+        for s, e in f.cue:
+            used[s:e] = b"\x01" * (e - s)
     return kept
 
 
