@@ -180,13 +180,16 @@ def serve(db: Path, host: str, port: int) -> None:
     import uvicorn
 
     from .web import create_app
+    from .web.safety import HEAD_BUFFER_BYTES, MAX_CONNECTIONS
 
     app = create_app(db)  # StoreError (missing or foreign database) stops here, before listening
     if host not in ("127.0.0.1", "localhost", "::1"):
         error(f"warning: serving {db} on {host}:{port} without any login; anyone who reaches it can read it")
     shown = f"[{host}]" if ":" in host else host
     error(f"serving {db} (read-only) at http://{shown}:{port}/ ; API at /docs ; Ctrl+C stops")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # a bounded request head, and 503 rather than an ever longer queue past MAX_CONNECTIONS (docs/reliability.md)
+    uvicorn.run(app, host=host, port=port, log_level="warning", h11_max_incomplete_event_size=HEAD_BUFFER_BYTES,
+                limit_concurrency=MAX_CONNECTIONS, backlog=2048, timeout_keep_alive=5)
 
 
 # ------------------------------------------------------------------------------------------------ claims
