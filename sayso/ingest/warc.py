@@ -131,7 +131,9 @@ def _walk(path: Path, start: int, end: int | None, read_html: bool) -> Iterator[
         try:
             for record in archive:
                 offset = archive.offset
-                if record.rec_type is None:
+                # warcio also reads the older ARC format, and takes almost any line of words for an ARC header:
+                # a text file named .warc would pass for an archive without pages
+                if record.rec_type is None or record.format != "warc":
                     raise _Damage(offset, "not a WARC record")
                 entry = _Entry(record)
                 if read_html and entry.is_page:
