@@ -7,6 +7,7 @@ problem; the rest of the inputs are still processed, and the exit status is 2.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -48,7 +49,7 @@ def main() -> None:
 
 # ------------------------------------------------------------------------------------------------ extract
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str, readable=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]),
@@ -101,7 +102,7 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
 
 # ------------------------------------------------------------------------------------------------ ingest
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str, readable=False))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
               help="The corpus database (SQLite), created if missing.")
 @click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
@@ -164,7 +165,9 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. The server has no login: keep it on loopback unless you mean it.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def serve(db: Path, host: str, port: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes; each opens the database read-only on its own (one per core serves most).")
+def serve(db: Path, host: str, port: int, workers: int) -> None:
     """Browse and search a corpus in the browser, with a JSON API.
 
     Pages: / (overview), /search, /articles/ID, /speakers/ID, /claims, /claims/ID; each has a JSON twin
@@ -180,6 +183,7 @@ def serve(db: Path, host: str, port: int) -> None:
     import uvicorn
 
     from .web import create_app
+    from .web.app import DB_VARIABLE
     from .web.safety import HEAD_BUFFER_BYTES, MAX_CONNECTIONS
 
     app = create_app(db)  # StoreError (missing or foreign database) stops here, before listening
@@ -188,8 +192,15 @@ def serve(db: Path, host: str, port: int) -> None:
     shown = f"[{host}]" if ":" in host else host
     error(f"serving {db} (read-only) at http://{shown}:{port}/ ; API at /docs ; Ctrl+C stops")
     # a bounded request head, and 503 rather than an ever longer queue past MAX_CONNECTIONS (docs/reliability.md)
-    uvicorn.run(app, host=host, port=port, log_level="warning", h11_max_incomplete_event_size=HEAD_BUFFER_BYTES,
-                limit_concurrency=MAX_CONNECTIONS, backlog=2048, timeout_keep_alive=5)
+    limits = dict(h11_max_incomplete_event_size=HEAD_BUFFER_BYTES, limit_concurrency=MAX_CONNECTIONS, backlog=2048,
+                  timeout_keep_alive=5)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", **limits)
+        return
+    # worker processes import the application by name and find the database in their environment
+    os.environ[DB_VARIABLE] = str(db.resolve())
+    uvicorn.run("sayso.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", **limits)
 
 
 # ------------------------------------------------------------------------------------------------ claims
@@ -296,7 +307,7 @@ def _claims_table(found) -> None:
 
 # ------------------------------------------------------------------------------------------------ batch
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str, readable=False))
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the shards, errors and manifest (new, empty, or a batch to resume).")
 @click.option("--workers", type=click.IntRange(min=1),

@@ -106,12 +106,8 @@ def read_file(path: str | Path, where: str | None = None) -> bytes:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as f:
             data = f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(where, "no such file") from None
-    except PermissionError:
-        raise InputError(where, "permission denied") from None
     except OSError as exc:
-        raise InputError(where, exc.strerror or "cannot be read") from None
+        raise InputError(where, os_problem(exc)) from None
     if len(data) > MAX_BYTES:
         raise InputError(where, f"page grew past the {MAX_BYTES:,}-byte limit while it was read")
     return data
@@ -123,15 +119,26 @@ def regular_file(path: str | Path, where: str | None = None) -> os.stat_result:
     where = str(path) if where is None else where
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        raise InputError(where, "no such file") from None
     except OSError as exc:
-        raise InputError(where, exc.strerror or "cannot be read") from None
+        raise InputError(where, os_problem(exc)) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(where, "is a directory, not a page")
     if not stat.S_ISREG(info.st_mode):
         raise InputError(where, f"is a {_special_kind(info.st_mode)}, not a regular file")
     return info
+
+
+def os_problem(exc: OSError) -> str:
+    """What the system said about a file, in the words of sayso's other messages.
+
+    >>> os_problem(PermissionError(13, "Permission denied"))
+    'permission denied'
+    """
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or f"cannot be read ({type(exc).__name__})"
 
 
 def _special_kind(mode: int) -> str:

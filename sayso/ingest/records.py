@@ -23,7 +23,7 @@ from typing import IO, Callable, Iterable, Iterator
 
 from ..errors import InputError
 from ..model import Article
-from . import MAX_BYTES, read_bytes, read_file, read_text_or_html, regular_file, valid_unicode
+from . import MAX_BYTES, os_problem, read_bytes, read_file, read_text_or_html, regular_file, valid_unicode
 
 #: File name endings read as single pages.
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".xhtml")
@@ -99,8 +99,11 @@ def kind_of(path: Path) -> str | None:
 def is_batch_output(path: str | Path) -> bool:
     """True for the output folder of ``sayso batch`` or one of its Parquet shards: annotated articles."""
     path = Path(path)
-    if path.is_dir():
-        return (path / BATCH_MANIFEST).is_file()
+    try:
+        if path.is_dir():
+            return (path / BATCH_MANIFEST).is_file()
+    except OSError:  # a folder that may not be looked into: reported when it is walked
+        return False
     return kind_of(path) == "shard"
 
 
@@ -112,7 +115,11 @@ def expand(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iter
             on_error(InputError(str(path), "holds annotated articles (a sayso batch output), not pages: "
                                            "sayso ingest stores them, sayso.batch.iter_shard_articles reads them"))
         elif path.is_dir():
-            for root, dirs, files in os.walk(path):
+            def unlisted(exc: OSError, folder: Path = path) -> None:
+                # a folder that cannot be listed is reported, not skipped in silence (os.walk's default)
+                on_error(InputError(exc.filename or str(folder), os_problem(exc)))
+
+            for root, dirs, files in os.walk(path, onerror=unlisted):
                 # a batch output inside an input folder holds results, not pages (and changes as it runs)
                 dirs[:] = sorted(d for d in dirs if not is_batch_output(Path(root) / d))
                 for name in sorted(files):
@@ -204,7 +211,7 @@ def jsonl_records(path: Path, on_error: OnError = raise_error, *, start: int = 0
                 yield Record(id=where, page=valid_unicode(page), url=valid_unicode(url) if isinstance(url, str) and url
                              else None, meta=meta, offset=line_offset)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        on_error(InputError(name, f"cannot be read to the end ({exc.__class__.__name__})"))
+        on_error(InputError(name, _read_problem(exc)))
 
 
 def scan_jsonl(path: Path, every: int) -> Scan:
@@ -224,8 +231,15 @@ def scan_jsonl(path: Path, every: int) -> Scan:
                     scan.records += 1
                 scan.end += size
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        scan.damage = InputError(str(path), f"cannot be read to the end ({exc.__class__.__name__})")
+        scan.damage = InputError(str(path), _read_problem(exc))
     return scan
+
+
+def _read_problem(exc: Exception) -> str:
+    """Why a file stopped: it could not be opened at all, or it broke off (a cut gzip, a bad disk)."""
+    if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
+        return os_problem(exc)
+    return f"cannot be read to the end ({exc.__class__.__name__})"
 
 
 def _read_line(f: IO[bytes]) -> tuple[bytes | None, int]:

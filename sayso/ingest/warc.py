@@ -25,7 +25,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from ..errors import InputError
-from . import MAX_BYTES
+from . import MAX_BYTES, os_problem
 from .records import OnError, Record, Scan, raise_error
 
 #: Content types of the responses read as pages.
@@ -69,7 +69,7 @@ def warc_records(path: str | Path, on_error: OnError = raise_error, *, start: in
     except _Damage as exc:
         on_error(_damage_error(path, exc, pages))
     except OSError as exc:
-        on_error(InputError(str(path), exc.strerror or "cannot be read"))
+        on_error(InputError(str(path), os_problem(exc)))
 
 
 def scan_warc(path: str | Path, every: int) -> Scan:
@@ -88,7 +88,7 @@ def scan_warc(path: str | Path, every: int) -> Scan:
         scan.end = exc.offset
         scan.damage = _damage_error(path, exc, scan.records)
     except OSError as exc:
-        scan.damage = InputError(str(path), exc.strerror or "cannot be read")
+        scan.damage = InputError(str(path), os_problem(exc))
     return scan
 
 

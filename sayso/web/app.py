@@ -27,6 +27,7 @@ this process: no page loads anything from another site.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Annotated, Any, Callable
@@ -379,6 +380,16 @@ def create_app(db: str | Path) -> FastAPI:
                     jsonld=claim_jsonld(found))
 
     return app
+
+
+#: The environment variable that names the database for the worker processes of ``sayso serve --workers``.
+DB_VARIABLE = "SAYSO_SERVE_DB"
+
+
+def app_from_environment() -> FastAPI:
+    """The application over the database named by ``$SAYSO_SERVE_DB``: what each worker process of
+    ``sayso serve --workers N`` runs (uvicorn imports its application by name)."""
+    return create_app(os.environ[DB_VARIABLE])
 
 
 def page_url(path: str, params: dict[str, Any] | None = None, **changes: Any) -> str:

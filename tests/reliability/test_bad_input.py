@@ -67,16 +67,15 @@ def _run(args: list, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([*SAYSO, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=RUN_TIMEOUT)
 
 
-def _extract_inputs(folder: Path) -> list[Path]:
-    pages = sorted((folder / "pages").iterdir())
-    named = [folder / name for kind in KINDS if "extract" in kind.commands for name in kind.named]
-    return [*pages, *named]
+def _named(folder: Path, command: str) -> list[Path]:
+    """The paths the kinds want given by name to ``command``."""
+    return [folder / name for kind in KINDS if command in kind.commands for name in kind.named]
 
 
 @pytest.fixture(scope="module")
 def extract_run(inputs) -> Run:
     folder, _ = inputs
-    paths = _extract_inputs(folder)
+    paths = [*sorted((folder / "pages").iterdir()), *_named(folder, "extract")]
     out = folder / "extract.jsonl"
     run = Run(folder, _run(["extract", *paths, "-o", out, "--format", "jsonl"], ROOT))
     failed = {}
@@ -96,8 +95,7 @@ def extract_run(inputs) -> Run:
 def ingest_run(inputs) -> Run:
     folder, _ = inputs
     db = folder / "corpus.sqlite"
-    named = [folder / name for kind in KINDS if "ingest" in kind.commands for name in kind.named]
-    run = Run(folder, _run(["ingest", *(folder / f for f in FOLDERS), *named, "--db", db], ROOT))
+    run = Run(folder, _run(["ingest", *(folder / f for f in FOLDERS), *_named(folder, "ingest"), "--db", db], ROOT))
     summary = json.loads(run.stdout)
     for failure in summary["failures"]:
         run.error(failure["input"], failure["problem"])
@@ -115,9 +113,8 @@ def ingest_run(inputs) -> Run:
 def batch_run(inputs) -> Run:
     folder, _ = inputs
     out = folder / "batch-out"
-    named = [folder / name for kind in KINDS if "batch" in kind.commands for name in kind.named]
-    run = Run(folder, _run(["batch", *(folder / f for f in FOLDERS), *named, "--out", out, "--workers", "2",
-                            "--partition-size", "8"], ROOT))
+    run = Run(folder, _run(["batch", *(folder / f for f in FOLDERS), *_named(folder, "batch"), "--out", out,
+                            "--workers", "2", "--partition-size", "8"], ROOT))
     for line in (out / "errors.jsonl").read_text().splitlines():
         err = json.loads(line)
         run.error(err["record_id"], err["reason"])
