@@ -84,7 +84,10 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
                 failed += 1
                 error(str(exc))
 
-    out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout
+    except OSError as exc:  # before any work: a missing folder, no permission
+        raise SaysoError(f"{output}: cannot be written ({exc.strerror or type(exc).__name__})") from None
     try:
         for article in progress(annotate_many(articles(), mode), len(paths), "extract"):
             data = article.to_json()
