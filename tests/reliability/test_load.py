@@ -37,6 +37,12 @@ def test_200_clients_at_once_get_every_answer(corpus_db):
         assert load(url, "--requests", 1)["errors"] == 0
 
 
+def test_two_server_processes_answer_them_too(corpus_db):
+    with running(corpus_db, workers=2) as url:
+        result = load(url, "--requests", 2)
+    assert result["errors"] == 0 and result["requests"] == CLIENTS * 2, result["error_kinds"]
+
+
 @pytest.fixture(scope="module")
 def dev_corpus(polnear_dir, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("load") / "dev.sqlite"
