@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import sys
+from collections import deque
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -17,7 +18,7 @@ import click
 
 from . import __version__
 from .batch.plan import PARTITION_SIZE
-from .errors import InputError, SaysoError, StoreError
+from .errors import InputError, SaysoError, SpanError, StoreError
 from .model import Article
 from .nlp import MODES
 
@@ -74,15 +75,19 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
 
     fmt = fmt or ("json" if len(paths) == 1 else "jsonl")
     failed = 0
+    read: deque[str] = deque()  # the paths of the articles on their way through the pipeline, in order
 
     def articles() -> Iterator[Article]:
         nonlocal failed
         for path in paths:
             try:
-                yield read_path(path, raw=raw)
+                article = read_path(path, raw=raw)
             except InputError as exc:
                 failed += 1
                 error(str(exc))
+                continue
+            read.append("<stdin>" if path == "-" else path)
+            yield article
 
     try:
         out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout
@@ -90,7 +95,13 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
         raise SaysoError(f"{output}: cannot be written ({exc.strerror or type(exc).__name__})") from None
     try:
         for article in progress(annotate_many(articles(), mode), len(paths), "extract"):
-            data = article.to_json()
+            path = read.popleft()
+            try:
+                data = article.to_json()
+            except SpanError as exc:  # never written: this article fails, the others go on
+                failed += 1
+                error(f"{path}: annotation refused ({exc})")
+                continue
             if fmt == "json":
                 out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             else:

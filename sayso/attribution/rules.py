@@ -462,6 +462,7 @@ class FrameExtractor:
         if not cue_spans:
             cue_spans = [_chars(self.doc, cue[0], cue[1])]
         in_title = cue_spans[0][0] < self.title_end
+        content, source = _union(content), _union(source)
         kind = self.kind_of(content, cls, how, in_title)
         return Found(cue_spans, content, source, kind, cls, how, head, source_head)
 
@@ -544,6 +545,22 @@ class FrameExtractor:
             if after is not None and "\n" not in self.text[q[1]:after.start]:
                 after.content = sorted(after.content + [q])
                 after.frame += "+continued"
+
+
+def _union(spans: list[Span]) -> list[Span]:
+    """Spans in text order, those that overlap joined into one: two rules can claim the same words (a passive
+    subject whose phrase runs into its complement), and an attribution's spans must be disjoint.
+
+    >>> _union([(30, 40), (0, 20), (10, 25)])
+    [(0, 25), (30, 40)]
+    """
+    out: list[Span] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def _resolve_overlaps(found: list[Found]) -> list[Found]:

@@ -178,3 +178,19 @@ def test_every_run_ends_with_exit_2_no_traceback_and_nothing_unexplained(request
 
 def test_ingest_leaves_a_sound_database(ingest_run):
     assert ingest_run.integrity == "ok"
+
+
+def test_words_two_rules_both_claim_become_one_span(polnear_dir):
+    """A passive subject whose phrase runs into its complement ("executives are expected to unveil ..."):
+    the two rules' content spans overlapped, and the article could not be written (SpanError)."""
+    from sayso.pipeline import annotate
+
+    text = (polnear_dir / "train" / "text" / "nyt_2016-05-17_a-big-bet-on-nostalgia.txt").read_text()
+    paragraph = next(p for p in text.split("\n\n") if "executives are expected to unveil" in p)
+    art = annotate(Article(text=f"A Big Bet on Nostalgia\n\n{paragraph}"))
+    data = art.to_json()  # raised SpanError before
+    expected = next(a for a in data["attributions"] if a["cue"]["text"] == "are expected")
+    assert expected["content"]["text"].startswith("executives are expected to unveil new adaptations")
+    for att in art.attributions:
+        for role in (att.content, att.source):
+            assert all(a[1] <= b[0] for a, b in zip(role, role[1:]))
