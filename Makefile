@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 # the browser tests drive Debian's Chromium; root installs it directly, anyone else through sudo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test test-all bench bench-corpus eval train screenshots clean
+.PHONY: install demo test test-all stress bench bench-corpus eval train screenshots clean
 
 $(BIN)/sayso: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,13 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver
 
 test: $(BIN)/sayso $(CHROMIUM)  ## the test suite (fast tests; a few minutes)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not stress"
 
 test-all: $(BIN)/sayso $(CHROMIUM)  ## every test, the slow ones (whole corpus splits) included
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not stress"
+
+stress: $(BIN)/sayso  ## kill -9 at random points of ingest and batch, 200 clients against sayso serve (docs/reliability.md)
+	$(BIN)/python -m pytest -m stress -s tests/reliability
 
 eval: $(BIN)/sayso  ## PolNeAR dev scores with the reference metrics
 	$(BIN)/sayso eval polnear $(POLNEAR) --split dev

@@ -7,8 +7,10 @@ problem; the rest of the inputs are still processed, and the exit status is 2.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
+from collections import deque
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -16,7 +18,7 @@ import click
 
 from . import __version__
 from .batch.plan import PARTITION_SIZE
-from .errors import InputError, SaysoError, StoreError
+from .errors import InputError, SaysoError, SpanError, StoreError
 from .model import Article
 from .nlp import MODES
 
@@ -48,7 +50,7 @@ def main() -> None:
 
 # ------------------------------------------------------------------------------------------------ extract
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str, readable=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]),
@@ -73,20 +75,33 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
 
     fmt = fmt or ("json" if len(paths) == 1 else "jsonl")
     failed = 0
+    read: deque[str] = deque()  # the paths of the articles on their way through the pipeline, in order
 
     def articles() -> Iterator[Article]:
         nonlocal failed
         for path in paths:
             try:
-                yield read_path(path, raw=raw)
+                article = read_path(path, raw=raw)
             except InputError as exc:
                 failed += 1
                 error(str(exc))
+                continue
+            read.append("<stdin>" if path == "-" else path)
+            yield article
 
-    out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout
+    except OSError as exc:  # before any work: a missing folder, no permission
+        raise SaysoError(f"{output}: cannot be written ({exc.strerror or type(exc).__name__})") from None
     try:
         for article in progress(annotate_many(articles(), mode), len(paths), "extract"):
-            data = article.to_json()
+            path = read.popleft()
+            try:
+                data = article.to_json()
+            except SpanError as exc:  # never written: this article fails, the others go on
+                failed += 1
+                error(f"{path}: annotation refused ({exc})")
+                continue
             if fmt == "json":
                 out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             else:
@@ -101,7 +116,7 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
 
 # ------------------------------------------------------------------------------------------------ ingest
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str, readable=False))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
               help="The corpus database (SQLite), created if missing.")
 @click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
@@ -164,7 +179,9 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. The server has no login: keep it on loopback unless you mean it.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def serve(db: Path, host: str, port: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes; each opens the database read-only on its own (one per core serves most).")
+def serve(db: Path, host: str, port: int, workers: int) -> None:
     """Browse and search a corpus in the browser, with a JSON API.
 
     Pages: / (overview), /search, /articles/ID, /speakers/ID, /claims, /claims/ID; each has a JSON twin
@@ -180,13 +197,24 @@ def serve(db: Path, host: str, port: int) -> None:
     import uvicorn
 
     from .web import create_app
+    from .web.app import DB_VARIABLE
+    from .web.safety import HEAD_BUFFER_BYTES, MAX_CONNECTIONS
 
     app = create_app(db)  # StoreError (missing or foreign database) stops here, before listening
     if host not in ("127.0.0.1", "localhost", "::1"):
         error(f"warning: serving {db} on {host}:{port} without any login; anyone who reaches it can read it")
     shown = f"[{host}]" if ":" in host else host
     error(f"serving {db} (read-only) at http://{shown}:{port}/ ; API at /docs ; Ctrl+C stops")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # a bounded request head, and 503 rather than an ever longer queue past MAX_CONNECTIONS (docs/reliability.md)
+    limits = dict(h11_max_incomplete_event_size=HEAD_BUFFER_BYTES, limit_concurrency=MAX_CONNECTIONS, backlog=2048,
+                  timeout_keep_alive=5)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", **limits)
+        return
+    # worker processes import the application by name and find the database in their environment
+    os.environ[DB_VARIABLE] = str(db.resolve())
+    uvicorn.run("sayso.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", **limits)
 
 
 # ------------------------------------------------------------------------------------------------ claims
@@ -293,7 +321,7 @@ def _claims_table(found) -> None:
 
 # ------------------------------------------------------------------------------------------------ batch
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str, readable=False))
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the shards, errors and manifest (new, empty, or a batch to resume).")
 @click.option("--workers", type=click.IntRange(min=1),

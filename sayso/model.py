@@ -11,6 +11,7 @@ back is checked against the text, so a span can never drift from the words it cl
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -42,17 +43,24 @@ def enclosing(frames: list[tuple[list[Span], list[Span]]]) -> list[list[int]]:
     [[], [0]]
     """
 
-    def size(i: int) -> int:
-        return sum(e - s for s, e in frames[i][1])
-
-    holds = [
-        [j for j, (_, content) in enumerate(frames) if j != i and cue and any(s <= cue[0][0] < e for s, e in content)]
-        for i, (cue, _) in enumerate(frames)
-    ]
+    sizes = [sum(e - s for s, e in content) for _, content in frames]
+    # a sweep over the text, not every frame against every other: a long article has thousands of frames
+    cues = sorted((cue[0][0], i) for i, (cue, _) in enumerate(frames) if cue)
+    contents = sorted((s, e, j) for j, (_, content) in enumerate(frames) for s, e in content)
+    holds: list[list[int]] = [[] for _ in frames]
+    covering: list[tuple[int, int]] = []  # heap of (end, frame) of the contents begun so far
+    k = 0
+    for at, i in cues:
+        while k < len(contents) and contents[k][0] <= at:
+            heapq.heappush(covering, (contents[k][1], contents[k][2]))
+            k += 1
+        while covering and covering[0][0] <= at:
+            heapq.heappop(covering)
+        holds[i] = sorted({j for _, j in covering if j != i})
     out = []
     for i, outer in enumerate(holds):
-        outer = [j for j in outer if not (i in holds[j] and size(j) < size(i))]
-        out.append(sorted(outer, key=size))
+        outer = [j for j in outer if not (i in holds[j] and sizes[j] < sizes[i])]
+        out.append(sorted(outer, key=sizes.__getitem__))
     return out
 
 

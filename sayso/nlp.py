@@ -17,6 +17,7 @@ import functools
 from typing import Callable, Iterable, Iterator
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -38,9 +39,12 @@ if not Doc.has_extension("speakers"):
 @Language.component("sayso_paragraphs")
 def paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every token that holds a line break."""
-    for tok in doc[:-1]:
-        if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+    starts = [tok.i + 1 for tok in doc[:-1] if tok.is_space and "\n" in tok.text]
+    if starts:
+        # one array write, not Token.is_sent_start per break: that setter scans the whole doc every time
+        marks = doc.to_array([SENT_START])
+        marks[starts] = 1
+        doc.from_array([SENT_START], marks)
     return doc
 
 

@@ -9,6 +9,7 @@ attributions whose content holds this one, nearest first.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -67,14 +68,26 @@ class _Resolver:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.speakers: dict[str, _Speaker] = {}
-        self.timeline: list[tuple[int, str, bool]] = []  # (char offset, speaker key, was a source)
+        # (char offset, speaker key, was a source), kept sorted: lookups go back from a position by bisection,
+        # so that a long article costs a lookup per mention, not a walk over all the mentions before it
+        self.timeline: list[tuple[int, str, bool]] = []
+        # for each title asked about ("the president"), the timeline entries of persons who hold it
+        self.titled_marks: dict[str, list[tuple[int, str]]] = {}
         self.ents = [self.relabel(e) for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+        # the names by the tokens they cover and by the word their root hangs on
+        self.ent_at: dict[int, SpacySpan] = {}
+        self.ents_under: dict[int, list[SpacySpan]] = {}
+        for ent in self.ents:
+            for i in range(ent.start, ent.end):
+                self.ent_at.setdefault(i, ent)
+            self.ents_under.setdefault(ent.root.head.i, []).append(ent)
         # full names by surname, in text order: a bare "Clinton" is the latest Clinton named before it
         self.full_names: dict[str, list[tuple[int, str]]] = {}
         for ent in self.ents:
             name = self.clean_name(ent)
             if ent.label_ == "PERSON" and len(name) > 1:
                 self.full_names.setdefault(name[-1].lower_, []).append((ent.start_char, name.text.lower()))
+        self.full_name_keys = {surname: {"person:" + k for _, k in known} for surname, known in self.full_names.items()}
         for ent in self.ents:
             if ent.label_ in ("PERSON", "ORG"):
                 self.name_entity(ent)
@@ -116,8 +129,8 @@ class _Resolver:
             kind = "outlet" if OUTLET_WORDS.search(name.text) else "organization"
             spk = self.speaker(key, name.text, kind)
         spk.mentions.add((name.start_char, name.end_char))
-        self.timeline.append((name.start_char, spk.key, False))
         self.roles_around(name, spk)
+        self.mark(name.start_char, spk.key, False)
         if spk.kind == "person" and len(name) > 1 and spk.gender is None:
             spk.gender = gender_of(name[0].text)
         title = self.doc[ent.start].lower_ if ent.start > 0 else ""
@@ -128,6 +141,18 @@ class _Resolver:
             elif t in MALE_TITLES:
                 spk.gender = "m"
         return spk
+
+    def mark(self, at: int, key: str, was_source: bool) -> None:
+        """Put a mention of speaker ``key`` at ``at`` on the timeline (and on the titles it holds)."""
+        bisect.insort(self.timeline, (at, key, was_source))
+        spk = self.speakers[key]
+        for title, marks in self.titled_marks.items():
+            if _holds_title(spk, title):
+                bisect.insort(marks, (at, key))
+
+    def before(self, pos: int) -> int:
+        """How many timeline entries lie before the character offset ``pos``."""
+        return bisect.bisect_left(self.timeline, (pos,))
 
     def speaker(self, key: str, name: str, kind: str) -> _Speaker:
         if key not in self.speakers:
@@ -170,13 +195,14 @@ class _Resolver:
             head = head.head.head  # "Donald Trump, who has said": the noun the clause describes
             span = self.doc[head.left_edge.i : head.i + 1]
         # the name that is the source's head, or that a role noun heads ("spokesman John Doe")
-        named = [e for e in self.ents if e.start <= head.i < e.end]
-        if not named and head.lemma_.lower() in PERSON_HEADS:
-            named = [e for e in self.ents if e.label_ == "PERSON" and e.root.head.i == head.i and e.start >= span.start]
-        if not named and head.lemma_.lower() in OUTLET_HEADS:  # "the TASS news agency" is TASS
-            named = [e for e in self.ents if e.label_ == "ORG" and e.root.head.i == head.i and e.start >= span.start]
-        if named:
-            ent = named[0]
+        ent = self.ent_at.get(head.i)
+        if ent is None and head.lemma_.lower() in PERSON_HEADS:
+            ent = next((e for e in self.ents_under.get(head.i, ()) if e.label_ == "PERSON" and e.start >= span.start),
+                       None)
+        if ent is None and head.lemma_.lower() in OUTLET_HEADS:  # "the TASS news agency" is TASS
+            ent = next((e for e in self.ents_under.get(head.i, ()) if e.label_ == "ORG" and e.start >= span.start),
+                       None)
+        if ent is not None:
             if ent.label_ in ("PERSON", "ORG"):
                 name = self.clean_name(ent)
                 return self.speakers[self.recent_speaker_key(ent) or self.key_of(ent)], (name.start_char, name.end_char)
@@ -191,12 +217,12 @@ class _Resolver:
     def recent_speaker_key(self, ent: SpacySpan) -> str | None:
         """For a bare surname shared by several full names ("Clinton"), the one last quoted before it."""
         name = self.clean_name(ent)
-        known = self.full_names.get(name[0].lower_) if len(name) == 1 else None
-        if not known or len({k for _, k in known}) < 2:
+        keys = self.full_name_keys.get(name[0].lower_) if len(name) == 1 else None
+        if not keys or len(keys) < 2:
             return None
-        keys = {"person:" + k for _, k in known}
-        for at, key, was_source in reversed(self.timeline):
-            if was_source and at < ent.start_char and key in keys:
+        for n in range(self.before(ent.start_char) - 1, -1, -1):
+            _, key, was_source = self.timeline[n]
+            if was_source and key in keys:
                 return key
         return None
 
@@ -207,8 +233,8 @@ class _Resolver:
             return "person:" + name.text.lower()
         if len(name) == 1 and name[0].lower_ in self.full_names:
             known = self.full_names[name[0].lower_]
-            before = [k for at, k in known if at < ent.start_char]
-            return "person:" + (before[-1] if before else known[0][1])
+            before = bisect.bisect_left(known, (ent.start_char,))
+            return "person:" + known[before - 1 if before else 0][1]
         if ent.label_ == "PERSON":
             return "person:" + name.text.lower()
         return "org:" + name.text.lower()
@@ -219,9 +245,8 @@ class _Resolver:
             return None
         pos = pron.idx
         best = None
-        for at, key, was_source in reversed(self.timeline):
-            if at >= pos:
-                continue
+        for n in range(self.before(pos) - 1, -1, -1):
+            at, key, was_source = self.timeline[n]
             if pos - at > 1500:
                 break
             spk = self.speakers[key]
@@ -240,11 +265,12 @@ class _Resolver:
 
     def titled(self, title: str, pos: int) -> _Speaker | None:
         """'the former president': the person last mentioned before ``pos`` whose roles hold that title."""
-        for at, key, _ in reversed(self.timeline):
-            spk = self.speakers[key]
-            if at < pos and spk.kind == "person" and any(title in r.lower().split() for r in spk.roles):
-                return spk
-        return None
+        marks = self.titled_marks.get(title)
+        if marks is None:  # roles are all known by now (they come with names): later marks keep this up to date
+            marks = self.titled_marks[title] = [(at, key) for at, key, _ in self.timeline
+                                                if _holds_title(self.speakers[key], title)]
+        n = bisect.bisect_left(marks, (pos,))
+        return self.speakers[marks[n - 1][1]] if n else None
 
     def described(self, span: SpacySpan, head: Token) -> _Speaker:
         """A speaker known only by a description: 'a senior official', 'the Clinton campaign'."""
@@ -279,8 +305,7 @@ class _Resolver:
                 spk, mention = self.source_speaker(f)
                 if spk is not None and mention is not None:
                     spk.mentions.add(mention)
-                    self.timeline.append((mention[0], spk.key, True))
-                    self.timeline.sort()
+                    self.mark(mention[0], spk.key, True)
             by_index[i] = spk
         links = [by_index[i] for i in range(len(found))]
         used = {s.key for s in links if s is not None}
@@ -302,6 +327,10 @@ class _Resolver:
                 entity=own, via=via, confidence=f.confidence,
             ))
         return attributions, entities
+
+
+def _holds_title(spk: _Speaker, title: str) -> bool:
+    return spk.kind == "person" and any(title in r.lower().split() for r in spk.roles)
 
 
 def _disjoint(spans: set[Span]) -> list[Span]:

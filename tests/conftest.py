@@ -78,3 +78,12 @@ def corpus_db(tmp_path_factory) -> Path:
     assert summary.new == 10 and not summary.failed, summary.to_json()
     assert recompute(db).claims > 0
     return db
+
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory) -> Path:
+    """A corpus with markup and script in every field a page shows (tests/hostile.py), claims computed."""
+    from hostile import hostile_corpus
+
+    return hostile_corpus(tmp_path_factory.mktemp("hostile") / "hostile.sqlite")

@@ -462,6 +462,7 @@ class FrameExtractor:
         if not cue_spans:
             cue_spans = [_chars(self.doc, cue[0], cue[1])]
         in_title = cue_spans[0][0] < self.title_end
+        content, source = _union(content), _union(source)
         kind = self.kind_of(content, cls, how, in_title)
         return Found(cue_spans, content, source, kind, cls, how, head, source_head)
 
@@ -546,17 +547,34 @@ class FrameExtractor:
                 after.frame += "+continued"
 
 
+def _union(spans: list[Span]) -> list[Span]:
+    """Spans in text order, those that overlap joined into one: two rules can claim the same words (a passive
+    subject whose phrase runs into its complement), and an attribution's spans must be disjoint.
+
+    >>> _union([(30, 40), (0, 20), (10, 25)])
+    [(0, 25), (30, 40)]
+    """
+    out: list[Span] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def _resolve_overlaps(found: list[Found]) -> list[Found]:
     """Drop frames that share a source or cue token with an earlier, better anchored frame."""
     found.sort(key=lambda f: f.cue[0][0])
     kept: list[Found] = []
-    used: list[Span] = []
+    # the characters of the cues kept so far: a lookup per span, where a list of spans grew with the article
+    used = bytearray(max((e for f in found for _, e in f.cue + f.source), default=0))
     for f in found:
-        own = f.cue + f.source
-        if any(s < e2 and s2 < e for s, e in own for s2, e2 in used):
+        if any(used.find(1, s, e) >= 0 for s, e in f.cue + f.source):
             continue
         kept.append(f)
-        used.extend(f.cue)
+        for s, e in f.cue:
+            used[s:e] = b"\x01" * (e - s)
     return kept
 
 

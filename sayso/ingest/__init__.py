@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 import sys
 from pathlib import Path
 
@@ -17,6 +20,13 @@ from .text import clean_text
 
 #: Largest input accepted, in bytes: far above any real article, small enough to parse in memory.
 MAX_BYTES = 10 * 1024 * 1024
+#: Longest article text accepted, in characters: spaCy's ``nlp.max_length``. The parse of a text this long
+#: takes about a minute and 3.5 GB of memory; a longer text is refused with a clear error, never cut or split
+#: (a cut would drop the end of the article, a split would part quotes from their speakers).
+MAX_CHARS = 1_000_000
+
+# code points that no UTF-8 text can hold, which a JSON string can still carry ("\ud800")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_text_or_html(content: str, *, where: str = "<text>", url: str | None = None, raw: bool = False,
@@ -30,6 +40,7 @@ def read_text_or_html(content: str, *, where: str = "<text>", url: str | None = 
     meta = {k: v for k, v in (meta or {}).items() if v}
     if not content.strip():
         raise InputError(where, "empty input (only whitespace)")
+    content = valid_unicode(content)
     if raw:
         first = content.split("\n", 1)[0].strip()
         art = Article(text=content, title=first or None, url=url)
@@ -42,10 +53,23 @@ def read_text_or_html(content: str, *, where: str = "<text>", url: str | None = 
         if not page.text:
             raise InputError(where, "no article text left after removing boilerplate")
         art = Article(text=page.text, title=page.title, url=url, author=page.author, published=page.published)
+    if len(art.text) > MAX_CHARS:
+        raise InputError(where, f"article text of {len(art.text):,} characters is over the {MAX_CHARS:,}-character "
+                                f"limit of the parser")
     for key in ("url", "outlet", "author", "published", "title"):
         if key in meta:
-            setattr(art, key, str(meta[key]))
+            setattr(art, key, valid_unicode(str(meta[key])))
     return art
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with each lone surrogate (which a JSON string can carry, and no UTF-8 can) replaced by U+FFFD:
+    one character for one, so offsets stay as they are, and the text can be stored, hashed and written.
+
+    >>> valid_unicode("a\\ud800b") == "a\\ufffdb"
+    True
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def read_bytes(data: bytes, *, where: str, url: str | None = None, raw: bool = False,
@@ -64,18 +88,64 @@ def read_path(path: str | Path, *, raw: bool = False) -> Article:
     where = str(path)
     if where == "-":
         return read_bytes(sys.stdin.buffer.read(MAX_BYTES + 1), where="<stdin>", raw=raw)
-    p = Path(path)
+    return read_bytes(read_file(path, where), where=where, raw=raw)
+
+
+def read_file(path: str | Path, where: str | None = None) -> bytes:
+    """The bytes of a page file, at most MAX_BYTES of them; InputError for anything else.
+
+    A file over the limit is refused by its size before any byte is read, and one that grows while it is
+    read by what was read; a FIFO, device or socket is refused unopened (reading one could wait forever).
+    """
+    where = str(path) if where is None else where
     try:
-        if p.is_dir():
-            raise InputError(where, "is a directory, not a page")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(where, f"page of {size:,} bytes is over the {MAX_BYTES:,}-byte limit")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(where, "no such file") from None
-    except PermissionError:
-        raise InputError(where, "permission denied") from None
+        info = regular_file(path, where)
+        if info.st_size > MAX_BYTES:
+            raise InputError(where, f"page of {info.st_size:,} bytes is over the {MAX_BYTES:,}-byte limit")
+        # O_NONBLOCK: should the file have been swapped for a FIFO since the check, opening it does not wait
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise InputError(where, exc.strerror or "cannot be read") from None
-    return read_bytes(data, where=where, raw=raw)
+        raise InputError(where, os_problem(exc)) from None
+    if len(data) > MAX_BYTES:
+        raise InputError(where, f"page grew past the {MAX_BYTES:,}-byte limit while it was read")
+    return data
+
+
+def regular_file(path: str | Path, where: str | None = None) -> os.stat_result:
+    """The status of ``path`` when it is a regular file; InputError for a directory, a FIFO, a device or a
+    socket (opening one of those to read can wait forever), or a path that cannot be looked at."""
+    where = str(path) if where is None else where
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise InputError(where, os_problem(exc)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(where, "is a directory, not a page")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(where, f"is a {_special_kind(info.st_mode)}, not a regular file")
+    return info
+
+
+def os_problem(exc: OSError) -> str:
+    """What the system said about a file, in the words of sayso's other messages.
+
+    >>> os_problem(PermissionError(13, "Permission denied"))
+    'permission denied'
+    """
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or f"cannot be read ({type(exc).__name__})"
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"

@@ -16,6 +16,9 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_WIDE_UNICODE = re.compile(r"^utf[-_]?(16|32)", re.I)
+_WIDE = re.compile("[^\x00-\x7f]")
 
 
 def decode(data: bytes, where: str, charset: str | None = None) -> str:
@@ -25,8 +28,8 @@ def decode(data: bytes, where: str, charset: str | None = None) -> str:
     ``<meta charset>`` but not over a byte-order mark or bytes that are valid UTF-8, since servers often
     send a default charset that the page does not use.
 
-    >>> decode("café".encode("latin-1"), "page.txt")
-    'café'
+    >>> decode("Le café est fermé, a dit le maire.".encode("latin-1"), "page.txt")
+    'Le café est fermé, a dit le maire.'
     >>> decode("café".encode("cp1252"), "page.html", charset="windows-1252")
     'café'
     """
@@ -41,14 +44,38 @@ def decode(data: bytes, where: str, charset: str | None = None) -> str:
         return _checked(data.decode("utf-8"), where)
     except UnicodeDecodeError:
         pass
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return _checked(mixed, where)
     meta = _META_CHARSET.search(data[:4096])
-    for declared in (charset, meta.group(1).decode("ascii") if meta else None):
+    # a <meta> that could be read as ASCII never declares UTF-16 or UTF-32 truly (the HTML standard reads
+    # such a declaration as UTF-8): decoding by it would turn the page into CJK-looking noise
+    declared_in_page = meta.group(1).decode("ascii") if meta else None
+    if declared_in_page and _WIDE_UNICODE.match(declared_in_page):
+        declared_in_page = None
+    for declared in (charset, declared_in_page):
         if declared:
             try:
                 return _checked(data.decode(declared), where)
             except (LookupError, UnicodeDecodeError):
                 pass
     return _checked(_detect(data, where), where)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few bytes of another encoding in it (a Windows-1252 quote pasted into a UTF-8 page), when
+    the valid UTF-8 sequences are at least as many as the bytes that are not: those few bytes are read as
+    Windows-1252, the rest as UTF-8. None when the bytes do not look like UTF-8 at all.
+
+    >>> _mostly_utf8("Café ".encode() + "naïve".encode("cp1252"))
+    'Café naïve'
+    """
+    text = data.decode("utf-8", "surrogateescape")  # each byte that is not UTF-8 becomes one lone surrogate
+    stray = len(_ESCAPED.findall(text))
+    wide = len(_WIDE.findall(text)) - stray
+    if not stray or wide < stray:
+        return None
+    return _ESCAPED.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "replace"), text)
 
 
 def _decode_as(data: bytes, encoding: str, where: str) -> str:
@@ -61,13 +88,16 @@ def _decode_as(data: bytes, encoding: str, where: str) -> str:
 def _detect(data: bytes, where: str) -> str:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000]).best()
-    if best is None:
-        raise InputError(where, "bytes decode as no known text encoding")
-    try:
-        return data.decode(best.encoding)
-    except (LookupError, UnicodeDecodeError):
-        raise InputError(where, "bytes decode as no known text encoding") from None
+    for guess in from_bytes(data[:200_000]):
+        # without a byte-order mark (those were read above) a UTF-16 or UTF-32 guess is a guess on noise: short
+        # Latin-1 text ("caf\xe9") reads as one CJK character per two bytes
+        if _WIDE_UNICODE.match(guess.encoding):
+            continue
+        try:
+            return data.decode(guess.encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise InputError(where, "bytes decode as no known text encoding")
 
 
 def _checked(text: str, where: str) -> str:

@@ -23,7 +23,7 @@ from typing import IO, Callable, Iterable, Iterator
 
 from ..errors import InputError
 from ..model import Article
-from . import read_bytes, read_text_or_html
+from . import MAX_BYTES, os_problem, read_bytes, read_file, read_text_or_html, regular_file, valid_unicode
 
 #: File name endings read as single pages.
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".xhtml")
@@ -37,6 +37,9 @@ SHARD_SUFFIX = ".parquet"
 BATCH_MANIFEST = "manifest.json"
 
 OnError = Callable[[InputError], None]
+
+#: Longest JSONL line read, in bytes: the page limit. A longer line is reported and skipped, never held whole.
+MAX_LINE = MAX_BYTES
 
 
 def raise_error(exc: InputError) -> None:
@@ -96,8 +99,11 @@ def kind_of(path: Path) -> str | None:
 def is_batch_output(path: str | Path) -> bool:
     """True for the output folder of ``sayso batch`` or one of its Parquet shards: annotated articles."""
     path = Path(path)
-    if path.is_dir():
-        return (path / BATCH_MANIFEST).is_file()
+    try:
+        if path.is_dir():
+            return (path / BATCH_MANIFEST).is_file()
+    except OSError:  # a folder that may not be looked into: reported when it is walked
+        return False
     return kind_of(path) == "shard"
 
 
@@ -109,17 +115,32 @@ def expand(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iter
             on_error(InputError(str(path), "holds annotated articles (a sayso batch output), not pages: "
                                            "sayso ingest stores them, sayso.batch.iter_shard_articles reads them"))
         elif path.is_dir():
-            for root, dirs, files in os.walk(path):
+            def unlisted(exc: OSError, folder: Path = path) -> None:
+                # a folder that cannot be listed is reported, not skipped in silence (os.walk's default)
+                on_error(InputError(exc.filename or str(folder), os_problem(exc)))
+
+            for root, dirs, files in os.walk(path, onerror=unlisted):
                 # a batch output inside an input folder holds results, not pages (and changes as it runs)
                 dirs[:] = sorted(d for d in dirs if not is_batch_output(Path(root) / d))
                 for name in sorted(files):
                     child = Path(root) / name
-                    if kind_of(child) not in (None, "shard"):
+                    if kind_of(child) not in (None, "shard") and _regular(child, on_error):
                         yield child
         elif path.exists():
-            yield path
+            if _regular(path, on_error):
+                yield path
         else:
             on_error(InputError(str(path), "no such file or directory"))
+
+
+def _regular(path: Path, on_error: OnError) -> bool:
+    """True for a regular file; anything else (a FIFO, a device, a dangling link) is reported."""
+    try:
+        regular_file(path)
+    except InputError as exc:
+        on_error(exc)
+        return False
+    return True
 
 
 def iter_records(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iterator[Record]:
@@ -140,9 +161,11 @@ def page_records(files: Iterable[tuple[Path, str]], on_error: OnError = raise_er
     """One record per page file, given as ``(path to read, record id)``."""
     for path, record_id in files:
         try:
-            yield Record(id=record_id, page=Path(path).read_bytes())
-        except OSError as exc:
-            on_error(InputError(record_id, exc.strerror or "cannot be read"))
+            page = read_file(path, record_id)
+        except InputError as exc:
+            on_error(exc)
+            continue
+        yield Record(id=record_id, page=page)
 
 
 def jsonl_records(path: Path, on_error: OnError = raise_error, *, start: int = 0, end: int | None = None,
@@ -161,11 +184,14 @@ def jsonl_records(path: Path, on_error: OnError = raise_error, *, start: int = 0
             offset, n = start, first_line - 1
             # stop before reading past ``end``: the lines beyond may belong to another partition or be damaged
             while end is None or offset < end:
-                line = f.readline()
-                if not line:
+                line, size = _read_line(f)
+                if not size:
                     break
-                line_offset, offset, n = offset, offset + len(line), n + 1
+                line_offset, offset, n = offset, offset + size, n + 1
                 where = f"{name}:{n}"
+                if line is None:
+                    on_error(InputError(where, f"line of {size:,} bytes is over the {MAX_LINE:,}-byte limit"))
+                    continue
                 if not line.strip():
                     continue
                 try:
@@ -180,10 +206,12 @@ def jsonl_records(path: Path, on_error: OnError = raise_error, *, start: int = 0
                 if not isinstance(page, str) or not page.strip():
                     on_error(InputError(where, 'no "html" or "text" field with the page'))
                     continue
-                meta = {k: obj[k] for k in ("published", "outlet", "title", "author") if obj.get(k)}
-                yield Record(id=where, page=page, url=obj.get("url") or None, meta=meta, offset=line_offset)
+                meta = {k: valid_unicode(str(obj[k])) for k in ("published", "outlet", "title", "author") if obj.get(k)}
+                url = obj.get("url")
+                yield Record(id=where, page=valid_unicode(page), url=valid_unicode(url) if isinstance(url, str) and url
+                             else None, meta=meta, offset=line_offset)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        on_error(InputError(name, f"cannot be read to the end ({exc.__class__.__name__})"))
+        on_error(InputError(name, _read_problem(exc)))
 
 
 def scan_jsonl(path: Path, every: int) -> Scan:
@@ -191,15 +219,41 @@ def scan_jsonl(path: Path, every: int) -> Scan:
     scan = Scan()
     try:
         with _open_lines(path) as f:
-            for n, line in enumerate(f, 1):
-                if line.strip():
+            n = 0
+            while True:
+                line, size = _read_line(f)
+                if not size:
+                    break
+                n += 1
+                if line is None or line.strip():
                     if scan.records % every == 0:
                         scan.cuts.append((scan.end, n))
                     scan.records += 1
-                scan.end += len(line)
+                scan.end += size
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        scan.damage = InputError(str(path), f"cannot be read to the end ({exc.__class__.__name__})")
+        scan.damage = InputError(str(path), _read_problem(exc))
     return scan
+
+
+def _read_problem(exc: Exception) -> str:
+    """Why a file stopped: it could not be opened at all, or it broke off (a cut gzip, a bad disk)."""
+    if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
+        return os_problem(exc)
+    return f"cannot be read to the end ({exc.__class__.__name__})"
+
+
+def _read_line(f: IO[bytes]) -> tuple[bytes | None, int]:
+    """The next line and its length in bytes; None for the line when it is over MAX_LINE (read past in
+    pieces, never held whole); a length of 0 at the end of the file."""
+    line = f.readline(MAX_LINE + 1)
+    if len(line) <= MAX_LINE or line.endswith(b"\n"):
+        return line, len(line)
+    size = len(line)
+    while True:
+        piece = f.readline(1 << 20)
+        size += len(piece)
+        if not piece or piece.endswith(b"\n"):
+            return None, size
 
 
 def _open_lines(path: Path) -> IO[bytes]:

@@ -25,7 +25,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from ..errors import InputError
-from . import MAX_BYTES
+from . import MAX_BYTES, os_problem
 from .records import OnError, Record, Scan, raise_error
 
 #: Content types of the responses read as pages.
@@ -69,7 +69,7 @@ def warc_records(path: str | Path, on_error: OnError = raise_error, *, start: in
     except _Damage as exc:
         on_error(_damage_error(path, exc, pages))
     except OSError as exc:
-        on_error(InputError(str(path), exc.strerror or "cannot be read"))
+        on_error(InputError(str(path), os_problem(exc)))
 
 
 def scan_warc(path: str | Path, every: int) -> Scan:
@@ -88,7 +88,7 @@ def scan_warc(path: str | Path, every: int) -> Scan:
         scan.end = exc.offset
         scan.damage = _damage_error(path, exc, scan.records)
     except OSError as exc:
-        scan.damage = InputError(str(path), exc.strerror or "cannot be read")
+        scan.damage = InputError(str(path), os_problem(exc))
     return scan
 
 
@@ -131,7 +131,9 @@ def _walk(path: Path, start: int, end: int | None, read_html: bool) -> Iterator[
         try:
             for record in archive:
                 offset = archive.offset
-                if record.rec_type is None:
+                # warcio also reads the older ARC format, and takes almost any line of words for an ARC header:
+                # a text file named .warc would pass for an archive without pages
+                if record.rec_type is None or record.format != "warc":
                     raise _Damage(offset, "not a WARC record")
                 entry = _Entry(record)
                 if read_html and entry.is_page:

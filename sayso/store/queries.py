@@ -33,11 +33,17 @@ from .names import alias_key, fold, name_key
 PER_PAGE = 20
 #: The most results one page may hold.
 MAX_PER_PAGE = 200
+#: The highest page number asked for: far past the end of any corpus, and its offset still fits SQLite's integers.
+MAX_PAGE = 1_000_000
 #: Aliases and roles shown in a speaker object inside another object (the speaker's own page has all).
 SPEAKER_OBJECT_LIMIT = 10
+#: The largest count a filter may ask for (min_attributions).
+MAX_COUNT = 1_000_000_000
 SORTS = ("newest", "oldest", "relevance")
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+# a speaker id: ASCII digits that fit SQLite's integers ("²" and "٣" are digits to str.isdigit, not to int())
+_SPEAKER_ID = re.compile(r"^[0-9]{1,18}$")
 _QUERY_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 
 
@@ -160,7 +166,7 @@ def speaker_objects(conn: sqlite3.Connection, ids: set[int], limit: int | None =
 def find_speakers(conn: sqlite3.Connection, value: str) -> list[int]:
     """The speakers a filter value names: an id ("12"), else every speaker with that name or alias, else
     (for a bare surname) every full name with that surname."""
-    if value.isdigit():
+    if _SPEAKER_ID.match(value):
         return [canonical_speaker(conn, int(value)) or int(value)]
     key = alias_key(value)
     ids = [r[0] for r in conn.execute("SELECT DISTINCT speaker_id FROM speaker_aliases WHERE key = ?", (key,))]
@@ -324,9 +330,15 @@ def search(conn: sqlite3.Connection, f: Filters, page: int = 1, per_page: int = 
 
 
 def iter_search(conn: sqlite3.Connection, f: Filters, chunk: int = 500) -> Iterator[dict[str, Any]]:
-    """Every attribution that matches ``f``, in the search's order, as hits (for exports)."""
+    """Every attribution that matches ``f``, in the search's order, as hits (for exports).
+
+    The query runs at the call, not at the first hit: an export fails before its response has begun."""
     tables, where, params, _ = _where(conn, f)
     rows = _hit_rows(conn, f, tables, where, params, None)
+    return _hydrated(conn, rows, chunk)
+
+
+def _hydrated(conn: sqlite3.Connection, rows: list[sqlite3.Row], chunk: int) -> Iterator[dict[str, Any]]:
     cache: dict[int, dict[str, Any]] = {}
     for start in range(0, len(rows), chunk):
         yield from hydrate(conn, rows[start:start + chunk], cache)
@@ -404,8 +416,8 @@ def _attribution_object(r: sqlite3.Row, spans: dict[str, list[list[int]]], via: 
 
 
 def _paging(page: int, per_page: int) -> tuple[int, int]:
-    if page < 1:
-        raise QueryError(f"page must be 1 or more (got {page})")
+    if not 1 <= page <= MAX_PAGE:
+        raise QueryError(f"page must be between 1 and {MAX_PAGE:,} (got {page})")
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE} (got {per_page})")
     return page, per_page
@@ -679,8 +691,8 @@ def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | N
     ``stance`` alone: claims with a member of that stance; ``min_attributions``: claims at least that big."""
     if stance is not None and stance not in STANCES:
         raise QueryError(f"stance must be one of {', '.join(STANCES)} (got {stance!r})")
-    if min_attributions < 1:
-        raise QueryError(f"min_attributions must be 1 or more (got {min_attributions})")
+    if not 1 <= min_attributions <= MAX_COUNT:
+        raise QueryError(f"min_attributions must be between 1 and {MAX_COUNT:,} (got {min_attributions})")
     page, per_page = _paging(page, per_page)
     clauses, params = ["c.attributions >= ?"], [min_attributions]
     named: dict[str, list[int]] = {}

@@ -233,6 +233,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
     Raises StoreError for a file that is not a sayso store or was written by a newer version.
     """
+    if not Path(path).absolute().parent.is_dir():
+        raise StoreError(str(path), "cannot be created: its folder does not exist")
     try:
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         conn.execute("PRAGMA journal_mode = WAL")

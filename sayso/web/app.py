@@ -27,12 +27,13 @@ this process: no page loads anything from another site.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Annotated, Any, Callable
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -50,16 +51,9 @@ from . import export
 from .chart import timeline_chart
 from .graph import claim_graph
 from .highlight import colours, excerpt, pieces
+from .safety import DOCS_PATHS, RequestLimits, SafetyHeaders
 
 HERE = Path(__file__).parent
-
-#: Pages that load only this server's own scripts and styles.
-PAGE_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-#: Swagger UI and ReDoc start from an inline script and style themselves inline.
-DOCS_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-               "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; object-src 'none'; "
-               "base-uri 'none'; frame-ancestors 'none'")
 
 DESCRIPTION = """
 Search and browse a corpus of news articles by **who said what, according to whom**.
@@ -109,7 +103,12 @@ def search_filters(
                                  until=until, sort=sort)
 
 
-Page = Annotated[int, Query(ge=1, description="Page number, from 1")]
+Page = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="Page number, from 1")]
+#: A stored row's id: SQLite's integers end at 2**63 - 1, so a larger number names nothing (a 422, not a crash).
+ArticleId = Annotated[int, PathParam(ge=-(2**63), le=2**63 - 1, description="The article's id")]
+SpeakerId = Annotated[int, PathParam(ge=-(2**63), le=2**63 - 1, description="The speaker's id")]
+MinAttributions = Annotated[int, Query(ge=1, le=queries.MAX_COUNT,
+                                       description="Only claims of at least this many attributions")]
 PerPage = Annotated[int, Query(ge=1, le=queries.MAX_PER_PAGE, description="Results per page")]
 SearchFilters = Annotated[queries.Filters, Depends(search_filters)]
 
@@ -126,6 +125,9 @@ def create_app(db: str | Path) -> FastAPI:
                                        {"name": "claims", "description": "Who asserts, denies and doubts the same thing"},
                                        {"name": "corpus"}])
     app.state.corpus = corpus
+    # added last, the headers wrap everything, the refusals of the limits and the server's own 500 included
+    app.add_middleware(RequestLimits)
+    app.add_middleware(SafetyHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(KINDS=KINDS, STANCES=STANCES, version=__version__, page_url=page_url,
@@ -133,21 +135,11 @@ def create_app(db: str | Path) -> FastAPI:
     templates.env.filters["marked"] = marked
     templates.env.filters["by_stance"] = by_stance
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Callable) -> Response:
-        response = await call_next(request)
-        docs = request.url.path in ("/docs", "/redoc")
-        response.headers.setdefault("Content-Security-Policy", DOCS_POLICY if docs else PAGE_POLICY)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
-
     def html(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, template, context, status_code=status)
 
     def wants_html(request: Request) -> bool:
-        return not request.url.path.startswith(("/api", "/openapi", "/docs", "/redoc"))
+        return not request.url.path.startswith(("/api", "/openapi", *DOCS_PATHS))
 
     @app.exception_handler(QueryError)
     async def bad_query(request: Request, exc: QueryError) -> Response:
@@ -250,14 +242,14 @@ def create_app(db: str | Path) -> FastAPI:
         return data
 
     @app.get("/api/articles/{article_id}", tags=["articles"], summary="One article")
-    def api_article(article_id: int) -> dict:
+    def api_article(article_id: ArticleId) -> dict:
         """The article's `sayso.article/1` object, plus `id`, `date` (YYYY-MM-DD), `record` (where it was read
         from), each entity's corpus `speaker` id, and each attribution's `speaker` and `via_speakers`."""
         return find_article(article_id)
 
     @app.get("/api/articles/{article_id}/original", tags=["articles"], summary="The original input",
              response_class=Response)
-    def api_original(article_id: int) -> Response:
+    def api_original(article_id: ArticleId) -> Response:
         """The page or text the article was read from, byte for byte, as a download."""
         found = queries.original(conn(), article_id)
         if found is None:
@@ -269,7 +261,7 @@ def create_app(db: str | Path) -> FastAPI:
                         headers={"Content-Disposition": f'attachment; filename="article-{article_id}.{suffix}"'})
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, article_id: int) -> HTMLResponse:
+    def article_page(request: Request, article_id: ArticleId) -> HTMLResponse:
         data = find_article(article_id)
         colour_of = colours(data)
         panel = {a["id"]: {"kind": a["kind"], "cue": a["cue"]["text"], "source": a["source"]["text"],
@@ -307,7 +299,7 @@ def create_app(db: str | Path) -> FastAPI:
         return data
 
     @app.get("/api/speakers/{speaker_id}", tags=["speakers"], summary="One speaker and what they said")
-    def api_speaker(speaker_id: int, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> Any:
+    def api_speaker(speaker_id: SpeakerId, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> Any:
         """The speaker (`id`, `name`, `kind`, every alias and role, most frequent first), their counts,
         attributions by kind and outlet, `timeline` (attributions per month), who relayed their words
         (`intermediaries`), `may_be` (for a bare surname that several full names share: those people), and
@@ -316,7 +308,7 @@ def create_app(db: str | Path) -> FastAPI:
         return find_speaker(speaker_id, page, per_page, "/api")
 
     @app.get("/speakers/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
-    def speaker_html(request: Request, speaker_id: int, page: Page = 1) -> Response:
+    def speaker_html(request: Request, speaker_id: SpeakerId, page: Page = 1) -> Response:
         data = find_speaker(speaker_id, page, queries.PER_PAGE, "")
         if isinstance(data, Response):
             return data
@@ -332,7 +324,7 @@ def create_app(db: str | Path) -> FastAPI:
         q: Annotated[str | None, Query(description="Full text over what was said (as in search)")] = None,
         speaker: Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")] = None,
         stance: Annotated[str | None, Query(description=f"One of: {', '.join(STANCES)}; with speaker, theirs")] = None,
-        min_attributions: Annotated[int, Query(ge=1, description="Only claims of at least this many attributions")] = 1,
+        min_attributions: MinAttributions = 1,
         page: Page = 1, per_page: PerPage = queries.PER_PAGE,
     ) -> Response:
         """Claims, those of the most speakers first, each as its claim object plus `stances` (attributions
@@ -345,7 +337,7 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
     def claims_page(request: Request, q: str | None = None, speaker: str | None = None, stance: str | None = None,
-                    min_attributions: Annotated[int, Query(ge=1)] = 1, page: Page = 1) -> HTMLResponse:
+                    min_attributions: MinAttributions = 1, page: Page = 1) -> HTMLResponse:
         data = claim_list(q, speaker, stance, min_attributions, page, queries.PER_PAGE)
         return html(request, "claims.html", data=data)
 
@@ -388,6 +380,16 @@ def create_app(db: str | Path) -> FastAPI:
                     jsonld=claim_jsonld(found))
 
     return app
+
+
+#: The environment variable that names the database for the worker processes of ``sayso serve --workers``.
+DB_VARIABLE = "SAYSO_SERVE_DB"
+
+
+def app_from_environment() -> FastAPI:
+    """The application over the database named by ``$SAYSO_SERVE_DB``: what each worker process of
+    ``sayso serve --workers N`` runs (uvicorn imports its application by name)."""
+    return create_app(os.environ[DB_VARIABLE])
 
 
 def page_url(path: str, params: dict[str, Any] | None = None, **changes: Any) -> str:

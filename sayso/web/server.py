@@ -25,15 +25,16 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 @contextmanager
-def running(db: str | Path, host: str = "127.0.0.1", port: int | None = None, timeout: float = 60.0
-            ) -> Iterator[str]:
+def running(db: str | Path, host: str = "127.0.0.1", port: int | None = None, timeout: float = 60.0,
+            workers: int = 1) -> Iterator[str]:
     """Run ``sayso serve --db DB`` until the block ends; yields its base URL once it answers.
 
     Raises RuntimeError with the server's own message when it exits or does not answer in time.
     """
     port = port or free_port(host)
     proc = subprocess.Popen([sys.executable, "-m", "sayso.cli", "serve", "--db", str(db), "--host", host,
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             "--port", str(port), "--workers", str(workers)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -279,12 +279,12 @@ def _wait_for(condition, timeout: float = 180.0) -> None:
         time.sleep(0.02)
 
 
-def test_an_article_the_parser_rejects_fails_alone(tmp_path):
+def test_an_article_over_the_parsers_length_fails_alone(tmp_path):
     from sayso.batch import Partition, run_partition
 
     good = tmp_path / "good.html"
     good.write_text(make_page(500).html)
-    huge = tmp_path / "huge.txt"  # longer than spaCy's max_length: the parser refuses the whole batch
+    huge = tmp_path / "huge.txt"  # longer than spaCy's max_length: refused as it is read, before the parse
     sentence = "The council said the bridge would open in spring after years of delay. "
     huge.write_text("Bridge Report\n\n" + "\n\n".join(sentence * 20 for _ in range(800)))
     partition = Partition(id="p", kind="pages", records=3,
@@ -293,7 +293,8 @@ def test_an_article_the_parser_rejects_fails_alone(tmp_path):
     assert (result["articles"], result["failed"]) == (2, 1)
     assert [rid for rid, _ in iter_shard_articles(tmp_path / "out" / "shards" / "p.parquet")] == ["good", "good-again"]
     (error,) = [json.loads(line) for line in (tmp_path / "out" / "errors" / "p.jsonl").read_text().splitlines()]
-    assert error["record_id"] == "huge" and error["reason"].startswith("annotation failed (ValueError: [E088]")
+    assert error == {"record_id": "huge", "reason": "article text of 1,136,813 characters is over the 1,000,000-character "
+                                                   "limit of the parser"}
 
 
 def test_a_run_killed_before_its_manifest_resumes_and_an_input_folder_skips_its_own_output(tmp_path, dask_client):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sayso.web.server import running
+from tabs import watched_tab
 
 CHROMIUM = os.environ.get("SAYSO_CHROMIUM", "/usr/bin/chromium")
 # no background traffic: this machine reaches nothing but the server under test
@@ -34,16 +35,6 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    """A fresh browser tab; it fails the test on any page error, console error or off-site request."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    problems: list[str] = []
-    tab.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    tab.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"))
-    tab.on("request", lambda req: req.url.startswith((server, "data:", "blob:"))
-           or problems.append(f"off-site request: {req.url}"))
-    tab.on("dialog", lambda d: problems.append(f"dialog: {d.message}") or d.dismiss())
-    yield tab
-    context.close()
-    assert not problems, problems
+    """A fresh browser tab; it fails the test on any page error, console error, dialog or off-site request."""
+    with watched_tab(browser, server) as tab:
+        yield tab

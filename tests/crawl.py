@@ -1,4 +1,5 @@
-"""Generated news pages (original texts) and web archives written with warcio, for the batch tests."""
+"""Generated news pages (original texts) and web archives written with warcio, for the batch and reliability
+tests."""
 
 from __future__ import annotations
 

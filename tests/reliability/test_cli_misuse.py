@@ -1,0 +1,88 @@
+"""Bad input that does not come as a file: standard input, and output or database paths that cannot be used.
+Each ends as one line on stderr and exit status 2, never a traceback, and never waits for input it refuses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from sayso.ingest import MAX_BYTES
+
+ROOT = Path(__file__).resolve().parents[2]
+SAYSO = [sys.executable, "-m", "sayso.cli"]
+EXAMPLE = ROOT / "examples" / "harbor-bridge.txt"
+
+
+def run(*args, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*SAYSO, *map(str, args)], input=stdin, capture_output=True, cwd=ROOT, timeout=300)
+
+
+def one_line(out: subprocess.CompletedProcess) -> str:
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sayso: "), lines
+    return lines[0]
+
+
+@pytest.mark.parametrize("data, problem", [
+    (b"", "sayso: <stdin>: empty input (no text)"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "sayso: <stdin>: binary data, not a text or HTML page"),
+], ids=["empty", "binary"])
+def test_standard_input_that_is_no_page(data, problem):
+    assert one_line(run("extract", "-", stdin=data)) == problem
+
+
+def test_standard_input_over_the_limit_is_refused_without_reading_it_all():
+    proc = subprocess.Popen([*SAYSO, "extract", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT)
+    written = 0
+    chunk = b"<p>The council said the bridge would reopen in June after years of delay.</p>\n" * 1000
+
+    def feed() -> None:
+        nonlocal written
+        try:
+            while written < 50 * 2**20:  # a 50 MB page
+                proc.stdin.write(chunk)
+                written += len(chunk)
+            proc.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass  # sayso stopped reading: what it wanted it had
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    proc.wait(timeout=300)  # not communicate(): it would close standard input under the writer
+    writer.join(timeout=60)
+    err = proc.stderr.read()
+    proc.stdout.close()
+    proc.stderr.close()
+    assert proc.returncode == 2
+    assert err.decode().strip() == (f"sayso: <stdin>: page of {MAX_BYTES + 1:,} bytes is over the "
+                                    f"{MAX_BYTES:,}-byte limit")
+    # it read the limit and one byte more; the rest was never taken from the pipe
+    assert written < MAX_BYTES + 4 * 2**20 < 50 * 2**20
+
+
+def test_output_in_a_folder_that_does_not_exist(tmp_path):
+    target = tmp_path / "no-such-folder" / "out.json"
+    assert one_line(run("extract", EXAMPLE, "-o", target)) == (f"sayso: {target}: cannot be written "
+                                                               f"(No such file or directory)")
+
+
+def test_database_in_a_folder_that_does_not_exist(tmp_path):
+    db = tmp_path / "no-such-folder" / "corpus.sqlite"
+    assert one_line(run("ingest", EXAMPLE, "--db", db)) == (f"sayso: {db}: cannot be created: its folder does "
+                                                            f"not exist")
+
+
+@pytest.mark.parametrize("command", ["ingest", "serve", "claims"])
+def test_a_database_that_is_no_database(tmp_path, command):
+    db = tmp_path / "notes.sqlite"
+    db.write_text("These are my notes.\n" * 100)
+    args = [EXAMPLE] if command == "ingest" else []
+    assert one_line(run(command, *args, "--db", db)) == (f"sayso: {db}: not a sayso corpus database (file is not a "
+                                                         f"database)")
+    assert db.read_text() == "These are my notes.\n" * 100  # left as it was
