@@ -43,7 +43,7 @@ THRESHOLD = 0.24
 #: Added to the similarity of two attributions of the same speaker in the same article.
 SAME_SPEAKER_BONUS = 0.1
 #: Weights of the three views of a pair: content embeddings, sentence embeddings, key-word overlap.
-CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.3, 0.7, 0.5
+CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.3, 0.7, 0.3
 #: Above this many items the similarity matrix is computed in blocks of this many rows (see find_claims).
 BLOCK = 4000
 #: How much nearness to the contents that are denied, doubted or alleged counts in choosing a claim's label.
