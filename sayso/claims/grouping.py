@@ -36,16 +36,20 @@ import numpy as np
 from ..model import Article, Attribution, Entity
 from .embeddings import Embeds
 from .negation import is_clause, is_statement, parse, term, terms
-from .stance import DISMISSIVE, cue_class, negated, negations, stance, without_negation
+from .stance import DISMISSIVE, cue_class, cue_lemmas, negated, negations, stance, without_negation
 
 #: Combined similarity at and above which two groups of contents are one claim (chosen on the development part).
 THRESHOLD = 0.24
 #: Added to the similarity of two attributions of the same speaker in the same article.
 SAME_SPEAKER_BONUS = 0.1
 #: Weights of the three views of a pair: content embeddings, sentence embeddings, key-word overlap.
-CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.3, 0.7, 0.5
+CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.3, 0.7, 0.3
 #: Above this many items the similarity matrix is computed in blocks of this many rows (see find_claims).
 BLOCK = 4000
+#: How much nearness to the contents that are denied, doubted or alleged counts in choosing a claim's label.
+CONTESTED_WEIGHT = 1.0
+#: Cue words that put a proposition in dispute: what follows them is what the story argues about.
+CONTESTING = {"accuse", "allege", "charge", "claim", "accusation", "allegation"}
 #: Shortest content, in words, that can label a claim: a claim label should be a readable proposition.
 LABEL_MIN_WORDS = 4
 
@@ -245,12 +249,14 @@ def shares_content(x: Attribution, y: Attribution) -> bool:
 
 def relayed(item: Item, article_items: Iterable[Item]) -> list[Item]:
     """The other speakers' attributions whose cue sits in the item's content: what an outlet reporting a
-    quote relays (one's own belief, "she believed", is no relaying)."""
+    quote relays (one's own belief, "she believed", is no relaying; nor is saying that someone never said
+    it, "he had never suggested the U.S. should use a database": that denies it)."""
     att = item.attribution
     out = []
     for other in article_items:
         o = other.attribution
-        if o.id == att.id or o.entity is None or o.entity == att.entity or cue_class(other.cue) == "belief":
+        if (o.id == att.id or o.entity is None or o.entity == att.entity or cue_class(other.cue) == "belief"
+                or negated(other.cue)):
             continue
         cue_start = o.cue[0][0]
         if any(s <= cue_start < e for s, e in att.content) and _overlap(att.content, o.content) > 0:
@@ -433,6 +439,11 @@ def _plain_piece(text: str) -> bool:
     return negations(text) == 0 and not DISMISSIVE.search(text) and len(text.split()) >= LABEL_MIN_WORDS
 
 
+def contests(cue: str) -> bool:
+    """Whether a cue disputes or alleges what its content says: "denied", "doubts", "accused", "alleging"."""
+    return cue_class(cue) in ("deny", "doubt") or bool(cue_lemmas(cue) & CONTESTING)
+
+
 def claim_id(ref: AttributionRef) -> str:
     """A claim's id, stable while its label stays the same attribution."""
     return "c" + hashlib.sha1(f"{ref.article_id}/{ref.attribution_id}".encode()).hexdigest()[:10]
@@ -567,6 +578,12 @@ def _claim(members: list[Item], texts: list[list[str]], vectors: list[np.ndarray
         statements = [(i, k) for i, k in candidates if is_statement(
             parses.span(members[i], *_piece_range(members[i], label_text(texts[i][k]))))]
         candidates = statements or candidates
+    # what a denial, a doubt or an accusation is aimed at is the proposition the story argues about
+    # ("denied that Trump University defrauded its students", "accused Trump University of using deceptive
+    # practices"): of two central candidates, the one nearer those contents states it, not its answer
+    contested = [i for i, it in enumerate(members) if contests(it.cue)]
+    if contested:
+        centrality = centrality + CONTESTED_WEIGHT * (content @ content[contested].T).mean(axis=1)
     best_i = max({i for i, _ in candidates}, key=lambda i: (centrality[i], -i))
     best_k = max((k for i, k in candidates if i == best_i), key=lambda k: float(vectors[best_i][k] @ centroid))
     head = members[best_i]

@@ -8,7 +8,10 @@ proposition is a negation on the path from the words that state it up to the roo
 - a negation of a verb or adjective on that path ("is **not** trying", "**never** obtained access");
 - a negative determiner or subject of a node on it ("**no** intention of influencing", "**no** reasonable
   prosecutor would bring", "**nobody** thinks");
-- a predicate that negates what it governs ("he **lacks** the temperament", "her **refusal** to release").
+- a predicate that negates what it governs ("he **lacks** the temperament", "her **refusal** to release");
+- a word that says the opposite of the label's own word: its negative-prefixed form ("**unqualified**" against
+  "qualified", "**disqualify**" against "qualify", "**dishonest**" against "honest") or a plain antonym
+  ("**false**" against "true", "**innocent**" against "guilty").
 
 A negation in a relative clause, a coordinated clause or a subordinate clause off that path does not count.
 Fixed phrases with a negation word that affirm ("no doubt", "not only", "nothing but", "whether or not",
@@ -36,6 +39,10 @@ NEGATING = {"lack", "fail", "failure", "refuse", "refusal", "unfit", "unqualifie
 #: Verbs whose clausal complement is what is said or thought: the proposition sits below them.
 REPORTING = {"say", "tell", "think", "believe", "know", "claim", "suggest", "argue", "insist", "mean", "add",
              "state", "write", "note", "warn", "believe", "feel", "expect", "hope", "show", "find"}
+#: Prefixes that turn a word into its opposite: "unqualified", "disqualify", "illegal", "nonpartisan".
+ANTONYM_PREFIXES = ("un", "dis", "in", "im", "il", "ir", "non")
+#: Of those, the ones that negate adjectives only.
+LATIN_PREFIXES = ("in", "im", "il", "ir")
 #: Lemmas that a "no" in front of affirms rather than negates: "there is no doubt that ...".
 _NO_AFFIRMS = {"doubt", "question", "matter", "wonder"}
 _WORD = re.compile(r"[a-z]+")
@@ -72,9 +79,55 @@ def term(word: str) -> str:
     return w
 
 
+def _y_to_i(t: str) -> str:
+    """A verb's "y" as its inflections have it: "qualify" -> "qualifi" (= "qualified", "qualifies")."""
+    return t[:-1] + "i" if len(t) > 4 and t.endswith("y") else t
+
+
+#: Plain antonyms: each word of the first group says the opposite of each word of the second (those that
+#: negate whatever they govern, "reject", "failure", "decline", are in NEGATING instead).
+_ANTONYM_GROUPS = (
+    ({"true", "truthful", "truth", "honest", "accurate"}, {"lied", "liar"}),
+    ({"guilty"}, {"innocent"}), ({"win", "wins", "winning"}, {"lose", "loses", "losing", "lost"}),
+    ({"increase", "rise"}, {"decrease", "fall"}), ({"support", "supports"}, {"oppose", "opposes"}),
+    ({"strong", "stronger"}, {"weak", "weaker"}),
+    ({"safe", "safer"}, {"dangerous", "risky"}), ({"allowed", "permitted"}, {"forbidden", "banned", "barred"}),
+    ({"fair", "impartial"}, {"biased", "bias"}), ({"better"}, {"worse"}),
+)
+ANTONYMS = {frozenset((_y_to_i(term(a)), _y_to_i(term(b))))
+            for left, right in _ANTONYM_GROUPS for a in left for b in right}
+
+
 def terms(text: str) -> set[str]:
     """The compared forms of a text's words of four letters or more."""
     return {term(w) for w in _WORD.findall(text.lower()) if len(w) >= 4}
+
+
+def opposite(word: str, label_terms: set[str] | None, pos: str = "ADJ") -> bool:
+    """Whether a word says the opposite of one of the label's words: a negative prefix added or taken away
+    ("unqualified" / "qualified", "disqualify" / "qualified"), or a plain antonym ("false" / "true").
+    ``pos`` is the word's part of speech: a Latin "in-" negates adjectives ("ineligible", "illegal"), while
+    verbs and nouns keep it as a preposition ("impress", "immigrant").
+
+    >>> opposite("unqualified", terms("Sanders is qualified to be president"))
+    True
+    """
+    if not label_terms or len(word) < 4:
+        return False
+    t = _y_to_i(term(word))
+    label_terms = {_y_to_i(x) for x in label_terms}
+    if t in label_terms:
+        return False
+    for p in ANTONYM_PREFIXES:
+        if p in LATIN_PREFIXES and pos != "ADJ":
+            continue
+        # a short stem after a Latin prefix is seldom its opposite: "inform" is no "not form"
+        shortest = 4 if p == "un" else 5
+        if t.startswith(p) and len(t) - len(p) >= shortest and t[len(p):] in label_terms:
+            return True
+        if len(t) >= shortest and p + t in label_terms:
+            return True
+    return any(frozenset((t, other)) in ANTONYMS for other in label_terms)
 
 
 def affirming(tok: Token) -> bool:
@@ -102,9 +155,10 @@ def _subject_negated(tok: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ == "no" and not affirming(c) for c in tok.children)
 
 
-def own_negations(node: Token, path_child: Token | None, is_anchor: bool) -> int:
+def own_negations(node: Token, path_child: Token | None, is_anchor: bool,
+                  label_terms: set[str] | None = None) -> int:
     """How many negations a node on the path carries: its negation children, its negative subject, a
-    negative word or negating predicate it is itself."""
+    negative word or negating predicate it is itself, or the opposite of one of the label's words."""
     n = 0
     for c in node.children:
         if path_child is not None and c.i == path_child.i:
@@ -117,6 +171,8 @@ def own_negations(node: Token, path_child: Token | None, is_anchor: bool) -> int
         n += 1  # "nothing", "none", "without" on the path itself
     if not is_anchor and lemma(node) in NEGATING:
         n += 1
+    if opposite(node.text, label_terms, node.pos_):
+        n += 1
     return n
 
 
@@ -125,14 +181,17 @@ def anchor(span: Span, label_terms: set[str] | None) -> tuple[Token, bool]:
     span's root (and True); the root itself when it shares none (and False)."""
     root = span.root
     if label_terms:
-        shared = [t for t in span if not t.is_stop and t.is_alpha and term(t.text) in label_terms]
+        shared = [t for t in span if not t.is_stop and t.is_alpha
+                  and (term(t.text) in label_terms or opposite(t.text, label_terms, t.pos_))]
         if shared:
             def depth(t: Token) -> int:
                 d = 0
                 while t.i != root.i and t.head.i != t.i and span.start <= t.head.i < span.end and d < 50:
                     t, d = t.head, d + 1
                 return d
-            return min(shared, key=lambda t: (depth(t), t.i)), True
+            # of two words as near the root, the one that says the label's opposite is the predicate at
+            # issue: "Clinton is unqualified" turns on "unqualified", not on "Clinton"
+            return min(shared, key=lambda t: (depth(t), not opposite(t.text, label_terms, t.pos_), t.i)), True
     # no word in common: the proposition is the innermost clause that a reporting verb introduces ("we never
     # said [there were no people there]"), so that a negation of the report and of the report's content meet
     node = root
@@ -153,7 +212,7 @@ def negations(span: Span, label_terms: set[str] | None = None) -> int:
     child: Token | None = None
     n, steps = 0, 0
     while True:
-        n += own_negations(node, child, is_anchor=shared and child is None)
+        n += own_negations(node, child, is_anchor=shared and child is None, label_terms=label_terms)
         head = node.head
         if head.i == node.i or not (span.start <= head.i < span.end) or steps > 50:
             break

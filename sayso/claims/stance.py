@@ -4,22 +4,27 @@ The rules, in order (docs/claims.md has them with examples):
 
 1. A speaker who passes on somebody else's statement (the content holds another attribution of the article,
    whose speaker is someone else, and the cue is a plain speech or report verb: "NBC News reported that Putin
-   told reporters ...") **reports** it, unless the content dismisses what it passes on (rule 6).
+   told reporters ...") **reports** it, unless the content dismisses what it passes on (rule 6). Saying that
+   someone never said it ("he had never suggested the U.S. should use a database") passes nothing on.
 2. A criticising cue aimed at someone for a deed ("chided Trump for raising questions about ...", "rebuked
    Mr. Trump for suggesting that ...") takes the opposite side of the deed's own stance.
 3. A question why or how ("questioned why his wife did not speak") insinuates and is read as a statement;
-   any other doubt cue ("doubts", "questioned whether") or a content that opens with one ("that he doubts
-   Russia's involvement") **doubts** it.
-4. A denial cue ("denied", "rejected", "dismissed", "shrugged off", "refuted") **denies** it.
-5. A question ("asked whether") or a negated speech cue ("has not publicly accused") is no stance at all:
-   **neutral**, unless the content is negated too ("we never said there were no people there").
+   any other doubt cue ("doubts", "questioned whether"), a content that opens with one ("that he doubts
+   Russia's involvement") or that leaves the question open ("well, we'll see") **doubts** it.
+4. A denial cue ("denied", "rejected", "dismissed", "shrugged off", "refuted") **denies** it, unless what is
+   rejected is an objection to it ("rejected both objections, ruled Cruz eligible"): that **asserts** it.
+5. A question ("asked whether", or any cue before an open "whether ...": "wanted to know whether") or a
+   negated speech cue ("has not publicly accused") is no stance at all: **neutral**, unless the content is
+   negated too ("we never said there were no people there").
 6. Otherwise the stance is a sign, starting at +1 and flipped by each of:
    - a negated belief cue: "does not think", "doesn't believe";
    - a content whose polarity differs from the claim label's: "we have no intention of influencing" against
      the label "Russia is trying to influence the election" (polarity is read on the dependency parse, only
-     the negations in scope of the proposition: :mod:`sayso.claims.negation`);
-   - a content that calls what it holds false: "accusations ... were just part of a well-oiled system of
-     distracting the voters", "a hoax", "baseless", "the biggest fairy tale".
+     the negations in scope of the proposition, and the words that say the opposite of the label's:
+     "unqualified" against "qualified", :mod:`sayso.claims.negation`);
+   - a content that calls what it holds false or mistaken: "accusations ... were just part of a well-oiled
+     system of distracting the voters", "a hoax", "baseless", "the biggest fairy tale", "absolutely wrong",
+     "misleading", "she had misspoken".
    +1 **asserts**, -1 **denies**.
 
 ``negated`` (a count of negation words outside fixed phrases that affirm) is the quick test for cues and for
@@ -50,12 +55,15 @@ AFFIRMING = re.compile(
 DISMISSIVE = re.compile(
     r"\b(?:hoax|baseless|bogus|unfounded|untrue|false(?:ly|hood)?|lies?|lying|nonsense|ridiculous|absurd|"
     r"fabricat\w*|made[- ]up|fake|fairy[- ]tale|myth|conspiracy theor\w*|smear|distract\w*|"
-    r"no (?:evidence|basis|proof|truth)|not true|garbage|rubbish|debunked)\b", re.I)
+    r"no (?:evidence|basis|proof|truth)|not true|garbage|rubbish|debunked|wrong|mistaken|misleading|"
+    r"inaccurate|incorrect|misrepresent\w*|mischaracteri[sz]\w*|distort\w*|misspoke|misspoken|misstat\w*)\b", re.I)
 #: A content that itself opens with a doubt: "that he doubts ...", "he was skeptical that ...".
 DOUBTING = re.compile(
     r"^(?:that\s+)?(?:\w+\s+){0,3}?(?:doubts?|doubted|questions?|questioned|wonders?|wondered|"
     r"(?:is|was|were|are|remains?|remained)\s+(?:not\s+sure|unsure|unconvinced|skeptical|sceptical|"
     r"doubtful|uncertain))\b", re.I)
+#: A content that leaves the question open: "well, we'll see", "that remains to be seen".
+HEDGING = re.compile(r"\b(?:we['’]ll see|we will see|(?:remains|remain|is yet) to be seen|time will tell)\b", re.I)
 #: Past and other irregular forms of cue verbs: "told" is "tell".
 IRREGULAR = {
     "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write", "thought": "think",
@@ -159,10 +167,16 @@ CRITICIZING = {"criticize", "criticise", "chide", "rebuke", "slam", "blast", "at
 _FOR_DEED = re.compile(r"^[^,;]{0,80}?\bfor\s+([a-z]+ing)\b\s*(.*)$", re.I | re.S)
 #: A question about why or how something is so takes it as given: "questioned why she did not speak".
 _WH_QUESTION = re.compile(r"^(?:about\s+)?(?:why|how)\b", re.I)
+#: A content that is an objection to something: rejecting it upholds what it objects to.
+_OBJECTION = re.compile(r"^(?:(?:the|both|all|these|those|their|his|her|its|any)\s+)?(?:\w+\s+)?"
+                        r"(?:objections?|challenges?|denials?)\b", re.I)
+#: A content that is an open question: "whether the administration bears responsibility ...".
+_OPEN_QUESTION = re.compile(r"^(?:about\s+)?whether\b", re.I)
 _OPPOSITE = {"asserts": "denies", "denies": "asserts", "doubts": "asserts", "neutral": "neutral"}
 
 
-def _cue_lemmas(cue: str) -> set[str]:
+def cue_lemmas(cue: str) -> set[str]:
+    """The cue lemmas of a cue phrase: "has accused" -> {"accuse"}."""
     return {lem for w in words(cue) if (lem := lemma(w)) is not None}
 
 
@@ -182,20 +196,22 @@ def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole
     'doubts'
     """
     cls = cue_class(cue)
-    if cls == "question":
+    if cls == "question" or (cls != "doubt" and _OPEN_QUESTION.match(content.strip(" \"“”'"))):
+        # "asked whether she would release", "wanted to know whether the administration bears
+        # responsibility": a question takes no side
         return "neutral"
     dismisses = bool(DISMISSIVE.search(content)) and not DISMISSIVE.search(label)
     if passes_on and cls in (None, "speech", "report") and not dismisses:
         return "neutral"
     deed = _FOR_DEED.match(content.strip(" \"“”'"))
-    if deed and _cue_lemmas(cue) & CRITICIZING:
+    if deed and cue_lemmas(cue) & CRITICIZING:
         # attacking someone for saying or doing something is taking the other side of what they did:
         # "chided Trump for raising questions about whether he met the standard" asserts that he met it
         return _OPPOSITE[stance(deed.group(2) or content, deed.group(1), label)]
     if cls == "doubt" and _WH_QUESTION.match(content.strip(" \"“”'")):
         # "questioned why Mr. Khan's wife did not speak, implying that she was forbidden": an insinuation
         cls = None
-    elif cls == "doubt" or DOUBTING.search((whole or content).strip(" \"“”'")):
+    elif cls == "doubt" or DOUBTING.search((whole or content).strip(" \"“”'")) or HEDGING.search(content):
         return "doubts"
     cue_negated = negated(cue)
     if cue_negated and cls not in ("belief", "deny") and not negated(content):
@@ -204,8 +220,9 @@ def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole
         return "neutral"
     if cls == "deny":
         # "denied", "dismissed", "shrugged off": a denial whatever the content's wording ("denied any
-        # intention", "rejected that there was no plan" is too rare in news to read as an assertion)
-        return "denies"
+        # intention", "rejected that there was no plan" is too rare in news to read as an assertion); but
+        # rejecting an objection to a proposition upholds it: "rejected both objections, ruled Cruz eligible"
+        return "asserts" if _OBJECTION.match(content.strip(" \"“”'")) else "denies"
     sign = 1
     if cue_negated:
         sign = -sign

@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from sayso.claims.grouping import cluster, groups, similarities, views, word_matrix
+from sayso.claims.grouping import (cluster, find_claims, groups, items_of, relayed, similarities, views,
+                                   word_matrix)
+from sayso.model import Article, Attribution, Entity
 
 CUT = 0.45  # high enough that the one-story seed article falls apart into several groups
 
@@ -44,3 +46,60 @@ def test_overlapping_contents_of_one_article_are_one_claim(seed_items, encoder):
     i, j = next(iter(v.joined))
     sim = similarities(v, np.array([i]), np.array([j]))
     assert sim[0, 0] == 1.0
+
+
+def attributed(text: str, said: list[tuple[str, str, str, str | None]], start: int = 0) -> Article:
+    """An article of ``text`` with one attribution per (source, cue, content, entity id), each found in the
+    sentence of the text where its content first occurs."""
+    article = Article(text=text)
+    ents = {}
+    for n, (source, cue, content, entity) in enumerate(said):
+        c = text.index(content)
+        at = text.rfind(".", 0, c) + 1
+        q, s = text.index(cue, at), text.index(source, at)
+        if entity and entity not in ents:
+            ents[entity] = Entity(id=entity, name=source, mentions=[(s, s + len(source))])
+        article.attributions.append(Attribution(id=f"a{n}", kind="indirect", cue=[(q, q + len(cue))],
+                                                content=[(c, c + len(content))], source=[(s, s + len(source))],
+                                                entity=entity))
+    article.entities = list(ents.values())
+    return article
+
+
+def test_saying_someone_never_said_it_is_no_relaying():
+    text = ("Trump's campaign said he had never suggested the U.S. should use a database to track Muslims. "
+            "The campaign said Trump suggested a database.")
+    article = attributed(text, [
+        ("Trump's campaign", "said", "he had never suggested the U.S. should use a database to track Muslims",
+         "campaign"),
+        ("he", "had never suggested", "the U.S. should use a database to track Muslims", "trump"),
+        ("The campaign", "said", "Trump suggested a database.", "campaign"),
+        ("Trump", "suggested", "a database.", "trump"),
+    ])
+    items = items_of("a", article)
+    assert relayed(items[0], items) == []  # a denial that he said it, not a report of what he said
+    assert relayed(items[2], items) == [items[3]]
+
+
+def test_a_claim_is_labelled_with_what_its_denials_and_allegations_are_about(encoder, monkeypatch):
+    defence = ["Trump University was a professionally run company with a valuable education",
+               "Trump University was a well run school that gave a valuable education",
+               "Trump University was a professional company which offered a valuable education",
+               "Trump University was a well run company giving students a valuable education"]
+    fraud = "Trump University defrauded thousands of its students"
+    text = " ".join(f"{d}, spokesman {k} said." for k, d in enumerate(defence)) + (
+        f" {fraud}, the lawyer said. Trump denied that Trump University defrauded its students. "
+        "The attorney general alleged that Trump University defrauded its students.")
+    said = [(f"spokesman {k}", "said", d, f"s{k}") for k, d in enumerate(defence)] + [
+        ("the lawyer", "said", fraud, "lawyer"),
+        ("Trump", "denied", "that Trump University defrauded its students", "trump"),
+        ("The attorney general", "alleged", "that Trump University defrauded its students", "ag")]
+    items = items_of("a", attributed(text, said))
+    (claim,) = find_claims(items, encoder, threshold=0.0)
+    assert claim.label in (fraud, "Trump University defrauded its students")
+    stances = {m.cue + ":" + m.content[:20]: m.stance for m in claim.members}
+    assert stances["denied:that Trump Universit"] == "denies"
+    # without the pull of what is disputed the defence, said four times, would label the claim
+    monkeypatch.setattr("sayso.claims.grouping.CONTESTED_WEIGHT", 0.0)
+    (claim,) = find_claims(items, encoder, threshold=0.0)
+    assert claim.label in defence

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sayso.claims.negation import is_clause, is_statement, parse, polarity, terms
+from sayso.claims.negation import is_clause, is_statement, opposite, parse, polarity, terms
 
 LABEL = "Russia is trying to influence the election"
 
@@ -47,3 +47,38 @@ def test_statements_and_clauses():
     assert is_clause(clause[:]) and is_statement(clause[:])
     assert not is_statement(tail[:])
     assert not is_statement(None)
+
+
+@pytest.mark.parametrize("word, label, expected", [
+    ("unqualified", "Sanders is qualified to be president", True),
+    ("disqualify", "Clinton is qualified to be president", True),  # "qualify" and "qualified" meet
+    ("qualified", "Sanders is unqualified", True),
+    ("dishonest", "those who know me know I am an honest person", True),
+    ("innocent", "he is guilty of fraud", True),
+    ("qualified", "Sanders is qualified", False),
+    ("inform", "the form is ready", False),  # a short stem after "in" is no opposite
+    ("form", "they inform the voters", False),
+    ("president", "Sanders is qualified to be president", False),
+])
+def test_opposite_words(word, label, expected):
+    assert opposite(word, terms(label)) is expected
+
+
+def test_a_latin_prefix_negates_adjectives_only():
+    assert opposite("illegal", terms("the fundraising is legal"), "ADJ")
+    assert not opposite("impressed", terms("he told the press"), "VERB")
+    assert polarity(parse(["that she impressed the press corps"])[0][:], terms("she pressed the case")) == 1
+
+
+@pytest.mark.parametrize("content, label, expected", [
+    ("that Hillary Clinton is unqualified", "Hillary Clinton is qualified to be president", -1),
+    ("that Clinton's use of a private email server should disqualify her from becoming president",
+     "Hillary Clinton is qualified to be president", -1),
+    ("that Mr. Sanders was qualified to be president", "Mr. Sanders is unqualified", -1),
+    ("that Mr. Sanders was qualified to be president", "Mr. Sanders is qualified", 1),
+    # two opposites cancel: "not unqualified"
+    ("Sanders is not unqualified", "Sanders is qualified", 1),
+])
+def test_an_opposite_word_turns_polarity_around(content, label, expected):
+    (doc,) = parse([content])
+    assert polarity(doc[:], terms(label)) == expected

@@ -89,3 +89,40 @@ def test_negation_off_the_path_does_not_flip():
     label = "Trump University defrauded its students"
     content = "that Trump University had defrauded its students, who were never told the truth"
     assert stance(content, "alleged", label) == "asserts"
+
+
+def test_rejecting_an_objection_upholds_what_it_objects_to():
+    label = "Ted Cruz is a natural-born citizen, eligible to be president"
+    content = "both objections, ruled Cruz eligible and ordered that his name be certified for the election"
+    assert stance(content, "rejected", label) == "asserts"
+    assert stance("the accusations", "rejected", label) == "denies"
+    assert stance("the challenge to his eligibility", "dismissed", label) == "asserts"
+
+
+@pytest.mark.parametrize("cue, expected", [("wanted to know", "neutral"), ("did not say", "neutral"),
+                                           ("questioned", "doubts")])
+def test_an_open_question_takes_no_side_unless_the_cue_doubts(cue, expected):
+    content = "whether the Obama administration bears responsibility for underestimating the Islamic State"
+    assert stance(content, cue, "Mr. Obama had underestimated the Islamic State") == expected
+
+
+@pytest.mark.parametrize("content, label, expected", [
+    ("that Clinton is unqualified", "Hillary Clinton is qualified to be president", "denies"),
+    ("she is unfit to serve", "Hillary Clinton is qualified and fit to serve", "denies"),
+    ("that Sanders was up to the job and qualified", "Sanders is unqualified to be president", "denies"),
+    # calling an accusation wrong answers it
+    ("Patricia Smith is absolutely wrong for saying Clinton lied to her about the attack",
+     "Clinton lied to her about the attack", "denies"),
+    ("that the AP report was misleading", "Clinton gave donors special access", "denies"),
+])
+def test_antonymous_and_dismissive_predicates(content, label, expected):
+    assert stance(content, "said", label) == expected
+
+
+def test_leaving_it_open_doubts_and_owning_a_misstatement_denies():
+    label = "Donald Trump will release his tax returns"
+    assert stance("“Well, we’ll see,”", "said", label) == "doubts"
+    assert stance("that remains to be seen", "said", label) == "doubts"
+    label = "FBI Director James B. Comey had characterized as truthful all of her public statements"
+    assert stance("that she had misspoken when she claimed that Comey had characterized as truthful all of her "
+                  "public statements", "acknowledged", label) == "denies"
