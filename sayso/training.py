@@ -290,7 +290,7 @@ def _batch(examples: Sequence[Example], pieces: Sequence[tuple[int, int, int]]):
             torch.from_numpy(mask))
 
 
-def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13, epochs: int = 8,
+def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13, epochs: int = 12,
         batch_size: int = 16, lr: float = 2e-3, log: Log = _stderr) -> tuple[Tagger, list[dict]]:
     """Train the network on ``train_set``; returns the tagger of the best epoch on ``dev_set`` (float16
     weights, uncalibrated) and the per-epoch history."""
@@ -351,7 +351,7 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
     return Tagger(net, vocab, Calibration([], []), config), history
 
 
-def train(data_dir: Path, out: Path = MODEL_DIR, seed: int = 13, epochs: int = 8,
+def train(data_dir: Path, out: Path = MODEL_DIR, seed: int = 13, epochs: int = 12,
           cache: Path = Path("build/tagger-cache"), log: Log = _stderr) -> dict:
     """Train, choose the epoch on dev, calibrate, and write the model to ``out``; returns its metrics."""
     t_start = time.time()
