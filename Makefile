@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 POLNEAR ?= ../shared/data/polnear
-EPOCHS ?= 8
+EPOCHS ?= 12
 
 CHROMIUM := /usr/bin/chromium
 # the browser tests drive Debian's Chromium; root installs it directly, anyone else through sudo

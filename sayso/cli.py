@@ -478,7 +478,7 @@ def train_() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Model folder to write (default: the one the package ships, sayso/models/attribution-tagger).")
 @click.option("--seed", type=int, default=13, show_default=True, help="Random seed (initialisation, shuffling).")
-@click.option("--epochs", type=int, default=8, show_default=True, help="Passes over the training split.")
+@click.option("--epochs", type=int, default=12, show_default=True, help="Passes over the training split.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("build/tagger-cache"),
               show_default=True, help="Where parsed and encoded articles are cached between runs.")
 @click.option("--recalibrate", is_flag=True,
@@ -492,7 +492,7 @@ def train_polnear(data_dir: Path, out: Path | None, seed: int, epochs: int, cach
 
     \b
     Example:
-      sayso train polnear ../shared/data/polnear --epochs 8 --seed 13
+      sayso train polnear ../shared/data/polnear --epochs 12 --seed 13
     """
     from .attribution.tagger import MODEL_DIR
     from .training import recalibrate as redo, train

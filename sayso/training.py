@@ -30,6 +30,7 @@ import numpy as np
 from spacy.tokens import Doc, DocBin
 
 from .attribution.encoder import LAYERS
+from .attribution.rules import Found, find_attributions
 from .attribution.tagger import (
     FEATURES, LABELS, MODEL_DIR, Calibration, FeatureVocab, Tagger, build_network, group, segments, to_found,
     token_strings,
@@ -62,6 +63,13 @@ class Example:
     tensor: np.ndarray  # (T, 96) float16
     feats: np.ndarray | None = None  # (T, F) int64
     tags: np.ndarray | None = None  # (T,) int64
+    frames: list[Found] | None = None  # the rule-found frames (a feature, and the nested attributions)
+
+    def rule_frames(self) -> list[Found]:
+        """The doc's rule-found frames, found once."""
+        if self.frames is None:
+            self.frames = find_attributions(self.doc)
+        return self.frames
 
 
 def gold_roles(gold: GoldArticle) -> list[dict]:
@@ -156,7 +164,7 @@ def predict(tagger: Tagger, examples: Sequence[Example]) -> list[list[dict]]:
             scores = tagger.net.emissions(torch.from_numpy(ex.enc[None].astype(np.float32)),
                                           torch.from_numpy(ex.tensor[None].astype(np.float32)),
                                           torch.from_numpy(ex.feats[None]))[0].double().numpy()
-            found = tagger.decode(ex.doc, scores)
+            found = tagger.decode(ex.doc, scores, ex.rule_frames())
             out.append([{"source": f.source, "cue": f.cue, "content": f.content, "confidence": f.confidence}
                         for f in found if f.depth == 0])
     return out
@@ -282,7 +290,7 @@ def _batch(examples: Sequence[Example], pieces: Sequence[tuple[int, int, int]]):
             torch.from_numpy(mask))
 
 
-def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13, epochs: int = 8,
+def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13, epochs: int = 12,
         batch_size: int = 16, lr: float = 2e-3, log: Log = _stderr) -> tuple[Tagger, list[dict]]:
     """Train the network on ``train_set``; returns the tagger of the best epoch on ``dev_set`` (float16
     weights, uncalibrated) and the per-epoch history."""
@@ -294,7 +302,7 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
     vocab = FeatureVocab()
     strings = {}
     for ex in list(train_set) + list(dev_set):
-        strings[id(ex)] = token_strings(ex.doc)
+        strings[id(ex)] = token_strings(ex.doc, ex.rule_frames())
     for ex in train_set:
         vocab.grow(strings[id(ex)])
     for ex in list(train_set) + list(dev_set):
@@ -343,7 +351,7 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
     return Tagger(net, vocab, Calibration([], []), config), history
 
 
-def train(data_dir: Path, out: Path = MODEL_DIR, seed: int = 13, epochs: int = 8,
+def train(data_dir: Path, out: Path = MODEL_DIR, seed: int = 13, epochs: int = 12,
           cache: Path = Path("build/tagger-cache"), log: Log = _stderr) -> dict:
     """Train, choose the epoch on dev, calibrate, and write the model to ``out``; returns its metrics."""
     t_start = time.time()
@@ -367,7 +375,7 @@ def recalibrate(data_dir: Path, out: Path = MODEL_DIR, cache: Path = Path("build
     tagger = Tagger.load(out)
     dev_set = prepare(data_dir, "dev", cache, log)
     for ex in dev_set:
-        ex.feats = tagger.vocab.ids(token_strings(ex.doc))
+        ex.feats = tagger.vocab.ids(token_strings(ex.doc, ex.rule_frames()))
         ex.tags = gold_tags(ex.doc, ex.gold)
     training = json.loads((Path(out) / "metrics.json").read_text())["training"]
     return finish(tagger, dev_set, Path(out), training, log)

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from sayso.attribution.tagger import (
-    LABELS, MODEL_DIR, Calibration, Segment, allowed_starts, allowed_transitions, group, marginals, segments,
-    viterbi,
+    FEATURES, LABELS, MODEL_DIR, Calibration, Segment, allowed_starts, allowed_transitions, group, marginals,
+    rule_roles, segments, to_found, token_strings, viterbi,
 )
+from sayso.attribution.rules import find_attributions
 from sayso.evaluate.metrics import score
 from sayso.evaluate.polnear import load_split
 from sayso.evaluate.run import as_prediction
@@ -93,6 +94,35 @@ def test_a_second_cue_of_the_sentence_shares_the_source(nlp):
             Segment("content", i["polls"] - 1, i["lied"] + 1)]
     (_, first, _), (_, second, _) = group(doc, runs)
     assert first == second == [runs[0]]
+
+
+def test_the_rules_frames_are_a_feature_outermost_first(nlp):
+    doc = nlp("The Ledger reported that Harlan said the bridge would close.")
+    frames = find_attributions(doc)
+    roles = dict(zip((t.text for t in doc), rule_roles(doc, frames)))
+    # the Ledger's report holds Harlan's words: inside it, the outermost frame's roles win
+    assert roles["Ledger"] == "I-source" and roles["reported"] == "B-cue"
+    assert roles["Harlan"] == "I-content" and roles["said"] == "I-content" and roles["close"] == "I-content"
+    assert roles["."] == "-"
+    # alone, Harlan's frame is outermost and its roles show unprefixed; a nested-only token is marked n:
+    alone = [f for f in frames if f.depth == 1]
+    assert alone and rule_roles(doc, alone)[[t.text for t in doc].index("said")] == "n:B-cue"
+    assert [row[FEATURES.index("rule")] for row in token_strings(doc, frames)] == rule_roles(doc, frames)
+
+
+def test_a_source_cut_short_takes_the_rules_noun_phrase(nlp):
+    doc = nlp("Senator Maria Delgado said the plan broke a promise.")
+    i = {t.text: t.i for t in doc}
+    cue, content = Segment("cue", i["said"], i["said"] + 1), Segment("content", i["the"], i["promise"] + 1)
+    frames = find_attributions(doc)
+    for tagged in ([Segment("source", i["Delgado"], i["Delgado"] + 1)], []):
+        (found,) = to_found(doc, [(cue, tagged, [content])], [0.9], nested=frames)
+        assert [doc.text[s:e] for s, e in found.source] == ["Senator Maria Delgado"]
+    # a source elsewhere stays the tagger's: the rules lend boundaries, not another speaker
+    other = [Segment("source", i["plan"], i["plan"] + 1)]
+    (found,) = to_found(doc, [(cue, other, [Segment("content", i["broke"], i["promise"] + 1)])], [0.9],
+                        nested=frames)
+    assert [doc.text[s:e] for s, e in found.source] == ["plan"]
 
 
 def test_calibration_is_monotone_and_bounded():

@@ -43,7 +43,7 @@ CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "
 #: The categorical features, in the order of ``token_features``' columns.
 FEATURES = (
     "pos", "tag", "dep", "head_dep", "ent", "cue", "head_cue", "under_cue", "quote", "head_dist", "shape",
-    "from_start", "to_end", "edge", "title", "para",
+    "from_start", "to_end", "edge", "title", "para", "rule",
 )
 
 
@@ -96,8 +96,32 @@ def _shape(tok: Token) -> str:
     return "lower"
 
 
-def token_strings(doc: Doc) -> list[list[str]]:
-    """The categorical features of every token, one string per name in ``FEATURES``."""
+def rule_roles(doc: Doc, frames: Sequence[Found]) -> list[str]:
+    """Each token's role in the rule-found frames (``B-cue``, ``I-content``, ...; ``n:`` when only a nested
+    frame holds it, ``-`` when none does): what the rules read off the parse, for the network to weigh.
+
+    Outermost frames are laid down first, so a token keeps the role its outermost frame gives it.
+    """
+    roles = ["-"] * len(doc)
+    for frame in sorted(frames, key=lambda f: f.depth):
+        prefix = "" if frame.depth == 0 else "n:"
+        for role, spans in (("cue", frame.cue), ("source", frame.source), ("content", frame.content)):
+            for s, e in spans:
+                span = doc.char_span(s, e, alignment_mode="expand")
+                if span is None:
+                    continue
+                for tok in span:
+                    if roles[tok.i] == "-":
+                        roles[tok.i] = f"{prefix}{'B' if tok.i == span.start else 'I'}-{role}"
+    return roles
+
+
+def token_strings(doc: Doc, frames: Sequence[Found] | None = None) -> list[list[str]]:
+    """The categorical features of every token, one string per name in ``FEATURES``; ``frames`` are the
+    doc's rule-found frames (found here when not given)."""
+    if frames is None:
+        frames = find_attributions(doc)
+    rule = rule_roles(doc, frames)
     text = doc.text
     quotes = find_quotes(text)
     starts = [s for s, _ in quotes]
@@ -124,7 +148,7 @@ def token_strings(doc: Doc) -> list[list[str]]:
             (tok.ent_iob_ + "-" + tok.ent_type_) if tok.ent_type_ else "O",
             _cue_word(tok), _cue_word(tok.head) if tok.head.i != tok.i else "-", _under_cue(tok), quote,
             _bucket(tok.head.i - tok.i), _shape(tok), _bucket(tok.i - sent.start), _bucket(sent.end - 1 - tok.i),
-            edges.get(tok.i, "-"), "title" if tok.idx < title_end else "body", para,
+            edges.get(tok.i, "-"), "title" if tok.idx < title_end else "body", para, rule[tok.i],
         ])
     return rows
 
@@ -394,10 +418,12 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
              confidences: Sequence[float], nested: Sequence[Found] = ()) -> list[Found]:
     """Found attributions (the rule extractor's shape) from grouped runs; cue-only groups are dropped.
 
-    ``nested``: rule-found frames to keep where their cue lies inside a content found here and they touch
-    no cue or source of it. The tagger, trained on PolNeAR, finds outermost attributions only; the rules
+    ``nested``: the rule-found frames. Those whose cue lies inside a content found here, touching no cue or
+    source of it, are kept: the tagger, trained on PolNeAR, finds outermost attributions only; the rules
     supply what is nested inside them (Whitcombe's words inside the Ledger's report), so ``via`` chains
-    survive in accurate mode.
+    survive in accurate mode. A rule frame on the same cue word also lends its source where the tagger found
+    none or one that overlaps it: the rules take the whole noun phrase off the parse ("Senator Maria
+    Delgado, who represents the district"), where a tagged run can stop short.
     """
     kinds = FrameExtractor(doc)
     found = []
@@ -414,16 +440,24 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
         head = doc[cue.start : cue.end].root.i
         src_head = doc[sources[0].start : sources[0].end].root.i if sources else None
         found.append(Found(cue_spans, content, source, kind, cls, "tagger", head, src_head, confidence=conf))
+    by_cue = {f.cue_head: f for f in nested}
+    for f in found:
+        rule = by_cue.get(f.cue_head)
+        if rule is not None and rule.source and not _overlap(rule.source, f.content) and (
+                not f.source or _overlap(rule.source, f.source)):
+            f.source, f.source_head = list(rule.source), rule.source_head
     contents = [c for f in found for c in f.content]
     anchors = [s for f in found for s in f.cue + f.source]
     for f in nested:
-        if any(s <= f.cue[0][0] < e for s, e in contents) and not any(
-            s < e2 and s2 < e for s, e in f.cue + f.source + f.content for s2, e2 in anchors
-        ):
+        if any(s <= f.cue[0][0] < e for s, e in contents) and not _overlap(f.cue + f.source + f.content, anchors):
             found.append(f)
     found.sort(key=lambda f: f.start)
     nest(found)
     return found
+
+
+def _overlap(a: Sequence[Span], b: Sequence[Span]) -> bool:
+    return any(s < e2 and s2 < e for s, e in a for s2, e2 in b)
 
 
 def raw_confidence(cue: Segment, sources: list[Segment], contents: list[Segment]) -> float:
@@ -500,11 +534,11 @@ class Tagger:
         cal = config.get("calibration") or {"xs": [], "ys": []}
         return cls(net, vocab, Calibration(cal["xs"], cal["ys"]), config=config)
 
-    def scores(self, doc: Doc, enc: np.ndarray) -> np.ndarray:
-        """Tag scores (T, 7) for one document given its encoder vectors."""
+    def scores(self, doc: Doc, enc: np.ndarray, frames: Sequence[Found] | None = None) -> np.ndarray:
+        """Tag scores (T, 7) for one document given its encoder vectors (and its rule-found frames)."""
         import torch
 
-        feats = self.vocab.ids(token_strings(doc))
+        feats = self.vocab.ids(token_strings(doc, frames))
         tensor = doc.tensor
         if tensor is None or tensor.shape != (len(doc), 96):  # another pipeline's vectors: not what we learned
             tensor = np.zeros((len(doc), 96))
@@ -514,15 +548,16 @@ class Tagger:
                                      torch.from_numpy(feats[None]))
         return out[0].double().numpy()
 
-    def decode(self, doc: Doc, scores: np.ndarray) -> list[Found]:
-        """Attributions from tag scores: CRF best path, runs, grouping, calibrated confidence."""
+    def decode(self, doc: Doc, scores: np.ndarray, frames: Sequence[Found] | None = None) -> list[Found]:
+        """Attributions from tag scores: CRF best path, runs, grouping, calibrated confidence; ``frames``, the
+        doc's rule-found frames, supply the nested attributions."""
         if not len(doc):
             return []
         tags = viterbi(scores, self.trans, self.start, self.end)
         probs = marginals(scores, self.trans, self.start, self.end)
         groups = group(doc, segments(doc, tags, probs))
         conf = [self.calibration(raw_confidence(*g)) for g in groups]
-        return to_found(doc, groups, conf, nested=find_attributions(doc))
+        return to_found(doc, groups, conf, nested=find_attributions(doc) if frames is None else frames)
 
     def __call__(self, doc: Doc) -> list[Found]:
         return next(self.pipe([doc]))
@@ -545,4 +580,5 @@ class Tagger:
             if not len(doc):
                 yield []
                 continue
-            yield self.decode(doc, self.scores(doc, next(it)))
+            frames = find_attributions(doc)
+            yield self.decode(doc, self.scores(doc, next(it), frames), frames)
