@@ -49,3 +49,18 @@ def test_confidence_is_a_probability_that_varies_by_frame():
     confs = [a.confidence for a in art.attributions]
     assert all(0.0 < c < 1.0 for c in confs)
     assert len(set(confs)) > 1
+
+
+def test_a_reported_clause_stops_before_the_speakers_next_verb():
+    # the parser hangs "said" inside the rejected claim; what was claimed ends before it
+    art = sayso.extract("Bridge Row\n\nAna Brill, the governor's spokeswoman, rejected the claim that the eastern "
+                        "span was unsafe and said trucks would keep crossing.")
+    def text(spans):
+        return " ".join(art.text[s:e] for s, e in spans)
+
+    contents = {text(a.cue): text(a.content) for a in art.attributions}
+    assert contents["claim"] == "that the eastern span was unsafe"
+    # a speaker who can speak keeps the verbs that follow
+    art = sayso.extract("Visit\n\nHarlan said that Delgado went home and told her mother.")
+    assert [" ".join(art.text[s:e] for s, e in a.content) for a in art.attributions] == [
+        "that Delgado went home and told her mother"]

@@ -146,6 +146,22 @@ def _subtree(t: Token) -> tuple[int, int]:
     return t.left_edge.i, t.right_edge.i + 1
 
 
+def _clause(t: Token) -> tuple[int, int]:
+    """A reported clause's token range: its subtree, up to a coordinated cue verb that has no subject of its
+    own and whose clause's subject cannot speak. "rejected the claim that the span was unsafe and said trucks
+    would keep crossing": the parser hangs "said" on "was", but a span says nothing; whoever said it is the
+    one who rejected. ("... that she went home and told her mother" stays whole: she can tell.)"""
+    a, b = _subtree(t)
+    subject = next((c for c in t.children if c.dep_ in SUBJECTS), None)
+    if subject is None or _can_speak(subject):
+        return a, b
+    for c in t.children:
+        if c.dep_ == "conj" and c.i > t.i and c.lemma_ in CLASSES and not any(
+                g.dep_ in SUBJECTS for g in c.children):
+            b = min(b, c.left_edge.i)
+    return a, b
+
+
 class FrameExtractor:
     """Reads the attribution frames of one parsed document (``run``); also tells an attribution's kind
     (``kind_of``) for other extractors working on the same document."""
@@ -295,7 +311,7 @@ class FrameExtractor:
             # "Obama's veto is expected to come before Friday": what is expected is subject and complement
             return self.span(*_subtree(passive)) + self.span(*_subtree(clause), keep_quotes=True), "passive"
         if clause is not None:
-            span = self.span(*_subtree(clause), keep_quotes=True)
+            span = self.span(*_clause(clause), keep_quotes=True)
             if span:
                 s, e = span[0]
                 inner = [q for q in quotes if q[0] < e and q[1] > s]
@@ -397,7 +413,7 @@ class FrameExtractor:
         if owner is None:  # "warnings from his attorney", "a claim by the campaign"
             owner = next((g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
                           for g in c.children if g.dep_ == "pobj"), None)
-        content = self.span(*_subtree(clause), keep_quotes=True)
+        content = self.span(*_clause(clause), keep_quotes=True)
         source = self.source_span(owner) if owner is not None else []
         if not content:
             return None
