@@ -1,16 +1,8 @@
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SAYSO = [sys.executable, "-m", "sayso.cli"]
-
-
-def run(*args, stdin=None):
-    return subprocess.run([*SAYSO, *map(str, args)], input=stdin, capture_output=True, cwd=ROOT, timeout=300)
+from commands import run
 
 
 def test_info_names_version_and_pipeline():

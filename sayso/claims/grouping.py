@@ -36,7 +36,7 @@ import numpy as np
 from ..model import Article, Attribution, Entity
 from .embeddings import Embeds
 from .negation import is_clause, is_statement, parse, term, terms
-from .stance import DISMISSIVE, cue_class, cue_lemmas, negated, negations, stance, without_negation
+from .stance import DISMISSIVE, contests, cue_class, negated, negations, stance, without_negation
 
 #: Combined similarity at and above which two groups of contents are one claim (chosen on the development part).
 THRESHOLD = 0.24
@@ -48,8 +48,6 @@ CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.3, 0.7, 0.3
 BLOCK = 4000
 #: How much nearness to the contents that are denied, doubted or alleged counts in choosing a claim's label.
 CONTESTED_WEIGHT = 1.0
-#: Cue words that put a proposition in dispute: what follows them is what the story argues about.
-CONTESTING = {"accuse", "allege", "charge", "claim", "accusation", "allegation"}
 #: Shortest content, in words, that can label a claim: a claim label should be a readable proposition.
 LABEL_MIN_WORDS = 4
 
@@ -437,11 +435,6 @@ def _plain(item: Item, passing: bool) -> bool:
 
 def _plain_piece(text: str) -> bool:
     return negations(text) == 0 and not DISMISSIVE.search(text) and len(text.split()) >= LABEL_MIN_WORDS
-
-
-def contests(cue: str) -> bool:
-    """Whether a cue disputes or alleges what its content says: "denied", "doubts", "accused", "alleging"."""
-    return cue_class(cue) in ("deny", "doubt") or bool(cue_lemmas(cue) & CONTESTING)
 
 
 def claim_id(ref: AttributionRef) -> str:

@@ -175,9 +175,22 @@ _OPEN_QUESTION = re.compile(r"^(?:about\s+)?whether\b", re.I)
 _OPPOSITE = {"asserts": "denies", "denies": "asserts", "doubts": "asserts", "neutral": "neutral"}
 
 
-def cue_lemmas(cue: str) -> set[str]:
+def _cue_lemmas(cue: str) -> set[str]:
     """The cue lemmas of a cue phrase: "has accused" -> {"accuse"}."""
     return {lem for w in words(cue) if (lem := lemma(w)) is not None}
+
+
+#: Cue words that put a proposition in dispute: what follows them is what the story argues about.
+CONTESTING = {"accuse", "allege", "charge", "claim", "accusation", "allegation"}
+
+
+def contests(cue: str) -> bool:
+    """Whether a cue disputes or alleges what its content says: "denied", "doubts", "accused", "alleging"."""
+    return cue_class(cue) in ("deny", "doubt") or bool(_cue_lemmas(cue) & CONTESTING)
+
+
+#: Quotation marks and spaces around a content.
+_MARKS = " \"“”'"
 
 
 def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole: str | None = None,
@@ -196,22 +209,23 @@ def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole
     'doubts'
     """
     cls = cue_class(cue)
-    if cls == "question" or (cls != "doubt" and _OPEN_QUESTION.match(content.strip(" \"“”'"))):
+    bare = content.strip(_MARKS)  # the content without the quotation marks around it
+    if cls == "question" or (cls != "doubt" and _OPEN_QUESTION.match(bare)):
         # "asked whether she would release", "wanted to know whether the administration bears
         # responsibility": a question takes no side
         return "neutral"
     dismisses = bool(DISMISSIVE.search(content)) and not DISMISSIVE.search(label)
     if passes_on and cls in (None, "speech", "report") and not dismisses:
         return "neutral"
-    deed = _FOR_DEED.match(content.strip(" \"“”'"))
-    if deed and cue_lemmas(cue) & CRITICIZING:
+    deed = _FOR_DEED.match(bare)
+    if deed and _cue_lemmas(cue) & CRITICIZING:
         # attacking someone for saying or doing something is taking the other side of what they did:
         # "chided Trump for raising questions about whether he met the standard" asserts that he met it
         return _OPPOSITE[stance(deed.group(2) or content, deed.group(1), label)]
-    if cls == "doubt" and _WH_QUESTION.match(content.strip(" \"“”'")):
+    if cls == "doubt" and _WH_QUESTION.match(bare):
         # "questioned why Mr. Khan's wife did not speak, implying that she was forbidden": an insinuation
         cls = None
-    elif cls == "doubt" or DOUBTING.search((whole or content).strip(" \"“”'")) or HEDGING.search(content):
+    elif cls == "doubt" or DOUBTING.search((whole or content).strip(_MARKS)) or HEDGING.search(content):
         return "doubts"
     cue_negated = negated(cue)
     if cue_negated and cls not in ("belief", "deny") and not negated(content):
@@ -222,7 +236,7 @@ def stance(content: str, cue: str, label: str, *, passes_on: bool = False, whole
         # "denied", "dismissed", "shrugged off": a denial whatever the content's wording ("denied any
         # intention", "rejected that there was no plan" is too rare in news to read as an assertion); but
         # rejecting an objection to a proposition upholds it: "rejected both objections, ruled Cruz eligible"
-        return "asserts" if _OBJECTION.match(content.strip(" \"“”'")) else "denies"
+        return "asserts" if _OBJECTION.match(bare) else "denies"
     sign = 1
     if cue_negated:
         sign = -sign

@@ -88,7 +88,7 @@ def _example(text: str, kind: str, g: dict | None, p: dict | None) -> str:
     return "<br>".join(lines)
 
 
-def report(items: Iterable[tuple[str, str, list[dict], list[dict]]], top: int = 10) -> tuple[Counter, dict]:
+def report(items: Iterable[tuple[str, str, list[dict], list[dict]]]) -> tuple[Counter, dict]:
     """Counts of every error kind over ``(name, text, gold, predicted)`` articles, and one example of each."""
     counts: Counter = Counter()
     examples: dict[str, tuple[str, str]] = {}
@@ -111,15 +111,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, help="write a Markdown table here (default: print it)")
     args = ap.parse_args(argv)
 
-    from ..model import Article
-    from ..pipeline import annotate_many
-    from .polnear import load_split
-    from .run import as_prediction
+    from .run import predict_split
 
-    gold = load_split(args.data_dir, args.split)
-    arts = annotate_many((Article(text=g.text) for g in gold), args.mode)
-    items = ((g.name, g.text, [vars(a) for a in g.attributions], as_prediction(a)) for g, a in zip(gold, arts))
-    counts, examples = report(items)
+    predicted = list(predict_split(args.data_dir, args.split, args.mode))
+    counts, examples = report((g.name, g.text, [vars(a) for a in g.attributions], pred) for g, pred in predicted)
     total = sum(counts.values())
     lines = [
         "| # | error kind | count | share | example (article; gold vs ours) |",
@@ -130,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
         lines.append(f"| {n} | {kind} | {c} | {100 * c / total:.1f}% | `{name}`<br>{shown.replace('|', '/')} |")
     table = "\n".join(lines)
     rest = ", ".join(f"{k} {c}" for k, c in counts.most_common()[args.top :])
-    text = (f"{total} errors of {args.mode} mode on PolNeAR {args.split} ({len(gold)} articles).\n\n{table}\n\n"
+    text = (f"{total} errors of {args.mode} mode on PolNeAR {args.split} ({len(predicted)} articles).\n\n{table}\n\n"
             f"Other kinds: {rest or 'none'}.\n")
     if args.out:
         args.out.write_text(text)

@@ -26,7 +26,7 @@ from ..ingest.html import looks_like_html
 from ..batch.shards import iter_shard_articles
 from ..ingest.records import Record, is_batch_output, iter_records
 from ..model import Article
-from ..pipeline import annotate_many
+from ..pipeline import annotate_each
 from .schema import connect
 from .writer import CorpusWriter, article_key
 
@@ -147,18 +147,9 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, mode: str = "fast", b
 
 def _annotate(chunk: list[_Pending], mode: str, batch_size: int) -> Iterator[tuple[_Pending, Article | str]]:
     """Each pending article with its annotation, or with the reason it could not be annotated."""
-    try:
-        done = list(annotate_many((p.article for p in chunk), mode, batch_size))
-    except Exception:  # one bad article spoils the batch: annotate each alone to find it
-        done = None
-    if done is not None:
-        yield from zip(chunk, done)
-        return
-    for item in chunk:
-        try:
-            yield item, next(annotate_many([item.article], mode, 1))
-        except Exception as exc:  # noqa: BLE001 - any crash on one article is that article's failure
-            yield item, f"could not be annotated ({type(exc).__name__}: {exc})"
+    for item, done in zip(chunk, annotate_each([p.article for p in chunk], mode, batch_size)):
+        yield item, (f"could not be annotated ({type(done).__name__}: {done})" if isinstance(done, Exception)
+                     else done)
 
 
 def _media_type(page: bytes | str) -> str:

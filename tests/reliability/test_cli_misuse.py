@@ -4,21 +4,15 @@ Each ends as one line on stderr and exit status 2, never a traceback, and never 
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 
 from sayso.ingest import MAX_BYTES
 
-ROOT = Path(__file__).resolve().parents[2]
-SAYSO = [sys.executable, "-m", "sayso.cli"]
+from commands import ROOT, SAYSO, run
+
 EXAMPLE = ROOT / "examples" / "harbor-bridge.txt"
-
-
-def run(*args, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*SAYSO, *map(str, args)], input=stdin, capture_output=True, cwd=ROOT, timeout=300)
 
 
 def one_line(out: subprocess.CompletedProcess) -> str:
