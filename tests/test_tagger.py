@@ -125,6 +125,36 @@ def test_a_source_cut_short_takes_the_rules_noun_phrase(nlp):
     assert [doc.text[s:e] for s, e in found.source] == ["plan"]
 
 
+def test_a_borrowed_source_yields_to_the_person_the_report_names(nlp):
+    doc = nlp("The Ledger reported that Mayor Tom Harlan denied the charges and told reporters that the bridge was unsafe.")
+    i = {t.text: t.i for t in doc}
+    ledger = Segment("source", i["The"], i["Ledger"] + 1)
+    runs = [ledger, Segment("cue", i["reported"], i["reported"] + 1),
+            Segment("content", i["reported"] + 1, i["charges"] + 1), Segment("cue", i["told"], i["told"] + 1),
+            Segment("content", i["reporters"] + 1, i["unsafe"] + 1)]
+    groups = group(doc, runs)
+    assert groups[1][1] == [ledger]  # the tagger's grouping lends the Ledger to "told"
+    found = to_found(doc, groups, [0.9, 0.9], nested=find_attributions(doc))
+    by_cue = {doc.text[f.cue[0][0]:f.cue[0][1]]: f for f in found}
+    told, report = by_cue["told"], by_cue["reported"]
+    assert [doc.text[s:e] for s, e in told.source] == ["Mayor Tom Harlan"]
+    # the Ledger stays the intermediary of what the mayor told reporters, and of his denial
+    assert [found[k] for k in told.outer] == [report]
+    assert [doc.text[s:e] for s, e in by_cue["denied"].source] == ["Mayor Tom Harlan"]
+    assert [found[k] for k in by_cue["denied"].outer] == [report]
+
+
+def test_a_borrowed_source_stays_unless_the_report_names_a_person(nlp):
+    doc = nlp("Trump said the polls were rigged and added that the press lied.")
+    i = {t.text: t.i for t in doc}
+    assert doc[i["added"]].head.i == i["rigged"]  # coordinated inside the report, as in the case above
+    trump = Segment("source", i["Trump"], i["Trump"] + 1)
+    runs = [trump, Segment("cue", i["said"], i["said"] + 1), Segment("content", i["said"] + 1, i["rigged"] + 1),
+            Segment("cue", i["added"], i["added"] + 1), Segment("content", i["added"] + 1, i["lied"] + 1)]
+    found = to_found(doc, group(doc, runs), [0.9, 0.9], nested=find_attributions(doc))
+    assert [[doc.text[s:e] for s, e in f.source] for f in found] == [["Trump"], ["Trump"]]
+    assert all(not f.outer for f in found)
+
 def test_calibration_is_monotone_and_bounded():
     from sayso.training import isotonic
 
