@@ -79,6 +79,12 @@ def term(word: str) -> str:
     return w
 
 
+def _verb_stem(t: str) -> str:
+    """A noun in "-ication" as the verb it comes from: "qualification" -> "qualifi" (= "qualified"), so that
+    "unqualified" says the opposite of "has the qualifications"."""
+    return t[: -len("cation")] if t.endswith("ication") and len(t) > 9 else t
+
+
 def _y_to_i(t: str) -> str:
     """A verb's "y" as its inflections have it: "qualify" -> "qualifi" (= "qualified", "qualifies")."""
     return t[:-1] + "i" if len(t) > 4 and t.endswith("y") else t
@@ -115,7 +121,7 @@ def opposite(word: str, label_terms: set[str] | None, pos: str = "ADJ") -> bool:
     if not label_terms or len(word) < 4:
         return False
     t = _y_to_i(term(word))
-    label_terms = {_y_to_i(x) for x in label_terms}
+    label_terms = {_y_to_i(x) for x in label_terms} | {_verb_stem(x) for x in label_terms}
     if t in label_terms:
         return False
     for p in ANTONYM_PREFIXES:

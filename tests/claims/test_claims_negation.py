@@ -53,6 +53,10 @@ def test_statements_and_clauses():
     ("unqualified", "Sanders is qualified to be president", True),
     ("disqualify", "Clinton is qualified to be president", True),  # "qualify" and "qualified" meet
     ("qualified", "Sanders is unqualified", True),
+    ("unqualified", "Clinton has the qualifications to be president", True),  # the noun of the verb
+    ("disqualifying", "Clinton has the qualifications to be president", True),
+    ("unclassified", "the classification of the emails", True),
+    ("qualified", "Clinton has the qualifications to be president", False),
     ("dishonest", "those who know me know I am an honest person", True),
     ("innocent", "he is guilty of fraud", True),
     ("qualified", "Sanders is qualified", False),
