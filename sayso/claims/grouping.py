@@ -503,7 +503,8 @@ class Parses:
 
 
 def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESHOLD,
-                same_speaker_bonus: float = SAME_SPEAKER_BONUS, min_members: int = 1) -> list[Claim]:
+                same_speaker_bonus: float = SAME_SPEAKER_BONUS, min_members: int = 1,
+                partition: list[int] | None = None) -> list[Claim]:
     """Group the items into claims, label each, give every member its stance and derive the edges.
 
     Cost: the model embeds each distinct content piece and sentence once (cached by text); the pairwise
@@ -512,16 +513,23 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
     attributions, and contents that may relay someone else's words, are parsed for their stance.
 
     Claims come largest first; those with fewer than ``min_members`` attributions are left out.
+    ``partition`` (one claim number per item) replaces the clustering: labels, stances and edges are then
+    those of a grouping given from outside (how the stance reader is measured on its own).
     """
     if not items:
         return []
     v = views(items, encoder)
-    labels = np.zeros(len(items), dtype=int)
-    next_label = 0
-    for idx in groups(v, threshold, same_speaker_bonus):
-        sub = cluster(similarities(v, idx, idx, same_speaker_bonus), threshold) if len(idx) > 1 else [0]
-        labels[idx] = np.array(sub) + next_label
-        next_label += max(sub) + 1
+    if partition is not None:
+        if len(partition) != len(items):
+            raise ValueError(f"partition has {len(partition)} claim numbers for {len(items)} items")
+        labels = np.asarray(partition, dtype=int)
+    else:
+        labels = np.zeros(len(items), dtype=int)
+        next_label = 0
+        for idx in groups(v, threshold, same_speaker_bonus):
+            sub = cluster(similarities(v, idx, idx, same_speaker_bonus), threshold) if len(idx) > 1 else [0]
+            labels[idx] = np.array(sub) + next_label
+            next_label += max(sub) + 1
     by_article: dict[str, list[Item]] = {}
     for it in items:
         by_article.setdefault(it.article_id, []).append(it)

@@ -1,6 +1,7 @@
 """Grouping: key-word weights, and the blocked computation that a large corpus takes."""
 
 import numpy as np
+import pytest
 
 from sayso.claims.grouping import (cluster, find_claims, groups, items_of, relayed, similarities, views,
                                    word_matrix)
@@ -103,3 +104,15 @@ def test_a_claim_is_labelled_with_what_its_denials_and_allegations_are_about(enc
     monkeypatch.setattr("sayso.claims.grouping.CONTESTED_WEIGHT", 0.0)
     (claim,) = find_claims(items, encoder, threshold=0.0)
     assert claim.label in defence
+
+
+def test_a_given_partition_replaces_the_clustering(seed_items, encoder):
+    # every attribution of the seed article in one claim, but the headline's alone
+    given = [1 if it.attribution.kind == "headline" else 0 for it in seed_items]
+    claims = find_claims(seed_items, encoder, partition=given)
+    assert sorted(len(c.members) for c in claims) == [1, len(seed_items) - 1]
+    (big,) = [c for c in claims if len(c.members) > 1]
+    assert all(m.ref.attribution_id != seed_items[given.index(1)].attribution.id for m in big.members)
+    assert any(big.label in it.content for it in seed_items if it.attribution.kind != "headline")
+    with pytest.raises(ValueError, match="claim numbers"):
+        find_claims(seed_items, encoder, partition=given[:-1])
