@@ -79,6 +79,13 @@ def term(word: str) -> str:
     return w
 
 
+@functools.lru_cache(maxsize=4096)
+def _compared(label_terms: frozenset[str]) -> frozenset[str]:
+    """A label's terms as :func:`opposite` compares them (computed once per label: it runs for every word on
+    every path)."""
+    return frozenset({_y_to_i(x) for x in label_terms} | {_verb_stem(x) for x in label_terms})
+
+
 def _verb_stem(t: str) -> str:
     """A noun in "-ication" as the verb it comes from: "qualification" -> "qualifi" (= "qualified"), so that
     "unqualified" says the opposite of "has the qualifications"."""
@@ -121,7 +128,7 @@ def opposite(word: str, label_terms: set[str] | None, pos: str = "ADJ") -> bool:
     if not label_terms or len(word) < 4:
         return False
     t = _y_to_i(term(word))
-    label_terms = {_y_to_i(x) for x in label_terms} | {_verb_stem(x) for x in label_terms}
+    label_terms = _compared(frozenset(label_terms))
     if t in label_terms:
         return False
     for p in ANTONYM_PREFIXES:
@@ -175,9 +182,9 @@ def own_negations(node: Token, path_child: Token | None, is_anchor: bool,
             n += 1
     if node.lower_ in NEGATIVE and node.dep_ not in ("neg", "det", "advmod") and not affirming(node):
         n += 1  # "nothing", "none", "without" on the path itself
-    if not is_anchor and lemma(node) in NEGATING:
-        n += 1
-    if opposite(node.text, label_terms, node.pos_):
+    # a negating predicate that is also the label's word's opposite ("unqualified" against "qualified")
+    # negates once
+    if (not is_anchor and lemma(node) in NEGATING) or opposite(node.text, label_terms, node.pos_):
         n += 1
     return n
 

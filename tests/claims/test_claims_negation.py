@@ -2,7 +2,7 @@
 
 import pytest
 
-from sayso.claims.negation import is_clause, is_statement, opposite, parse, polarity, terms
+from sayso.claims.negation import is_clause, is_statement, opposite, own_negations, parse, polarity, terms
 
 LABEL = "Russia is trying to influence the election"
 
@@ -86,3 +86,10 @@ def test_a_latin_prefix_negates_adjectives_only():
 def test_an_opposite_word_turns_polarity_around(content, label, expected):
     (doc,) = parse([content])
     assert polarity(doc[:], terms(label)) == expected
+
+
+def test_a_negating_predicate_that_is_also_the_opposite_negates_once():
+    doc = parse(["she is unqualified"])[0]
+    node = [t for t in doc if t.text == "unqualified"][0]
+    assert own_negations(node, None, is_anchor=False, label_terms=terms("she is qualified")) == 1
+    assert own_negations(node, None, is_anchor=False, label_terms=terms("she can win")) == 1  # negating alone
