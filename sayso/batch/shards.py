@@ -108,9 +108,16 @@ def shard_counts(out: Path, partition_id: str) -> dict[str, int] | None:
     if not path.is_file():
         return None
     try:
-        meta = pq.read_schema(path).metadata or {}
-        info = json.loads(meta[b"sayso.batch"])
-    except (OSError, ValueError, KeyError):
+        return _partition_counts(pq.read_schema(path), partition_id)
+    except (OSError, ValueError):
+        return None
+
+
+def _partition_counts(schema, partition_id: str) -> dict[str, int] | None:
+    """The counts in a shard's schema metadata, or None when they are not those of ``partition_id``."""
+    try:
+        info = json.loads((schema.metadata or {})[b"sayso.batch"])
+    except (ValueError, KeyError):
         return None
     if info.get("partition") != partition_id:
         return None
@@ -174,27 +181,38 @@ def iter_shard_articles(path: str | Path, on_error: OnError = raise_error) -> It
             manifest = read_manifest(path)
             if manifest is None:
                 raise InputError(str(path), f"not a sayso batch output (no {BATCH_MANIFEST})")
-            shards = [shard_path(path, p["id"]) for p in manifest["partitions"]]
-            shards = [s for s in shards if shard_counts(path, s.stem) is not None]
+            # a partition whose shard is missing or not its finished one is not done: skipped, not an error
+            shards = [(shard_path(path, p["id"]), p["id"]) for p in manifest["partitions"]]
         elif path.is_file():
-            shards = [path]
+            shards = [(path, None)]
         else:
             raise InputError(str(path), "no such file or directory")
     except InputError as exc:
         on_error(exc)
         return
-    for shard in shards:
+    for shard, partition_id in shards:
         try:
-            yield from _shard_articles(shard)
+            yield from _shard_articles(shard, partition_id)
         except InputError as exc:
             on_error(exc)
 
 
-def _shard_articles(shard: Path) -> Iterator[tuple[str, Article]]:
+def _shard_articles(shard: Path, partition_id: str | None = None) -> Iterator[tuple[str, Article]]:
+    """The rows of one shard, opened once. With ``partition_id`` (a shard its manifest names), a shard that
+    is not that partition's finished one yields nothing; without, a shard that cannot be read is an error."""
     import pyarrow.parquet as pq
 
+    if partition_id is not None and not shard.is_file():
+        return
     try:
         parquet = pq.ParquetFile(shard)
+    except (OSError, ValueError) as exc:
+        if partition_id is not None:
+            return
+        raise InputError(str(shard), f"not a readable batch shard ({type(exc).__name__})") from None
+    if partition_id is not None and _partition_counts(parquet.schema_arrow, partition_id) is None:
+        return
+    try:
         batches = parquet.iter_batches(columns=["record_id", "article"], batch_size=256)
         for batch in batches:
             rows = zip(batch.column(0).to_pylist(), batch.column(1).to_pylist())
