@@ -91,15 +91,16 @@ def read_path(path: str | Path, *, raw: bool = False) -> Article:
     return read_bytes(read_file(path, where), where=where, raw=raw)
 
 
-def read_file(path: str | Path, where: str | None = None) -> bytes:
+def read_file(path: str | Path, where: str | None = None, info: os.stat_result | None = None) -> bytes:
     """The bytes of a page file, at most MAX_BYTES of them; InputError for anything else.
 
     A file over the limit is refused by its size before any byte is read, and one that grows while it is
     read by what was read; a FIFO, device or socket is refused unopened (reading one could wait forever).
+    ``info`` is the file's status when the caller has just taken it (as :func:`regular_file` does).
     """
     where = str(path) if where is None else where
     try:
-        info = regular_file(path, where)
+        info = regular_file(path, where, info)
         if info.st_size > MAX_BYTES:
             raise InputError(where, f"page of {info.st_size:,} bytes is over the {MAX_BYTES:,}-byte limit")
         # O_NONBLOCK: should the file have been swapped for a FIFO since the check, opening it does not wait
@@ -113,14 +114,18 @@ def read_file(path: str | Path, where: str | None = None) -> bytes:
     return data
 
 
-def regular_file(path: str | Path, where: str | None = None) -> os.stat_result:
+def regular_file(path: str | Path, where: str | None = None, info: os.stat_result | None = None) -> os.stat_result:
     """The status of ``path`` when it is a regular file; InputError for a directory, a FIFO, a device or a
-    socket (opening one of those to read can wait forever), or a path that cannot be looked at."""
+    socket (opening one of those to read can wait forever), or a path that cannot be looked at.
+
+    ``info``, the status already taken, is checked instead of taking it again.
+    """
     where = str(path) if where is None else where
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise InputError(where, os_problem(exc)) from None
+    if info is None:
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            raise InputError(where, os_problem(exc)) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(where, "is a directory, not a page")
     if not stat.S_ISREG(info.st_mode):

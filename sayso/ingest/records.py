@@ -14,9 +14,11 @@ as an error instead of walking it, and ``sayso.batch.iter_shard_articles`` reads
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
@@ -100,7 +102,16 @@ def is_batch_output(path: str | Path) -> bool:
     """True for the output folder of ``sayso batch`` or one of its Parquet shards: annotated articles."""
     path = Path(path)
     try:
-        if path.is_dir():
+        is_dir = path.is_dir()
+    except OSError:  # a path that may not be looked at: reported when it is read
+        return False
+    return _is_batch_output(path, is_dir)
+
+
+def _is_batch_output(path: Path, is_dir: bool) -> bool:
+    """:func:`is_batch_output` for a path already known to be a folder or not."""
+    try:
+        if is_dir:
             return (path / BATCH_MANIFEST).is_file()
     except OSError:  # a folder that may not be looked into: reported when it is walked
         return False
@@ -109,12 +120,19 @@ def is_batch_output(path: str | Path) -> bool:
 
 def expand(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iterator[Path]:
     """Files named, and the readable files under folders named (recursively, in sorted order)."""
+    return (path for path, _ in _expand(paths, on_error))
+
+
+def _expand(paths: Iterable[str | Path], on_error: OnError) -> Iterator[tuple[Path, os.stat_result]]:
+    """:func:`expand`, each file with its status, taken once and passed on to the reader."""
     for raw in paths:
         path = Path(raw)
-        if is_batch_output(path):
+        info = _status(path)
+        is_dir = info is not None and stat.S_ISDIR(info.st_mode)
+        if _is_batch_output(path, is_dir):
             on_error(InputError(str(path), "holds annotated articles (a sayso batch output), not pages: "
                                            "sayso ingest stores them, sayso.batch.iter_shard_articles reads them"))
-        elif path.is_dir():
+        elif is_dir:
             def unlisted(exc: OSError, folder: Path = path) -> None:
                 # a folder that cannot be listed is reported, not skipped in silence (os.walk's default)
                 on_error(InputError(exc.filename or str(folder), os_problem(exc)))
@@ -124,48 +142,72 @@ def expand(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iter
                 dirs[:] = sorted(d for d in dirs if not is_batch_output(Path(root) / d))
                 for name in sorted(files):
                     child = Path(root) / name
-                    if kind_of(child) not in (None, "shard") and _regular(child, on_error):
-                        yield child
-        elif path.exists():
-            if _regular(path, on_error):
-                yield path
+                    if kind_of(child) not in (None, "shard"):
+                        child_info = _regular(child, on_error)
+                        if child_info is not None:
+                            yield child, child_info
+        elif info is not None:
+            info = _regular(path, on_error, info)
+            if info is not None:
+                yield path, info
         else:
             on_error(InputError(str(path), "no such file or directory"))
 
 
-def _regular(path: Path, on_error: OnError) -> bool:
-    """True for a regular file; anything else (a FIFO, a device, a dangling link) is reported."""
+def _status(path: Path) -> os.stat_result | None:
+    """The status of a named path; None where ``Path.exists`` says False (no such path, a link loop, a name
+    the system cannot hold), and the error it raises where it raises one."""
     try:
-        regular_file(path)
+        return path.stat()
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return None
+        raise
+    except ValueError:
+        return None
+
+
+def _regular(path: Path, on_error: OnError, info: os.stat_result | None = None) -> os.stat_result | None:
+    """The status of a regular file; anything else (a FIFO, a device, a dangling link) is reported: None."""
+    try:
+        return regular_file(path, info=info)
     except InputError as exc:
         on_error(exc)
-        return False
-    return True
+        return None
 
 
 def iter_records(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iterator[Record]:
     """Every article record in the given files and folders, in order."""
     from .warc import warc_records
 
-    for path in expand(paths, on_error):
+    for path, info in _expand(paths, on_error):
         kind = kind_of(path)
         if kind == "jsonl":
             yield from jsonl_records(path, on_error)
         elif kind == "warc":
             yield from warc_records(path, on_error)
         else:
-            yield from page_records([(path, str(path))], on_error)
+            record = _page_record(path, str(path), on_error, info)
+            if record is not None:
+                yield record
 
 
 def page_records(files: Iterable[tuple[Path, str]], on_error: OnError = raise_error) -> Iterator[Record]:
     """One record per page file, given as ``(path to read, record id)``."""
     for path, record_id in files:
-        try:
-            page = read_file(path, record_id)
-        except InputError as exc:
-            on_error(exc)
-            continue
-        yield Record(id=record_id, page=page)
+        record = _page_record(path, record_id, on_error)
+        if record is not None:
+            yield record
+
+
+def _page_record(path: Path, record_id: str, on_error: OnError, info: os.stat_result | None = None
+                 ) -> Record | None:
+    """The record of one page file (``info``: its status, just taken), or None when it cannot be read."""
+    try:
+        return Record(id=record_id, page=read_file(path, record_id, info))
+    except InputError as exc:
+        on_error(exc)
+        return None
 
 
 def jsonl_records(path: Path, on_error: OnError = raise_error, *, start: int = 0, end: int | None = None,
