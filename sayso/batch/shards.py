@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import InputError, SpanError
-from ..ingest.records import BATCH_MANIFEST, SHARD_SUFFIX, OnError, raise_error
+from ..ingest.records import OnError, raise_error
+from ..layout import BATCH_MANIFEST, SHARD_SUFFIX
 from ..model import Article
 
 #: The kind of folder a manifest describes.

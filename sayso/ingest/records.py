@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
 
 from ..errors import InputError
+from ..layout import BATCH_MANIFEST, SHARD_SUFFIX
 from ..model import Article
 from . import MAX_BYTES, os_problem, read_bytes, read_file, read_text_or_html, regular_file, valid_unicode
 
@@ -33,10 +34,6 @@ PAGE_SUFFIXES = (".html", ".htm", ".txt", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 #: File name endings read as web archives (see warc.py).
 WARC_SUFFIXES = (".warc", ".warc.gz")
-#: File name ending of the shards of a batch output.
-SHARD_SUFFIX = ".parquet"
-#: The file that marks a folder as the output of ``sayso batch``.
-BATCH_MANIFEST = "manifest.json"
 
 OnError = Callable[[InputError], None]
 

@@ -23,7 +23,6 @@ from typing import Callable, Iterable, Iterator
 
 from ..errors import InputError, SaysoError
 from ..ingest.html import looks_like_html
-from ..batch.shards import iter_shard_articles
 from ..ingest.records import Record, is_batch_output, iter_records
 from ..model import Article
 from ..pipeline import annotate_each
@@ -135,10 +134,14 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, mode: str = "fast", b
                     fail(item.record.id, annotated)
                     continue
                 store(annotated, item.record.id, item.record.page)
-        for output in batch_outputs:
-            for record_id, annotated in iter_shard_articles(output, on_error=lambda e: fail(e.where, e.problem)):
-                if is_new(annotated):
-                    store(annotated, record_id, None)
+        if batch_outputs:
+            # loaded only for a batch output: importing the store (as the web server does) loads no batch code
+            from ..batch.shards import iter_shard_articles
+
+            for output in batch_outputs:
+                for record_id, annotated in iter_shard_articles(output, on_error=lambda e: fail(e.where, e.problem)):
+                    if is_new(annotated):
+                        store(annotated, record_id, None)
     finally:
         conn.close()
         summary.seconds = time.perf_counter() - started
