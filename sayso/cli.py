@@ -196,11 +196,16 @@ def serve(db: Path, host: str, port: int, workers: int) -> None:
     """
     import uvicorn
 
+    from .store.schema import connect_readonly
     from .web import create_app
     from .web.app import DB_VARIABLE
     from .web.safety import HEAD_BUFFER_BYTES, MAX_CONNECTIONS
 
-    app = create_app(db)  # StoreError (missing or foreign database) stops here, before listening
+    # StoreError (missing or foreign database) stops here, before listening
+    if workers == 1:
+        app = create_app(db)
+    else:
+        connect_readonly(db).close()  # each worker process makes its own app
     if host not in ("127.0.0.1", "localhost", "::1"):
         error(f"warning: serving {db} on {host}:{port} without any login; anyone who reaches it can read it")
     shown = f"[{host}]" if ":" in host else host

@@ -72,11 +72,11 @@ def test_database_in_a_folder_that_does_not_exist(tmp_path):
                                                             f"not exist")
 
 
-@pytest.mark.parametrize("command", ["ingest", "serve", "claims"])
-def test_a_database_that_is_no_database(tmp_path, command):
+@pytest.mark.parametrize("command, args", [("ingest", [EXAMPLE]), ("serve", []), ("serve", ["--workers", "2"]),
+                                           ("claims", [])])
+def test_a_database_that_is_no_database(tmp_path, command, args):
     db = tmp_path / "notes.sqlite"
     db.write_text("These are my notes.\n" * 100)
-    args = [EXAMPLE] if command == "ingest" else []
     assert one_line(run(command, *args, "--db", db)) == (f"sayso: {db}: not a sayso corpus database (file is not a "
                                                          f"database)")
     assert db.read_text() == "These are my notes.\n" * 100  # left as it was
