@@ -21,6 +21,7 @@ from markupsafe import escape
 from starlette.responses import PlainTextResponse
 
 from hostile import XSS
+from soundness import whole_articles
 from sayso.store import queries
 from sayso.web import create_app
 from sayso.web.safety import (
@@ -100,10 +101,11 @@ def fill(path: str, ids: dict[str, str]) -> str:
 
 
 def counts(db) -> dict[str, int]:
+    """The rows of each table (full-text indexes aside) of a store that must be sound, its articles whole."""
     conn = sqlite3.connect(db)
+    whole_articles(conn)
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'")]
     out = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    out["integrity"] = conn.execute("PRAGMA integrity_check").fetchone()[0]
     conn.close()
     return out
 
@@ -136,7 +138,7 @@ def test_sql_injection_through_every_query_parameter_of_every_route(app, client,
                     got, want = r.json(), control.json()
                     assert got.get("total") == want.get("total"), (path, param, injection)
     assert tried > 900
-    assert counts(hostile_db) == before and before["integrity"] == "ok"
+    assert counts(hostile_db) == before
 
 
 def test_search_words_with_sql_and_fts_syntax_are_words(client):
