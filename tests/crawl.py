@@ -56,9 +56,10 @@ def make_page(n: int) -> Page:
     return Page(url=url, title=title, html=html)
 
 
-def write_warc(path: Path, records: list[tuple[str, bytes, str, str]], gzip: bool = True) -> list[str]:
+def write_warc(path: Path, records: list[tuple[str, bytes, str, str]], gzip: bool = True,
+               headers: list[tuple[str, str]] | None = None) -> list[str]:
     """Write (url, body, content type, status) responses, each after its request, as warcio writes a crawl;
-    returns the WARC-Record-IDs of the responses."""
+    ``headers`` are more HTTP headers for every response. Returns the WARC-Record-IDs of the responses."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -70,8 +71,8 @@ def write_warc(path: Path, records: list[tuple[str, bytes, str, str]], gzip: boo
                 url, "request", payload=io.BytesIO(b""),
                 http_headers=StatusAndHeaders(f"GET {url} HTTP/1.1", [("Host", "news.example.org")],
                                               is_http_request=True))
-            http = StatusAndHeaders(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))],
-                                    protocol="HTTP/1.1")
+            http = StatusAndHeaders(status, [("Content-Type", content_type), *(headers or []),
+                                             ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
             response = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http)
             writer.write_record(request)
             writer.write_record(response)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import io
 import json
 import os
 import random
@@ -219,20 +218,11 @@ def _warc_charset_lies(folder: Path) -> dict[str, Expect]:
 
 
 def _warc_false_encoding(folder: Path) -> dict[str, Expect]:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    path = folder / "archives" / "gzip-body.warc"
     body = b"this is not gzip at all" * 10
-    with open(path, "wb") as f:
-        writer = WARCWriter(f, gzip=False)
-        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip"),
-                                           ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
-        rec = writer.create_warc_record("https://news.example.org/z", "response", payload=io.BytesIO(body),
-                                        http_headers=http)
-        writer.write_record(rec)
+    ids = write_warc(folder / "archives" / "gzip-body.warc", [("https://news.example.org/z", body, "text/html", "200 OK")],
+                     gzip=False, headers=[("Content-Encoding", "gzip")])
     # warcio falls back to the bytes as they are: the page is read as sent
-    return {rec.rec_headers.get_header("WARC-Record-ID"): article("this is not gzip")}
+    return {ids[0]: article("this is not gzip")}
 
 
 def _not_a_warc(folder: Path) -> dict[str, Expect]:
