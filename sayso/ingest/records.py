@@ -124,7 +124,11 @@ def _expand(paths: Iterable[str | Path], on_error: OnError) -> Iterator[tuple[Pa
     """:func:`expand`, each file with its status, taken once and passed on to the reader."""
     for raw in paths:
         path = Path(raw)
-        info = _status(path)
+        try:
+            info = _status(path)
+        except OSError as exc:  # a path that may not be looked at: under a folder the user may not enter
+            on_error(InputError(str(path), os_problem(exc)))
+            continue
         is_dir = info is not None and stat.S_ISDIR(info.st_mode)
         if _is_batch_output(path, is_dir):
             on_error(InputError(str(path), "holds annotated articles (a sayso batch output), not pages: "

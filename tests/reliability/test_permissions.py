@@ -95,6 +95,16 @@ def test_ingest_stores_what_it_may_read_and_names_the_rest(locked):
     conn.close()
 
 
+def test_a_page_named_inside_a_folder_it_may_not_enter_is_named_too(locked):
+    db = locked / "out" / "inside.sqlite"
+    inner = locked / "pages" / "closed" / "inner.html"
+    run = as_nobody("sayso", "ingest", locked / "pages" / "open.html", inner, "--db", db)
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    assert f"sayso: {inner}: permission denied" in run.stderr.splitlines()
+    assert json.loads(run.stdout)["new"] == 1
+
+
 def test_a_batch_partition_keeps_going_past_a_page_it_may_not_read(locked):
     pages = locked / "pages"
     spec = locked / "out" / "partition.json"
