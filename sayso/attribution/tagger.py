@@ -580,7 +580,8 @@ class Tagger:
         config = json.loads((path / "config.json").read_text())
         vocab = FeatureVocab(config["vocab"])
         nets = []
-        for state in torch.load(path / "weights.pt", map_location="cpu", weights_only=True):
+        states = torch.load(path / "weights.pt", map_location="cpu", weights_only=True)
+        for state in [states] if isinstance(states, dict) else states:  # one head, as a single model is saved
             net = build_network(vocab.sizes(), len(config["layers"]), **config["network"])
             net.load_state_dict({k: v.float() for k, v in state.items()})
             nets.append(net)
