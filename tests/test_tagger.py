@@ -302,3 +302,19 @@ def test_accurate_beats_the_rules_on_every_headline_score_of_dev(polnear_dir):
     results = _both_modes(polnear_dir, slice(None))
     for key in HEADLINE:
         assert _f(results["accurate"], key) > _f(results["fast"], key), key
+
+
+def test_a_model_folder_of_one_head_loads(tmp_path):
+    import shutil
+
+    import torch
+
+    from sayso.attribution.tagger import Tagger
+
+    shutil.copy(MODEL_DIR / "config.json", tmp_path / "config.json")
+    heads = torch.load(MODEL_DIR / "weights.pt", map_location="cpu", weights_only=True)
+    torch.save(heads[0], tmp_path / "weights.pt")  # a single model's state, as one head is saved on its own
+    one, both = Tagger.load(tmp_path), Tagger.load()
+    assert len(one.nets) == 1 and len(both.nets) == len(heads) > 1
+    first = both.nets[0].state_dict()
+    assert all(torch.equal(v, first[k]) for k, v in one.nets[0].state_dict().items())
