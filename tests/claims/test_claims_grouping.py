@@ -116,3 +116,17 @@ def test_a_given_partition_replaces_the_clustering(seed_items, encoder):
     assert any(big.label in it.content for it in seed_items if it.attribution.kind != "headline")
     with pytest.raises(ValueError, match="claim numbers"):
         find_claims(seed_items, encoder, partition=given[:-1])
+
+
+def test_the_labelled_partition_follows_the_labels_and_leaves_the_rest_alone():
+    from sayso.evaluate.claims import Label, labelled_partition
+
+    text = "Ann said the bridge is safe. Bob said the bridge is unsafe. Cy said taxes will rise."
+    article = attributed(text, [("Ann", "said", "the bridge is safe", "ann"),
+                                ("Bob", "said", "the bridge is unsafe", "bob"),
+                                ("Cy", "said", "taxes will rise", "cy")])
+    labels = [Label(article="x", split="train", content=att.content, cue=att.cue, claim="bridge", stance=stance,
+                    part="dev") for att, stance in zip(article.attributions[:2], ("asserts", "denies"))]
+    items = items_of("x", article)
+    numbers = labelled_partition(labels, {"x": article}, items)
+    assert numbers[0] == numbers[1] != numbers[2]
