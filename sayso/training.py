@@ -293,6 +293,14 @@ def _batch(examples: Sequence[Example], pieces: Sequence[tuple[int, int, int]]):
             torch.from_numpy(mask))
 
 
+def featurize(examples: Sequence[Example], vocab: FeatureVocab) -> None:
+    """Set each example's feature ids (through ``vocab``, as a tagger with that vocabulary reads them) and its
+    gold tags."""
+    for ex in examples:
+        ex.feats = vocab.ids(ex.feature_strings())
+        ex.tags = gold_tags(ex.doc, ex.gold)
+
+
 def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13, epochs: int = 12,
         batch_size: int = 16, lr: float = 2e-3, log: Log = _stderr) -> tuple[Tagger, list[dict]]:
     """Train the network on ``train_set``; returns the tagger of the best epoch on ``dev_set`` (float16
@@ -305,9 +313,7 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
     vocab = FeatureVocab()
     for ex in train_set:
         vocab.grow(ex.feature_strings())
-    for ex in list(train_set) + list(dev_set):
-        ex.feats = vocab.ids(ex.feature_strings())
-        ex.tags = gold_tags(ex.doc, ex.gold)
+    featurize(list(train_set) + list(dev_set), vocab)
 
     net = build_network(vocab.sizes(), len(LAYERS), **NETWORK)
     config = {"layers": list(LAYERS)}
@@ -411,9 +417,7 @@ def train(data_dir: Path, out: Path = MODEL_DIR, seeds: Sequence[int] = SEEDS, e
     trained = [train_head(train_set, dev_set, Path(heads) / f"seed-{seed}", seed, epochs, data_dir, log)
                for seed in seeds]
     tagger = combine([t for t, _ in trained])
-    for ex in dev_set:
-        ex.feats = tagger.vocab.ids(ex.feature_strings())
-        ex.tags = gold_tags(ex.doc, ex.gold)
+    featurize(dev_set, tagger.vocab)
     training = {
         "data": str(data_dir), "epochs": epochs, "heads": [h for _, h in trained],
         "seconds": {"prepare": round(t_prepared - t_start), "fit": round(time.time() - t_prepared),
@@ -427,9 +431,7 @@ def recalibrate(data_dir: Path, out: Path = MODEL_DIR, cache: Path = Path("build
     """Score and calibrate the model in ``out`` on dev again with the current decoding (weights unchanged)."""
     tagger = Tagger.load(out)
     dev_set = prepare(data_dir, "dev", cache, log)
-    for ex in dev_set:
-        ex.feats = tagger.vocab.ids(ex.feature_strings())
-        ex.tags = gold_tags(ex.doc, ex.gold)
+    featurize(dev_set, tagger.vocab)
     training = json.loads((Path(out) / "metrics.json").read_text())["training"]
     return finish(tagger, dev_set, Path(out), training, log)
 
