@@ -30,6 +30,13 @@ LABEL = "Russia is trying to influence the election"
     ("Curiel has been nothing but fair in this case", "Curiel is fair", 1),
     ("a lot will depend on whether or not Israel wants to make the deal", "Israel wants to make the deal", 1),
     ("it does sound as if a compromise of the email is more likely than not", "the email was compromised", 1),
+    # a word that says the opposite of the label's turns polarity around; two opposites cancel
+    ("that Hillary Clinton is unqualified", "Hillary Clinton is qualified to be president", -1),
+    ("that Clinton's use of a private email server should disqualify her from becoming president",
+     "Hillary Clinton is qualified to be president", -1),
+    ("that Mr. Sanders was qualified to be president", "Mr. Sanders is unqualified", -1),
+    ("that Mr. Sanders was qualified to be president", "Mr. Sanders is qualified", 1),
+    ("Sanders is not unqualified", "Sanders is qualified", 1),
 ])
 def test_polarity_in_scope(content, label, expected):
     (doc,) = parse([content])
@@ -72,20 +79,6 @@ def test_a_latin_prefix_negates_adjectives_only():
     assert opposite("illegal", terms("the fundraising is legal"), "ADJ")
     assert not opposite("impressed", terms("he told the press"), "VERB")
     assert polarity(parse(["that she impressed the press corps"])[0][:], terms("she pressed the case")) == 1
-
-
-@pytest.mark.parametrize("content, label, expected", [
-    ("that Hillary Clinton is unqualified", "Hillary Clinton is qualified to be president", -1),
-    ("that Clinton's use of a private email server should disqualify her from becoming president",
-     "Hillary Clinton is qualified to be president", -1),
-    ("that Mr. Sanders was qualified to be president", "Mr. Sanders is unqualified", -1),
-    ("that Mr. Sanders was qualified to be president", "Mr. Sanders is qualified", 1),
-    # two opposites cancel: "not unqualified"
-    ("Sanders is not unqualified", "Sanders is qualified", 1),
-])
-def test_an_opposite_word_turns_polarity_around(content, label, expected):
-    (doc,) = parse([content])
-    assert polarity(doc[:], terms(label)) == expected
 
 
 def test_a_negating_predicate_that_is_also_the_opposite_negates_once():
