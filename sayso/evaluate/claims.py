@@ -157,8 +157,9 @@ def pairwise(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float, 
     return pr, rc, (2 * pr * rc / (pr + rc) if pr + rc else 0.0)
 
 
-def score(labels: list[Label], articles: dict[str, Article], claims: list[Claim]) -> dict:
-    """Grouping and stance scores per part, for claims found over the labelled articles."""
+def matches(labels: list[Label], articles: dict[str, Article]) -> tuple[dict[tuple[str, str], Label], list[Label]]:
+    """The labels by the (article, attribution id) they name, and those naming no extracted attribution (or
+    one an earlier label already named)."""
     refs: dict[tuple[str, str], Label] = {}
     unmatched = []
     for lab in labels:
@@ -167,6 +168,12 @@ def score(labels: list[Label], articles: dict[str, Article], claims: list[Claim]
             unmatched.append(lab)
         else:
             refs[(lab.article, aid)] = lab
+    return refs, unmatched
+
+
+def score(labels: list[Label], articles: dict[str, Article], claims: list[Claim]) -> dict:
+    """Grouping and stance scores per part, for claims found over the labelled articles."""
+    refs, unmatched = matches(labels, articles)
     where: dict[tuple[str, str], tuple[Claim, str]] = {}
     for claim in claims:
         for m in claim.members:
@@ -205,14 +212,10 @@ def score(labels: list[Label], articles: dict[str, Article], claims: list[Claim]
 
 def labelled_partition(labels: list[Label], articles: dict[str, Article], items: list[Item]) -> list[int]:
     """One claim number per item: the labelled claim of the labelled items, a claim of its own for the rest."""
-    claim_of = {}
-    for lab in labels:
-        aid = match(lab, articles[lab.article])
-        if aid is not None:
-            claim_of.setdefault((lab.article, aid), lab.claim)
+    refs, _ = matches(labels, articles)
     numbers: dict[str, int] = {}
-    return [numbers.setdefault(claim_of.get((it.article_id, it.attribution.id), f"{it.article_id}/{it.attribution.id}"),
-                               len(numbers)) for it in items]
+    keys = [(it.article_id, it.attribution.id) for it in items]
+    return [numbers.setdefault(refs[k].claim if k in refs else f"{k[0]}/{k[1]}", len(numbers)) for k in keys]
 
 
 def evaluate_claims(label_path: Path, data_dir: Path, encoder, *, threshold: float = THRESHOLD,
