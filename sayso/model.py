@@ -35,6 +35,16 @@ KINDS = (
 ENTITY_KINDS = ("person", "organization", "outlet", "group", "unknown")
 
 
+def overlap(a: Iterable[Span], b: Iterable[Span]) -> int:
+    """How many characters two lists of spans share.
+
+    >>> overlap([(0, 10), (20, 30)], [(5, 25)])
+    10
+    """
+    b = list(b)
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
 def enclosing(frames: list[tuple[list[Span], list[Span]]]) -> list[list[int]]:
     """For each (cue spans, content spans), the indices of the frames whose content holds its cue,
     nearest (smallest content) first. Of two frames holding each other's cues, the larger is the outer.

@@ -33,7 +33,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from ..model import Article, Attribution, Entity
+from ..model import Article, Attribution, Entity, overlap
 from .embeddings import Embeds
 from .negation import is_clause, is_statement, parse, term, terms
 from .stance import DISMISSIVE, contests, cue_class, negated, negations, stance, without_negation
@@ -231,10 +231,6 @@ def label_text(content: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ structure
-def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
-    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
-
-
 def _length(spans: list[tuple[int, int]]) -> int:
     return sum(e - s for s, e in spans)
 
@@ -242,7 +238,7 @@ def _length(spans: list[tuple[int, int]]) -> int:
 def shares_content(x: Attribution, y: Attribution) -> bool:
     """Two attributions of one article whose contents overlap by half of the shorter one."""
     shorter = min(_length(x.content), _length(y.content))
-    return shorter > 0 and _overlap(x.content, y.content) * 2 >= shorter
+    return shorter > 0 and overlap(x.content, y.content) * 2 >= shorter
 
 
 def relayed(item: Item, article_items: Iterable[Item]) -> list[Item]:
@@ -257,7 +253,7 @@ def relayed(item: Item, article_items: Iterable[Item]) -> list[Item]:
                 or negated(other.cue)):
             continue
         cue_start = o.cue[0][0]
-        if any(s <= cue_start < e for s, e in att.content) and _overlap(att.content, o.content) > 0:
+        if any(s <= cue_start < e for s, e in att.content) and overlap(att.content, o.content) > 0:
             out.append(other)
     return out
 

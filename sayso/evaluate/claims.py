@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 
 from ..claims.grouping import SAME_SPEAKER_BONUS, THRESHOLD, Claim, Item, find_claims, items_of
 from ..errors import InputError
-from ..model import Article
+from ..model import Article, overlap
 from .polnear import read_text
 
 SCHEMA = "sayso.claim-labels/1"
@@ -108,10 +108,6 @@ def load_articles(data_dir: Path, labels: list[Label],
     return {name: art for (_, name), art in zip(wanted, show_progress(annotate_many(articles), len(articles)))}
 
 
-def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
-    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
-
-
 def match(label: Label, article: Article) -> str | None:
     """The id of the extracted attribution a label names: same content spans, else the one whose content
     overlaps the label's most (at least half of it) with an overlapping cue."""
@@ -120,8 +116,8 @@ def match(label: Label, article: Article) -> str | None:
     for att in article.attributions:
         if att.content == label.content and att.cue == label.cue:
             return att.id
-        ov = _overlap(att.content, label.content)
-        if ov * 2 >= size and _overlap(att.cue, label.cue) > 0 and ov > best_overlap:
+        ov = overlap(att.content, label.content)
+        if ov * 2 >= size and overlap(att.cue, label.cue) > 0 and ov > best_overlap:
             best, best_overlap = att.id, ov
     return best
 
