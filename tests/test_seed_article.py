@@ -11,6 +11,11 @@ def seed(seed_page):
     return annotate(read_path(seed_page))
 
 
+@pytest.fixture(scope="module", params=["fast", "accurate"])
+def seed_in_mode(request, seed, seed_page):
+    return seed if request.param == "fast" else annotate(read_path(seed_page), mode="accurate")
+
+
 def speaker(art, att):
     ent = art.entity(att.entity)
     return ent.name if ent else None
@@ -57,7 +62,8 @@ def test_pence_keeps_his_role(seed):
     assert "Republican vice presidential candidate" in pence.roles
 
 
-def test_putin_quotes_come_via_tass(seed):
+def test_putin_quotes_come_via_tass(seed_in_mode):
+    seed = seed_in_mode
     tass = {e.id for e in seed.entities if "TASS" in e.name}
     assert tass
     for fragment in ("I want to calm down everybody", "Sacrificing Russian-American relations"):
@@ -67,10 +73,11 @@ def test_putin_quotes_come_via_tass(seed):
         assert att.kind == "direct"
 
 
-def test_putin_words_in_nbc_report_come_via_nbc(seed):
+def test_putin_words_in_nbc_report_come_via_nbc(seed_in_mode):
+    seed = seed_in_mode
     nbc = next(e.id for e in seed.entities if e.name == "NBC News")
     (att,) = [a for a in seed.attributions if "he had \"no intention\"" in seed.span_text(a.content)
-              and speaker(seed, a) == "Vladimir Putin" and seed.span_text(a.cue) == "told reporters"]
+              and speaker(seed, a) == "Vladimir Putin" and seed.span_text(a.cue).startswith("told")]
     assert att.via == [nbc]
 
 

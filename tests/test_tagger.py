@@ -155,6 +155,24 @@ def test_a_borrowed_source_stays_unless_the_report_names_a_person(nlp):
     assert [[doc.text[s:e] for s, e in f.source] for f in found] == [["Trump"], ["Trump"]]
     assert all(not f.outer for f in found)
 
+
+def test_an_according_to_outside_the_tagged_attribution_holds_it(nlp):
+    doc = nlp('"We will not wait," the mayor told reporters, according to the Ledger. Trump said it was late.')
+    i = {t.text: t.i for t in doc}
+    runs = [Segment("content", 0, i["wait"] + 3), Segment("source", i["the"], i["mayor"] + 1),
+            Segment("cue", i["told"], i["told"] + 1), Segment("source", i["Trump"], i["Trump"] + 1),
+            Segment("cue", i["said"], i["said"] + 1), Segment("content", i["said"] + 1, i["late"] + 1)]
+    frames = find_attributions(doc)
+    found = to_found(doc, group(doc, runs), [0.9, 0.9], nested=frames)
+    by_cue = {doc.text[f.cue[0][0]:f.cue[0][1]]: f for f in found}
+    assert set(by_cue) == {"told", "according to", "said"}
+    ledger = by_cue["according to"]
+    assert [doc.text[s:e] for s, e in ledger.source] == ["the Ledger"] and ledger.depth == 0
+    # what the mayor told reporters comes through the Ledger; Trump's words, outside the phrase's clause, do not
+    assert [found[k] for k in by_cue["told"].outer] == [ledger]
+    assert by_cue["said"].depth == 0
+
+
 def test_calibration_is_monotone_and_bounded():
     from sayso.training import isotonic
 

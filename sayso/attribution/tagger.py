@@ -427,9 +427,11 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
     ``nested``: the rule-found frames. Those whose cue lies inside a content found here, touching no cue or
     source of it, are kept: the tagger, trained on PolNeAR, finds outermost attributions only; the rules
     supply what is nested inside them (Whitcombe's words inside the Ledger's report), so ``via`` chains
-    survive in accurate mode. A rule frame on the same cue word also lends its source where the tagger found
-    none or one that overlaps it: the rules take the whole noun phrase off the parse ("Senator Maria
-    Delgado, who represents the district"), where a tagged run can stop short.
+    survive in accurate mode. So is an "according to" frame that holds a found attribution's cue and touches
+    none of the found spans ("..., Putin told reporters, according to TASS"): the tagger missed the outer
+    attribution, and without it the chain would lose TASS. A rule frame on the same cue word also lends its
+    source where the tagger found none or one that overlaps it: the rules take the whole noun phrase off the
+    parse ("Senator Maria Delgado, who represents the district"), where a tagged run can stop short.
     """
     kinds = FrameExtractor(doc)
     found = []
@@ -456,11 +458,17 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
     contents = [c for f in found for c in f.content]
     anchors = [s for f in found for s in f.cue + f.source]
     cues = [s for f in found for s in f.cue]
+    tagged_cues = [f.cue[0][0] for f in found]
     for f in nested:
         # one speaker may be the source of two frames ("Putin shrugged off the accusations and told
         # reporters"): a nested frame may share its source with a found one, not its cue or content
         if any(s <= f.cue[0][0] < e for s, e in contents) and not _overlap(f.cue + f.content, anchors) and (
                 not _overlap(f.source, cues)):
+            found.append(f)
+        # "... Putin told reporters, according to the TASS news agency": the phrase vouches for a found
+        # attribution, which it holds, from outside all of them (the outer attribution, as PolNeAR reads it)
+        elif f.kind == "according_to" and not _overlap(f.cue + f.source, anchors + contents) and any(
+                s <= at < e for s, e in f.content for at in tagged_cues):
             found.append(f)
     reported = [(found[n], lender) for n, lender in reporters.items()]
     found.sort(key=lambda f: f.start)
