@@ -113,11 +113,11 @@ class TokenEncoder:
                     mask[i, : len(s)] = 1
                 out = self.model(input_ids=x, attention_mask=mask, output_hidden_states=True)
                 hidden = torch.stack([out.hidden_states[k] for k in self.layers], dim=2).numpy()
-                for i, (d, (s, e, kf, kt)) in enumerate(batch):
+                for i, (d, (s, _, kf, kt)) in enumerate(batch):
                     # +1: position 0 of the window is [CLS]
                     per_doc[d][2][kf:kt] = hidden[i, 1 + kf - s : 1 + kt - s]
         result = []
-        for ids, first, pieces in per_doc:
+        for _, first, pieces in per_doc:
             idx = np.array(first)
             vec = np.zeros((len(first), len(self.layers), WIDTH), dtype=np.float32)
             has = idx >= 0

@@ -38,7 +38,7 @@ NEGATING = {"lack", "fail", "failure", "refuse", "refusal", "unfit", "unqualifie
             "dismiss", "refute", "disprove", "debunk", "absence", "decline"}
 #: Verbs whose clausal complement is what is said or thought: the proposition sits below them.
 REPORTING = {"say", "tell", "think", "believe", "know", "claim", "suggest", "argue", "insist", "mean", "add",
-             "state", "write", "note", "warn", "believe", "feel", "expect", "hope", "show", "find"}
+             "state", "write", "note", "warn", "feel", "expect", "hope", "show", "find"}
 #: Prefixes that turn a word into its opposite: "unqualified", "disqualify", "illegal", "nonpartisan".
 ANTONYM_PREFIXES = ("un", "dis", "in", "im", "il", "ir", "non")
 #: Of those, the ones that negate adjectives only.

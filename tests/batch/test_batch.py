@@ -17,7 +17,6 @@ from click.testing import CliRunner
 
 from crawl import html_records, make_page, write_warc
 from sayso.batch import iter_shard_articles, run_batch
-from sayso.batch.shards import shard_counts
 from sayso.cli import main
 from sayso.ingest.warc import warc_records
 

@@ -17,7 +17,7 @@ def items():
         ("nbc-1", "NBC News", "2016-09-08",
          f'Putin Denies\n\n"{QUOTE}," Vladimir Putin said, according to TASS.'),
         ("blog-1", "Daily Blog", "2016-09-09",
-         f'Moscow Speaks\n\nPutin said "no intention of influencing the election campaign in the United States."'),
+         'Moscow Speaks\n\nPutin said "no intention of influencing the election campaign in the United States."'),
         ("other", "Other Times", "2016-09-09", 'Budget Vote\n\n"The budget will pass next week," Senator Maria Ruiz said.'),
     ]
     arts = [Article(text=t, outlet=o, published=d) for _, o, d, t in pages]
