@@ -23,6 +23,10 @@ from .errors import InputError, SaysoError, SpanError, StoreError
 from .model import Article
 from .nlp import MODES
 
+#: What --mode chooses (speeds: docs/benchmarks.md).
+MODE_HELP = ("fast: the rule-based extractor at parser speed; accurate: the trained tagger, more accurate and"
+             " about half as fast.")
+
 EXIT_BAD_INPUT = 2
 
 
@@ -57,7 +61,7 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]),
               help="json: one pretty object (default for one input); jsonl: one line per article (default for many).")
 @click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
-              help="fast: the rule-based extractor at parser speed; accurate: the trained tagger (slower).")
+              help=MODE_HELP)
 @click.option("--raw", is_flag=True,
               help="Take text files exactly as they are (no boilerplate removal), so offsets match the file.")
 def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: str, raw: bool) -> None:
@@ -121,7 +125,7 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
               help="The corpus database (SQLite), created if missing.")
 @click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
-              help="fast: the rule-based extractor at parser speed; accurate: the trained tagger (about 3x slower).")
+              help=MODE_HELP)
 @click.option("--batch-size", type=click.IntRange(1, 1000), default=16, show_default=True,
               help="Articles parsed together by spaCy.")
 def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None:
@@ -337,7 +341,7 @@ def _claims_table(found) -> None:
 @click.option("--partition-size", type=click.IntRange(min=1), default=PARTITION_SIZE, show_default=True,
               help="Records per partition (one task, one shard).")
 @click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
-              help="fast: the rule-based extractor at parser speed; accurate: the trained tagger (about 3x slower).")
+              help=MODE_HELP)
 def batch(inputs: tuple[str, ...], out: Path, workers: int | None, scheduler: str | None, partition_size: int,
           mode: str) -> None:
     """Annotate web archives, JSONL dumps and folders of pages at scale, on Dask.
@@ -419,7 +423,7 @@ def eval_() -> None:
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the full result as JSON.")
 @click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
-              help="fast: the rule-based extractor; accurate: the trained tagger.")
+              help=MODE_HELP)
 def polnear(data_dir: Path, split: str, predictions: Path | None, json_out: Path | None, mode: str) -> None:
     """Score on the PolNeAR corpus (DATA_DIR/SPLIT/text/*.txt and attributions/*.ann).
 
