@@ -86,6 +86,26 @@ def test_runs_and_nearest_cue_grouping(nlp):
     ]
 
 
+def test_a_run_joins_a_cue_of_its_own_sentence_before_a_nearer_one(nlp):
+    doc = nlp('His office denied the report. "He never lied," spokeswoman Ana Maria Brill said in a statement.')
+    words = [t.text for t in doc]
+
+    def run(role: str, first: str, last: str) -> Segment:
+        a = words.index(first)
+        return Segment(role, a, words.index(last, a) + 1)
+
+    quote = Segment("content", words.index("report") + 2, words.index(",") + 2)
+    assert doc[quote.start : quote.end].text == '"He never lied,"'
+    runs = [run("source", "His", "office"), run("cue", "denied", "denied"), run("content", "the", "report"),
+            quote, run("source", "spokeswoman", "Brill"), run("cue", "said", "statement")]
+    assert quote.start - runs[1].end < runs[-1].start - quote.end  # "denied" is the nearer cue
+    (_, _, denied), (_, brill, said) = group(doc, runs)
+    assert denied == [runs[2]] and said == [quote] and brill == [runs[4]]
+    # with no cue in its own sentence, a run still joins the nearest one
+    ((_, _, denied),) = group(doc, runs[:4])
+    assert denied == [runs[2], quote]
+
+
 def test_a_second_cue_of_the_sentence_shares_the_source(nlp):
     doc = nlp("Trump said the race was rigged, saying the polls lied.")
     i = {t.text: t.i for t in doc}
@@ -180,6 +200,20 @@ def test_an_according_to_outside_the_tagged_attribution_holds_it(nlp):
     # what the mayor told reporters comes through the Ledger; Trump's words, outside the phrase's clause, do not
     assert [found[k] for k in by_cue["told"].outer] == [ledger]
     assert by_cue["said"].depth == 0
+
+
+def test_an_according_to_may_hold_a_frame_the_rules_nested_in_a_tagged_content(nlp):
+    doc = nlp("The Ledger reported that the mayor told aides the bridge could wait, according to two officials.")
+    i = {t.text: t.i for t in doc}
+    runs = [Segment("source", i["The"], i["Ledger"] + 1), Segment("cue", i["reported"], i["reported"] + 1),
+            Segment("content", i["that"], i["wait"] + 1)]
+    found = to_found(doc, group(doc, runs), [0.9], nested=find_attributions(doc))
+    by_cue = {doc.text[f.cue[0][0]:f.cue[0][1]]: f for f in found}
+    assert {"reported", "according to"} <= set(by_cue)
+    told = next(f for f in found if doc.text[f.cue[0][0]:f.cue[0][1]].startswith("told"))
+    assert [doc.text[s:e] for s, e in by_cue["according to"].source] == ["two officials"]
+    # the mayor's words reach the reader through the officials and the Ledger
+    assert {id(found[k]) for k in told.outer} == {id(by_cue["reported"]), id(by_cue["according to"])}
 
 
 def test_calibration_is_monotone_and_bounded():
