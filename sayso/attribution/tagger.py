@@ -432,11 +432,12 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
     ``nested``: the rule-found frames. Those whose cue lies inside a content found here, touching no cue or
     source of it, are kept: the tagger, trained on PolNeAR, finds outermost attributions only; the rules
     supply what is nested inside them (Whitcombe's words inside the Ledger's report), so ``via`` chains
-    survive in accurate mode. So is an "according to" frame that holds a found attribution's cue and touches
-    none of the found spans ("..., Putin told reporters, according to TASS"): the tagger missed the outer
-    attribution, and without it the chain would lose TASS. A rule frame on the same cue word also lends its
-    source where the tagger found none or one that overlaps it: the rules take the whole noun phrase off the
-    parse ("Senator Maria Delgado, who represents the district"), where a tagged run can stop short.
+    survive in accurate mode. So is an "according to" frame whose content holds the cue of a found or kept
+    attribution and whose cue and source touch no tagged span ("..., Putin told reporters, according to
+    TASS"): the tagger missed the outer attribution, and without it the chain would lose TASS. A rule frame
+    on the same cue word also lends its source where the tagger found none or one that overlaps it: the
+    rules take the whole noun phrase off the parse ("Senator Maria Delgado, who represents the district"),
+    where a tagged run can stop short.
     """
     kinds = FrameExtractor(doc)
     found = []
