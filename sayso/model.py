@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence, TypeVar
 
 from .errors import SpanError
 
 SCHEMA = "sayso.article/1"
 
 Span = tuple[int, int]
+#: Anything with ``cue`` and ``content`` spans: an ``Attribution``, or a frame an extractor found.
+Framed = TypeVar("Framed")
 
 #: What an attribution is, by its form.
 KINDS = (
@@ -43,6 +45,16 @@ def overlap(a: Iterable[Span], b: Iterable[Span]) -> int:
     """
     b = list(b)
     return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+def outermost(attributions: Sequence[Framed]) -> list[Framed]:
+    """The attributions (anything with ``cue`` and ``content`` spans) that sit inside no other's content:
+    what PolNeAR annotates and ``sayso eval`` scores. A speaker relayed from outside the relaying content
+    ("Merrill says Machado promised ... and said she would ...") is outermost here, though ``via`` names
+    the relay.
+    """
+    nests = enclosing([(a.cue, a.content) for a in attributions])
+    return [a for a, outer in zip(attributions, nests) if not outer]
 
 
 def enclosing(frames: list[tuple[list[Span], list[Span]]]) -> list[list[int]]:
@@ -117,9 +129,8 @@ class Article:
         return " ".join(self.text[s:e] for s, e in spans)
 
     def outermost(self) -> list[Attribution]:
-        """The attributions that sit inside no other attribution's content."""
-        nests = enclosing([(a.cue, a.content) for a in self.attributions])
-        return [a for a, outer in zip(self.attributions, nests) if not outer]
+        """The attributions that sit inside no other attribution's content (:func:`outermost`)."""
+        return outermost(self.attributions)
 
     def entity(self, entity_id: str | None) -> Entity | None:
         """The entity with this id, or None."""

@@ -41,7 +41,7 @@ from .attribution.tagger import (
 from .evaluate.calibrate import expected_calibration_error
 from .evaluate.metrics import correct, score
 from .evaluate.polnear import GoldArticle, load_split
-from .model import enclosing
+from .model import outermost
 
 #: The five F1 scores the model is chosen on (PolNeAR reference metrics).
 HEADLINE = (("cue", "exact"), ("source", "exact"), ("content", "exact"), ("attribution", "exact"),
@@ -164,13 +164,6 @@ def prepare(data_dir: Path, split: str, cache: Path, log: Log = _stderr, part: i
 
 
 # ------------------------------------------------------------------------------------------------ decoding
-def outermost(found: Sequence[Found]) -> list[Found]:
-    """The attributions that sit inside no other's content, as ``sayso eval`` reads an article
-    (``Article.outermost``): a speaker relayed from outside the relaying content ("Merrill says Machado
-    promised ... and said she would ...") counts as outermost here, though ``via`` names the relay."""
-    return [f for f, outer in zip(found, enclosing([(f.cue, f.content) for f in found])) if not outer]
-
-
 def predict(tagger: Tagger, examples: Sequence[Example]) -> list[list[dict]]:
     """Outermost attributions per article, as the scorer reads them, decoded as the package decodes."""
     out = []

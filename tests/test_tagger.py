@@ -163,9 +163,8 @@ def test_a_borrowed_source_yields_to_the_person_the_report_names(nlp):
     assert [doc.text[s:e] for s, e in by_cue["denied"].source] == ["Mayor Tom Harlan"]
     assert [found[k] for k in by_cue["denied"].outer] == [report]
     # training scores dev as `sayso eval` reads an article: "told" lies outside the report's content, so it
-    # is outermost there, relay or not
-    from sayso.model import Attribution
-    from sayso.training import outermost
+    # is outermost there, relay or not, for the found frames as for the article's attributions
+    from sayso.model import Attribution, outermost
 
     art = Article(text=doc.text, attributions=[Attribution(f"a{k}", f.kind, f.cue, f.content, f.source)
                                                 for k, f in enumerate(found)])

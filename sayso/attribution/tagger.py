@@ -31,6 +31,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 from spacy.tokens import Doc, Token
 
+from ..model import overlap
 from .cues import CLASSES, NOUNS
 from .quotes import find_quotes
 from .rules import Found, FrameExtractor, nest, find_attributions
@@ -458,8 +459,8 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
     reporters = _reporters(doc, groups, found, by_cue)
     for n, f in enumerate(found):
         rule = by_cue.get(f.cue_head)
-        if rule is not None and rule.source and not _overlap(rule.source, f.content) and (
-                not f.source or n in reporters or _overlap(rule.source, f.source)):
+        if rule is not None and rule.source and not overlap(rule.source, f.content) and (
+                not f.source or n in reporters or overlap(rule.source, f.source)):
             f.source, f.source_head = list(rule.source), rule.source_head
     contents = [c for f in found for c in f.content]
     anchors = [s for f in found for s in f.cue + f.source]
@@ -467,13 +468,13 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
     for f in nested:
         # one speaker may be the source of two frames ("Putin shrugged off the accusations and told
         # reporters"): a nested frame may share its source with a found one, not its cue or content
-        if any(s <= f.cue[0][0] < e for s, e in contents) and not _overlap(f.cue + f.content, anchors) and (
-                not _overlap(f.source, cues)):
+        if any(s <= f.cue[0][0] < e for s, e in contents) and not overlap(f.cue + f.content, anchors) and (
+                not overlap(f.source, cues)):
             found.append(f)
         # "... Putin told reporters, according to the TASS news agency": the phrase vouches for a found
         # attribution, which it holds, from outside all the tagged ones (the outer attribution, as PolNeAR
         # reads it); a rule frame kept above may be the one it holds
-        elif f.kind == "according_to" and not _overlap(f.cue + f.source, anchors + contents) and any(
+        elif f.kind == "according_to" and not overlap(f.cue + f.source, anchors + contents) and any(
                 s <= g.cue[0][0] < e for s, e in f.content for g in found):
             found.append(f)
     reported = [(found[n], lender) for n, lender in reporters.items()]
@@ -510,10 +511,6 @@ def _reporters(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment
                 and doc[rule.source_head].pos_ == "PROPN" and _inside(rule.source, lender.content)):
             out[at[k]] = lender
     return out
-
-
-def _overlap(a: Sequence[Span], b: Sequence[Span]) -> bool:
-    return any(s < e2 and s2 < e for s, e in a for s2, e2 in b)
 
 
 def _inside(a: Sequence[Span], b: Sequence[Span]) -> bool:
