@@ -289,6 +289,8 @@ def _batch(examples: Sequence[Example], pieces: Sequence[tuple[int, int, int]]):
         tensor[b, :m] = ex.tensor[s:e]
         feats[b, :m] = ex.feats[s:e]
         tags[b, :m] = ex.tags[s:e]
+        if LABELS[tags[b, 0]].startswith("I-"):  # a piece cut inside a gold span: the CRF allows no I- first
+            tags[b, 0] = LABELS.index("B-" + LABELS[tags[b, 0]][2:])
         mask[b, :m] = True
     return (torch.from_numpy(enc), torch.from_numpy(tensor), torch.from_numpy(feats), torch.from_numpy(tags),
             torch.from_numpy(mask))

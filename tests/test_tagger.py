@@ -378,3 +378,26 @@ def test_a_model_folder_of_one_head_loads(tmp_path):
     assert len(one.nets) == 1 and len(both.nets) == len(heads) > 1
     first = both.nets[0].state_dict()
     assert all(torch.equal(v, first[k]) for k, v in one.nets[0].state_dict().items())
+
+
+def test_a_training_piece_cut_inside_a_span_starts_with_a_legal_tag(nlp):
+    """A piece of an article that begins inside a gold content begins with B-CONTENT, not with the I-CONTENT
+    the CRF forbids first: its gold path stays a path the network can score."""
+    import torch
+
+    from sayso.attribution.tagger import build_network
+    from sayso.training import Example, _batch
+
+    doc = nlp('He said that the bridge is safe and that the repair can wait.', disable=["sayso"])
+    tags = np.array([LABELS.index(t) for t in
+                     ["B-SOURCE", "B-CUE"] + ["B-CONTENT"] + ["I-CONTENT"] * (len(doc) - 4) + ["O"]])
+    ex = Example(gold=None, doc=doc, enc=np.zeros((len(doc), 2, 384), np.float16),
+                 tensor=np.zeros((len(doc), 96), np.float16), feats=np.zeros((len(doc), len(FEATURES)), np.int64),
+                 tags=tags)
+    enc, tensor, feats, got, mask = _batch([ex], [(0, 5, len(doc))])
+    assert LABELS[int(got[0, 0])] == "B-CONTENT"
+    assert [LABELS[int(t)] for t in got[0, 1:]] == [LABELS[int(t)] for t in tags[6:]]
+    net = build_network([2] * len(FEATURES), 2)
+    with torch.no_grad():
+        gold = net.gold_score(net.emissions(enc, tensor, feats, mask), got, mask)
+    assert float(gold) > -100  # a forbidden start would cost 10^4
