@@ -296,6 +296,18 @@ def _batch(examples: Sequence[Example], pieces: Sequence[tuple[int, int, int]]):
             torch.from_numpy(mask))
 
 
+def batches(pieces: list[tuple[int, int, int]], size: int, rng: random.Random) -> list[list[tuple[int, int, int]]]:
+    """One epoch's batches of ``pieces`` (shuffled in place): pieces of similar length together (sorted within
+    windows of 20 batches), the batches in random order."""
+    rng.shuffle(pieces)
+    order = []
+    for w in range(0, len(pieces), size * 20):
+        window = sorted(pieces[w : w + size * 20], key=lambda p: p[2] - p[1])
+        order.extend(window[i : i + size] for i in range(0, len(window), size))
+    rng.shuffle(order)
+    return order
+
+
 def featurize(examples: Sequence[Example], vocab: FeatureVocab) -> None:
     """Set each example's feature ids (through ``vocab``, as a tagger with that vocabulary reads them) and its
     gold tags."""
@@ -330,13 +342,7 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
     for epoch in range(1, epochs + 1):
         net.train()
         t0 = time.time()
-        rng.shuffle(pieces)
-        # batches of similar length: sort within windows of 20 batches, then shuffle the batches
-        order = []
-        for w in range(0, len(pieces), batch_size * 20):
-            window = sorted(pieces[w : w + batch_size * 20], key=lambda p: p[2] - p[1])
-            order.extend(window[i : i + batch_size] for i in range(0, len(window), batch_size))
-        rng.shuffle(order)
+        order = batches(pieces, batch_size, rng)
         total = 0.0
         for batch in order:
             enc, tensor, feats, tags, mask = _batch(train_set, batch)
