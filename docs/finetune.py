@@ -1,12 +1,13 @@
 """Fine-tune MiniLM's layers jointly with the shipped tagger's heads, and score dev after each epoch.
 
-An experiment behind one row of the model card's "What was tried" table, not part of the package: it did not
+An experiment behind rows of the model card's "What was tried" table, not part of the package: it did not
 beat the frozen encoder, so nothing here ships. It starts from the shipped model (both heads, their tag and
-transition scores averaged as at decoding), unfreezes MiniLM's transformer layers from ``--first-layer`` on
-(the word-piece embeddings stay frozen), and trains the encoder and the heads together on PolNeAR train, with
-the training pieces and batches of ``sayso train``. Dev is encoded again with the tuned layers and decoded as
-``sayso eval --mode accurate`` does; epoch 0 is the shipped model. It writes nothing but a JSON line per epoch
-on stdout and, with ``--out``, each epoch's weights.
+transition scores averaged as at decoding), or with ``--fresh`` from one new head, unfreezes MiniLM's
+transformer layers from ``--first-layer`` on (the word-piece embeddings stay frozen), and trains the encoder
+and the heads together on PolNeAR train, with the training pieces and batches of ``sayso train``. Dev is
+encoded again with the tuned layers and decoded as ``sayso eval --mode accurate`` does; epoch 0 is the
+shipped model (not scored with ``--fresh``). It writes nothing but a JSON line per epoch on stdout and, with
+``--out``, each epoch's weights.
 
     python docs/finetune.py ../shared/data/polnear --cache build/tagger-cache --epochs 3
 """
@@ -98,6 +99,8 @@ def main() -> None:
     ap.add_argument("--lr-heads", type=float, default=3e-4)
     ap.add_argument("--first-layer", type=int, default=0, help="first trainable transformer layer (0-based)")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--fresh", action="store_true",
+                    help="train one new head (initialised as sayso train does) instead of the shipped heads")
     ap.add_argument("--out", type=Path, help="folder for each epoch's weights")
     args = ap.parse_args()
 
@@ -112,7 +115,7 @@ def main() -> None:
     enc_params = [p for layer in te.model.encoder.layer[args.first_layer :] for p in layer.parameters()]
     for p in enc_params:
         p.requires_grad_(True)
-    nets = list(base.nets)
+    nets = [T.build_network(base.vocab.sizes(), len(LAYERS), **T.NETWORK)] if args.fresh else list(base.nets)
     head_params = [p for n in nets for p in n.parameters()]
     joint = Joint(nets)
 
@@ -121,14 +124,18 @@ def main() -> None:
         with torch.inference_mode():
             encs = te.encode_many([ex.doc for ex in dev_set])
         dev = [dataclasses.replace(ex, enc=e) for ex, e in zip(dev_set, encs)]
-        preds = T.predict(Tagger(nets, base.vocab, Calibration([], []), base.config), dev)
+        preds = T.predict(Tagger(nets, base.vocab, Calibration([], []), base.config), dev)  # sets eval mode
         head = T.headline(T.score((ex.gold.text, T.gold_roles(ex.gold), p) for ex, p in zip(dev, preds)))
         print(json.dumps({"epoch": epoch, "dev": head, "mean": round(sum(head.values()) / len(head), 2)}), flush=True)
         te.model.train()
         for n in nets:
             n.train()
 
-    evaluate(0)
+    if not args.fresh:
+        evaluate(0)
+    te.model.train()
+    for n in nets:
+        n.train()
     pieces = T._chunks(train_set)
     size = 16
     optim = torch.optim.AdamW([{"params": enc_params, "lr": args.lr_encoder},
