@@ -56,38 +56,9 @@ class Joint(torch.nn.Module):
 
 def encode_pieces(te: TokenEncoder, examples, pieces) -> torch.Tensor:
     """(B, n, layers, 384) encoder states of the training pieces, with gradients, windowed as at inference."""
-    cls, sep = te.tokenizer.cls_token_id, te.tokenizer.sep_token_id
-    jobs, per = [], []
-    for c, (k, s, e) in enumerate(pieces):
-        enc = te.tokenizer([t.text for t in examples[k].doc[s:e]], is_split_into_words=True,
-                           add_special_tokens=False)
-        first = [-1] * (e - s)
-        for p, w in enumerate(enc.word_ids()):
-            if w is not None and first[w] < 0:
-                first[w] = p
-        per.append((enc["input_ids"], first))
-        jobs.extend((c, w) for w in te.windows(len(enc["input_ids"])) if w[1] > w[0])
-    seqs = [[cls] + per[c][0][a:b] + [sep] for c, (a, b, _, _) in jobs]
-    x = torch.zeros((len(seqs), max(map(len, seqs))), dtype=torch.long)
-    m = torch.zeros_like(x)
-    for i, sq in enumerate(seqs):
-        x[i, : len(sq)] = torch.tensor(sq)
-        m[i, : len(sq)] = 1
-    out = te.model(input_ids=x, attention_mask=m, output_hidden_states=True)
-    hidden = torch.stack([out.hidden_states[k] for k in te.layers], dim=2)
-    parts: list[list[torch.Tensor]] = [[] for _ in pieces]
-    for i, (c, (a, _, kf, kt)) in enumerate(jobs):
-        parts[c].append(hidden[i, 1 + kf - a : 1 + kt - a])
-    n = max(e - s for _, s, e in pieces)
-    rows = []
-    for c, (_, s, e) in enumerate(pieces):
-        first = torch.tensor(per[c][1])
-        if parts[c]:
-            v = torch.cat(parts[c])[first.clamp(min=0)] * (first >= 0)[:, None, None].float()
-        else:
-            v = torch.zeros(e - s, len(te.layers), 384)
-        rows.append(torch.nn.functional.pad(v, (0, 0, 0, 0, 0, n - (e - s))))
-    return torch.stack(rows)
+    states = te.states([te.pieces(examples[k].doc[s:e]) for k, s, e in pieces])
+    n = max(len(v) for v in states)
+    return torch.stack([torch.nn.functional.pad(v, (0, 0, 0, 0, 0, n - len(v))) for v in states])
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import numpy as np
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 #: Which hidden states are kept (0 is the embedding layer). Layers above the last one kept are never run:
 #: the fourth of MiniLM's six layers serves token tagging as well as the last, for two thirds of the cost.
@@ -54,9 +54,10 @@ class TokenEncoder:
         self.overlap = overlap
         self.torch = torch
 
-    def pieces(self, doc: Doc) -> tuple[list[int], list[int]]:
-        """Word-piece ids of the document and, per spaCy token, the index of its first piece (-1: none)."""
-        words = [t.text for t in doc]
+    def pieces(self, tokens: Doc | Span) -> tuple[list[int], list[int]]:
+        """Word-piece ids of a document (or of a span of one) and, per spaCy token, the index of its first
+        piece (-1: none)."""
+        words = [t.text for t in tokens]
         enc = self.tokenizer(words, is_split_into_words=True, add_special_tokens=False)
         ids = enc["input_ids"]
         first = [-1] * len(words)
@@ -91,36 +92,39 @@ class TokenEncoder:
 
     def encode_many(self, docs: list[Doc], batch_size: int = 16) -> list[np.ndarray]:
         """``encode`` for several documents, batching their windows together."""
+        with self.torch.inference_mode():
+            return [v.numpy() for v in self.states([self.pieces(doc) for doc in docs], batch_size)]
+
+    def states(self, pieced: list[tuple[list[int], list[int]]], batch_size: int = 16) -> list:
+        """The hidden states of each token's first word piece, one float32 torch tensor (tokens, layers, 384)
+        per ``pieces`` result, zeros for tokens with no piece; windows of all of them are batched together.
+
+        Runs in the caller's autograd mode: ``encode_many`` under inference mode; docs/finetune.py trains
+        through it.
+        """
         torch = self.torch
-        jobs = []  # (doc index, window)
-        per_doc = []
-        for d, doc in enumerate(docs):
-            ids, first = self.pieces(doc)
-            per_doc.append((ids, first, np.zeros((len(ids), len(self.layers), WIDTH), dtype=np.float32)))
-            for w in self.windows(len(ids)):
-                if w[1] > w[0]:
-                    jobs.append((d, w))
+        jobs = [(d, w) for d, (ids, _) in enumerate(pieced) for w in self.windows(len(ids)) if w[1] > w[0]]
+        parts: list[list] = [[] for _ in pieced]  # per item, its windows' kept states, in order
         cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
-        with torch.inference_mode():
-            for b in range(0, len(jobs), batch_size):
-                batch = jobs[b : b + batch_size]
-                seqs = [[cls] + per_doc[d][0][s:e] + [sep] for d, (s, e, _, _) in batch]
-                length = max(map(len, seqs))
-                x = torch.zeros((len(seqs), length), dtype=torch.long)
-                mask = torch.zeros((len(seqs), length), dtype=torch.long)
-                for i, s in enumerate(seqs):
-                    x[i, : len(s)] = torch.tensor(s)
-                    mask[i, : len(s)] = 1
-                out = self.model(input_ids=x, attention_mask=mask, output_hidden_states=True)
-                hidden = torch.stack([out.hidden_states[k] for k in self.layers], dim=2).numpy()
-                for i, (d, (s, _, kf, kt)) in enumerate(batch):
-                    # +1: position 0 of the window is [CLS]
-                    per_doc[d][2][kf:kt] = hidden[i, 1 + kf - s : 1 + kt - s]
+        for b in range(0, len(jobs), batch_size):
+            batch = jobs[b : b + batch_size]
+            seqs = [[cls] + pieced[d][0][s:e] + [sep] for d, (s, e, _, _) in batch]
+            length = max(map(len, seqs))
+            x = torch.zeros((len(seqs), length), dtype=torch.long)
+            mask = torch.zeros((len(seqs), length), dtype=torch.long)
+            for i, s in enumerate(seqs):
+                x[i, : len(s)] = torch.tensor(s)
+                mask[i, : len(s)] = 1
+            out = self.model(input_ids=x, attention_mask=mask, output_hidden_states=True)
+            hidden = torch.stack([out.hidden_states[k] for k in self.layers], dim=2)
+            for i, (d, (s, _, kf, kt)) in enumerate(batch):
+                # +1: position 0 of the window is [CLS]
+                parts[d].append(hidden[i, 1 + kf - s : 1 + kt - s])
         result = []
-        for _, first, pieces in per_doc:
-            idx = np.array(first)
-            vec = np.zeros((len(first), len(self.layers), WIDTH), dtype=np.float32)
-            has = idx >= 0
-            vec[has] = pieces[idx[has]]
-            result.append(vec)
+        for (_, first), kept in zip(pieced, parts):
+            idx = torch.tensor(first, dtype=torch.long)
+            if not kept:  # no word piece at all (whitespace)
+                result.append(torch.zeros((len(first), len(self.layers), WIDTH)))
+                continue
+            result.append(torch.cat(kept)[idx.clamp(min=0)] * (idx >= 0)[:, None, None].float())
         return result
