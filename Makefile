@@ -3,8 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 POLNEAR ?= ../shared/data/polnear
-EPOCHS ?= 12
-SEEDS ?= 13 7
+MEMBERS ?= 1:5e-5:11 1:1e-4:12
 
 CHROMIUM := /usr/bin/chromium
 # the browser tests drive Debian's Chromium; root installs it directly, anyone else through sudo
@@ -39,8 +38,8 @@ stress: $(BIN)/sayso  ## kill -9 at random points of ingest and batch, 200 clien
 eval: $(BIN)/sayso  ## PolNeAR dev scores with the reference metrics
 	$(BIN)/sayso eval polnear $(POLNEAR) --split dev
 
-train: $(BIN)/sayso  ## retrain the accurate mode's tagger on PolNeAR train: one head per seed, joined (CPU, see docs/model-card.md)
-	$(BIN)/sayso train polnear $(POLNEAR) $(foreach seed,$(SEEDS),--seed $(seed)) --epochs $(EPOCHS)
+train: $(BIN)/sayso  ## retrain the accurate mode's tagger on PolNeAR train: MiniLM fine-tuned per member, joined (GPU if torch sees one; see docs/model-card.md)
+	$(BIN)/sayso train polnear $(POLNEAR) $(foreach m,$(MEMBERS),--finetune $(m))
 
 bench: $(BIN)/sayso bench-corpus  ## speed and memory figures (see docs/benchmarks.md)
 	$(BIN)/python -m benchmarks.core --data $(POLNEAR)

