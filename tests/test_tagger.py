@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sayso.attribution.tagger import (
-    FEATURES, MODEL_DIR, SEEDS, Calibration, Segment, group, marginals, rule_roles, segments, to_found, token_strings,
+    FEATURES, MEMBERS, MODEL_DIR, Calibration, Segment, group, marginals, rule_roles, segments, to_found, token_strings,
     viterbi,
 )
 from sayso.network import LABELS, allowed_starts, allowed_transitions
@@ -316,8 +316,9 @@ def test_cli_extract_and_info_in_accurate_mode(example_page, validate):
     assert info["mode"] == "accurate"
     assert info["model"]["dev"]["attribution.overlap_source"] > 60
     assert info["model"]["head_bytes"] == (MODEL_DIR / "weights.pt").stat().st_size
-    # the shipped model joins one head per seed of the training recipe
-    assert info["model"]["seeds"] == list(SEEDS) and len(info["model"]["epochs"]) == len(SEEDS)
+    # the shipped model joins one fine-tuned encoder and head per member of the training recipe
+    assert info["model"]["seeds"] == [m[0] for m in MEMBERS] and info["model"]["encoders"] == len(MEMBERS)
+    assert info["model"]["encoder_bytes"] == sum(p.stat().st_size for p in MODEL_DIR.glob("encoder-*.pt"))
 
 
 HEADLINE = (("roles", "cue", "exact"), ("roles", "source", "exact"), ("roles", "content", "exact"),
