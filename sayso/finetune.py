@@ -248,6 +248,8 @@ def run(pack: Path, out: Path, epochs: int = 20, lr_encoder: float = 5e-5, lr_he
     if max_batches:
         per_epoch = min(per_epoch, max_batches)
     warm = per_epoch
+    skip = 10 if per_epoch > 20 else 0  # batches not timed for --minutes
+    t_warm = time.time()
     total = epochs * per_epoch
     step = 0
     history: list[dict] = []
@@ -265,9 +267,12 @@ def run(pack: Path, out: Path, epochs: int = 20, lr_encoder: float = 5e-5, lr_he
             optim.step()
             step += 1
             loss_sum += loss.item()
-            if epoch == 1 and b == min(40, per_epoch) and minutes:  # fit the epochs to the time given
-                per_batch = (time.time() - t0) / b
-                fits = int((minutes * 60 - (time.time() - t_start)) / (per_batch * per_epoch * 1.15))
+            if epoch == 1 and b == skip:
+                t_warm = time.time()  # the first batches pay for warming up (allocation, kernel choice): not timed
+            if epoch == 1 and b == min(skip + 30, per_epoch) and minutes:  # fit the epochs to the time given
+                per_batch = (time.time() - t_warm) / (b - skip)
+                spent = time.time() - t_start - b * per_batch  # loading and warming up: not epoch time
+                fits = int((minutes * 60 - spent) / (per_batch * per_epoch * 1.1))
                 if fits < epochs:
                     epochs, total = max(1, fits), max(1, fits) * per_epoch
                     log(json.dumps({"epochs": epochs, "seconds_per_batch": round(per_batch, 4)}))

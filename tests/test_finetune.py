@@ -69,7 +69,7 @@ def tuned(tmp_path_factory, polnear_dir, nlp):
     assert sizes["model.safetensors"] < 40 * 2**20  # the embedding rows of the pack's word pieces only
     code = ("import sys; sys.modules['spacy'] = None; from sayso.finetune import main; "
             f"sys.exit(main([{str(root / 'pack')!r}, {str(root / 'member')!r}, '--epochs', '2', '--max-batches', '2', "
-            "'--device', 'cpu', '--batch-size', '2']))")
+            "'--device', 'cpu', '--batch-size', '2', '--minutes', '600']))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     records = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
@@ -112,3 +112,15 @@ def test_a_finetuned_member_joins_a_model_that_loads_and_stays_verbatim(tuned, t
     for f in next(loaded.pipe([ex.doc])):
         for s, e in [*f.source, *f.cue, *f.content]:
             assert 0 <= s < e <= len(text) and text[s:e].strip()
+
+
+def test_minutes_cut_the_epochs_to_what_fits(tuned, tmp_path):
+    from sayso.finetune import run
+
+    root, _ = tuned
+    lines = []
+    history = run(root / "pack", tmp_path, epochs=3, batch_size=2, device="cpu", minutes=0.001, max_batches=3,
+                  log=lines.append)
+    assert [h["epoch"] for h in history] == [1]
+    assert json.loads(lines[0])["epochs"] == 1
+    assert (tmp_path / "tuned.pt").exists()
