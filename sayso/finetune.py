@@ -75,16 +75,16 @@ class Pack:
 
 
 def write_pack(out: Path, splits: dict[str, list], layers: Sequence[int], network: dict,
-               vocab: dict[str, list[str]], model_dir: Path) -> dict:
+               vocab: dict[str, list[str]], model_dir: Path, specials: tuple[int, int]) -> dict:
     """Write a pack to ``out``. ``splits``: per split, its pieces as (word-piece ids, first piece per token,
-    feature ids, gold tags); ``model_dir``: MiniLM's folder. Returns the sizes written, in bytes."""
+    feature ids, gold tags); ``model_dir``: MiniLM's folder; ``specials``: its [CLS] and [SEP] ids. Returns
+    the sizes written, in bytes."""
     import torch
     from safetensors.torch import load_file, save_file
 
     used = sorted({i for pieces in splits.values() for ids, *_ in pieces for i in ids})
     config = json.loads((model_dir / "config.json").read_text())
-    specials = [config.get("pad_token_id") or 0, 101, 102]  # [PAD], [CLS], [SEP] of the BERT vocabulary
-    keep = sorted(set(used) | set(specials))
+    keep = sorted(set(used) | {config.get("pad_token_id") or 0, *specials})
     renumber = {old: new for new, old in enumerate(keep)}
     out.mkdir(parents=True, exist_ok=True)
     arrays = {}
@@ -111,7 +111,7 @@ def write_pack(out: Path, splits: dict[str, list], layers: Sequence[int], networ
     config.update(vocab_size=len(keep), num_hidden_layers=depth)
     (out / "encoder" / "config.json").write_text(json.dumps(config, indent=1) + "\n")
     meta = {"layers": list(layers), "network": network, "vocab": vocab,
-            "specials": [renumber[101], renumber[102]], "pieces": {s: len(p) for s, p in splits.items()}}
+            "specials": [renumber[i] for i in specials], "pieces": {s: len(p) for s, p in splits.items()}}
     (out / "meta.json").write_text(json.dumps(meta) + "\n")
     return {p.name: p.stat().st_size for p in [out / "pieces.npz", out / "encoder" / "model.safetensors"]}
 

@@ -515,7 +515,8 @@ def pack(data_dir: Path, out: Path, cache: Path = Path("build/tagger-cache"), lo
         featurize(examples, vocab)
         splits[split] = [(*encoder.pieces(examples[k].doc[s:e]), examples[k].feats[s:e], examples[k].tags[s:e])
                          for k, s, e in _chunks(examples)]
-    sizes = write_pack(Path(out), splits, LAYERS, {**NETWORK, "tensor_width": 0}, vocab.tables, model_path())
+    sizes = write_pack(Path(out), splits, LAYERS, {**NETWORK, "tensor_width": 0}, vocab.tables, model_path(),
+                       encoder.specials)
     log(f"wrote {out}: " + ", ".join(f"{name} {size / 2**20:.1f} MiB" for name, size in sizes.items()))
     return sizes
 
