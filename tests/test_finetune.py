@@ -124,3 +124,24 @@ def test_minutes_cut_the_epochs_to_what_fits(tuned, tmp_path):
     assert [h["epoch"] for h in history] == [1]
     assert json.loads(lines[0])["epochs"] == 1
     assert (tmp_path / "tuned.pt").exists()
+
+
+def test_batched_best_paths_are_the_viterbi_paths():
+    """The fine-tuning stage's batched Viterbi (torch, padded) finds each sequence's path as the decoder's
+    does (numpy, one sequence)."""
+    import torch
+
+    from sayso.attribution.tagger import viterbi
+    from sayso.finetune import best_paths
+    from sayso.network import allowed_starts, allowed_transitions
+
+    rng = np.random.default_rng(3)
+    trans = np.where(allowed_transitions(), rng.normal(size=(7, 7)), -1e4)
+    start = np.where(allowed_starts(), rng.normal(size=7), -1e4)
+    end = rng.normal(size=7)
+    lengths = [1, 4, 9, 12]
+    scores = rng.normal(size=(4, 12, 7)) * 2
+    mask = np.arange(12)[None] < np.array(lengths)[:, None]
+    got = best_paths(*(torch.from_numpy(a) for a in (scores, mask, trans, start, end))).numpy()
+    for k, n in enumerate(lengths):
+        assert got[k, :n].tolist() == viterbi(scores[k, :n], trans, start, end)
