@@ -202,6 +202,12 @@ class _Resolver:
         if ent is None and head.lemma_.lower() in OUTLET_HEADS:  # "the TASS news agency" is TASS
             ent = next((e for e in self.ents_under.get(head.i, ()) if e.label_ == "ORG" and e.start >= span.start),
                        None)
+        if ent is None and span.text.isupper() and (known := self.full_names.get(span[-1].lower_)):
+            # a transcript's label in capitals ("PENCE:"): the person of that surname named before it
+            before = bisect.bisect_left(known, (span.start_char,))
+            key = "person:" + known[before - 1 if before else 0][1]
+            if key in self.speakers:
+                return self.speakers[key], (s0, s1)
         if ent is not None:
             if ent.label_ in ("PERSON", "ORG"):
                 name = self.clean_name(ent)

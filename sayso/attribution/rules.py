@@ -19,6 +19,7 @@ from ..model import enclosing
 from .confidence import confidence
 from .cues import CLASSES, DOCUMENTS, NOUNS, OBJECT_CONTENT, ORG_HEADS, PARTICLES, PEOPLE, PERSON_HEADS
 from .quotes import find_quotes
+from .transcripts import conflicts, token_at, turns
 
 Span = tuple[int, int]
 
@@ -458,6 +459,11 @@ class FrameExtractor:
             return None
         return self.found((colon.i, colon.i + 1), content, source, "speech", "label", colon.i, label[-1].i)
 
+    def turn_frame(self, source: Span, colon: Span, content: list[Span]) -> Found:
+        """A transcript's turn ("PENCE: Well, look, ..."): the speaker's own words, so a direct quotation."""
+        return Found([colon], content, [source], "direct", "speech", "turn", token_at(self.doc, colon[0]),
+                     token_at(self.doc, source[1] - 1))
+
     def signature_frame(self, dash: Token) -> Found | None:
         """'"Trump scares me." ― Krystal Correa': a quotation signed with a dash and a name."""
         doc = self.doc
@@ -500,12 +506,14 @@ class FrameExtractor:
     # ---------------------------------------------------------------- whole doc
     def run(self) -> list[Found]:
         found: list[Found] = []
+        turn_spans = turns(self.text, self.title_end)
+        turn_colons = {cue[0] for _, cue, _ in turn_spans}
         for tok in self.doc:
             if tok.is_space or self.quotes.inside(tok.idx):
                 continue
             frame = None
             if tok.is_punct:
-                if tok.text == ":":
+                if tok.text == ":" and tok.idx not in turn_colons:
                     frame = self.label_frame(tok)
                 elif tok.text in DASHES:
                     frame = self.signature_frame(tok)
@@ -519,6 +527,9 @@ class FrameExtractor:
                 frame = self.noun_frame(tok)
             if frame is not None:
                 found.append(frame)
+        if turn_spans:  # a transcript: its turns come first, and what cuts across them goes
+            found = [f for f in found if not conflicts(f.cue + f.source + f.content, turn_spans)]
+            found.extend(self.turn_frame(*t) for t in turn_spans)
         found = _resolve_overlaps(found)
         self.continue_quotes(found)
         nest(found)
@@ -536,7 +547,7 @@ class FrameExtractor:
             i = bisect.bisect_left(taken_starts, e)
             return not any(taken[j][1] > s for j in range(max(0, i - 8), i))
 
-        quoted = [f for f in found if f.kind in ("direct", "mixed")]
+        quoted = [f for f in found if f.kind in ("direct", "mixed") and f.frame != "turn"]
         if not quoted:
             return
         sents = list(self.doc.sents)

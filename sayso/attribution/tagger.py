@@ -38,6 +38,7 @@ from ..network import LABELS, build_network
 from .cues import CLASSES, NOUNS
 from .quotes import find_quotes
 from .rules import Found, FrameExtractor, nest, find_attributions
+from .transcripts import conflicts
 
 Span = tuple[int, int]
 
@@ -381,10 +382,21 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
         if rule is not None and rule.source and not overlap(rule.source, f.content) and (
                 not f.source or n in reporters or overlap(rule.source, f.source)):
             f.source, f.source_head = list(rule.source), rule.source_head
+    reported = [(found[n], lender) for n, lender in reporters.items()]
+    # a transcript's turns are the rules' to read: what the tagger found across them goes
+    turn_frames = [f for f in nested if f.frame == "turn"]
+    if turn_frames:
+        turn_spans = [(f.source[0], f.cue[0], f.content) for f in turn_frames]
+        found = [f for f in found if not conflicts(f.cue + f.source + f.content, turn_spans)]
+        reported = [(f, lender) for f, lender in reported if any(f is g for g in found)
+                    and any(lender is g for g in found)]
+        found.extend(turn_frames)
     contents = [c for f in found for c in f.content]
     anchors = [s for f in found for s in f.cue + f.source]
     cues = [s for f in found for s in f.cue]
     for f in nested:
+        if f.frame == "turn":
+            continue
         # one speaker may be the source of two frames ("Putin shrugged off the accusations and told
         # reporters"): a nested frame may share its source with a found one, not its cue or content
         if any(s <= f.cue[0][0] < e for s, e in contents) and not overlap(f.cue + f.content, anchors) and (
@@ -396,7 +408,6 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
         elif f.kind == "according_to" and not overlap(f.cue + f.source, anchors + contents) and any(
                 s <= g.cue[0][0] < e for s, e in f.content for g in found):
             found.append(f)
-    reported = [(found[n], lender) for n, lender in reporters.items()]
     found.sort(key=lambda f: f.start)
     nest(found)
     at = {id(f): k for k, f in enumerate(found)}
