@@ -14,6 +14,8 @@ into the first paragraph. ``sayso`` (last) finds the attributions and speakers a
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 from typing import Callable, Iterable, Iterator
 
 import spacy
@@ -101,10 +103,32 @@ def make_sayso(nlp: Language, name: str, mode: str) -> Callable[[Doc], Doc]:
     return AttributionComponent(nlp, name, mode)
 
 
+#: A dash glued to a quotation mark ('... about.”― Pamela Padilla', '“It is over.”—Jane Doe') is a token of its
+#: own, as it is between two words: spaCy's rules split a dash off only between letters or digits, and a
+#: signature's dash must stand alone to be a cue.
+GLUED_DASH = r"(?<=[\"”’'])[―—–]|[―—–](?=[\"“‘'])"
+
+
+def split_glued_dashes(nlp: Language) -> None:
+    """Make ``nlp``'s tokenizer split a dash off the quotation mark it is glued to (``GLUED_DASH``)."""
+    pattern = nlp.tokenizer.infix_finditer.__self__.pattern
+    nlp.tokenizer.infix_finditer = re.compile(f"{pattern}|{GLUED_DASH}").finditer
+
+
+def tokenizer_key(nlp: Language) -> str:
+    """A fingerprint of what a parse depends on besides the text: the pipeline's version and its tokenizer's
+    rules. Parses cached under another key are stale."""
+    tok = nlp.tokenizer
+    rules = [pipeline_version()] + [getattr(getattr(f, "__self__", None), "pattern", "")
+                                    for f in (tok.prefix_search, tok.suffix_search, tok.infix_finditer)]
+    return hashlib.sha1("\n".join(rules).encode("utf-8")).hexdigest()[:16]
+
+
 @functools.lru_cache(maxsize=4)
 def load(mode: str = "fast") -> Language:
     """The English pipeline with sayso's components, loaded once per process and mode (no network)."""
     nlp = spacy.load(PIPELINE)
+    split_glued_dashes(nlp)
     nlp.add_pipe("sayso_paragraphs", before="parser")
     nlp.add_pipe("sayso", config={"mode": mode})
     return nlp

@@ -121,7 +121,8 @@ def gold_tags(doc: Doc, gold: GoldArticle) -> np.ndarray:
 def prepare(data_dir: Path, split: str, cache: Path, log: Log = _stderr, part: int = 50) -> list[Example]:
     """Parsed and encoded articles of one split, from the cache or computed (minutes) and cached.
 
-    The cache is written in parts of ``part`` articles, so an interrupted run resumes where it stopped.
+    The cache is written in parts of ``part`` articles, so an interrupted run resumes where it stopped; a part
+    parsed under other tokenizer rules (``nlp.tokenizer_key``) is parsed again.
     """
     from tqdm import tqdm
 
@@ -130,6 +131,7 @@ def prepare(data_dir: Path, split: str, cache: Path, log: Log = _stderr, part: i
 
     golds = load_split(data_dir, split)
     nlp = _nlp.load("fast")
+    tokenizer = _nlp.tokenizer_key(nlp)  # a cached part parsed under other tokenizer rules is parsed again
     encoder = None
     examples: list[Example] = []
     t0 = time.time()
@@ -141,7 +143,7 @@ def prepare(data_dir: Path, split: str, cache: Path, log: Log = _stderr, part: i
         if path.exists():
             with open(path, "rb") as f:
                 stored = pickle.load(f)
-            if stored["names"] != [g.name for g in chunk]:
+            if stored["names"] != [g.name for g in chunk] or stored.get("tokenizer") != tokenizer:
                 stored = None
         if stored is None:
             encoder = encoder or TokenEncoder(LAYERS)
@@ -149,7 +151,7 @@ def prepare(data_dir: Path, split: str, cache: Path, log: Log = _stderr, part: i
             docbin = DocBin(attrs=["ORTH", "LEMMA", "POS", "TAG", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE", "SENT_START"])
             for doc in docs:
                 docbin.add(doc)
-            stored = {"names": [g.name for g in chunk], "docs": docbin.to_bytes(),
+            stored = {"names": [g.name for g in chunk], "tokenizer": tokenizer, "docs": docbin.to_bytes(),
                       "enc": [e.astype(np.float16) for e in encoder.encode_many(docs)],
                       "tensor": [np.asarray(d.tensor, dtype=np.float16) for d in docs]}
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -438,3 +438,28 @@ def test_the_crf_partition_is_the_forward_algorithm():
     assert torch.allclose(got, want, atol=1e-6)
     assert torch.allclose(g_got, g_want, atol=1e-6)
     assert float(g_got[0, 1:].abs().sum()) == 0.0  # padding gets no gradient
+
+
+def test_cached_parses_from_other_tokenizer_rules_are_parsed_again(tmp_path):
+    import pickle
+
+    from sayso.nlp import load, tokenizer_key
+    from sayso.training import prepare
+
+    data = tmp_path / "data"
+    (data / "dev" / "text").mkdir(parents=True)
+    (data / "dev" / "attributions").mkdir()
+    (data / "dev" / "text" / "a.txt").write_text("Signed\n\n\u201cIt is over.\u201d\u2015 Pamela Padilla\n")
+    (data / "dev" / "attributions" / "a_0001.ann").write_text("")
+    cache = tmp_path / "cache"
+    (ex,) = prepare(data, "dev", cache, log=lambda *a: None)
+    assert "\u2015" in [t.text for t in ex.doc]  # the dash glued to the quotation mark is its own token
+    (part,) = cache.glob("dev.*.pkl")
+    stored = pickle.loads(part.read_bytes())
+    assert stored["tokenizer"] == tokenizer_key(load())
+    # a part stored under other tokenizer rules is parsed again and stored anew
+    stale = {**stored, "tokenizer": "other rules"}
+    part.write_bytes(pickle.dumps(stale))
+    (again,) = prepare(data, "dev", cache, log=lambda *a: None)
+    assert pickle.loads(part.read_bytes())["tokenizer"] == tokenizer_key(load())
+    assert [t.text for t in again.doc] == [t.text for t in ex.doc]
