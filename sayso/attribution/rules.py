@@ -40,6 +40,7 @@ MEDIA = {
     "broadcast", "show", "podcast", "column", "essay", "book", "report", "filing", "response", "note",
 }
 DASHES = {"―", "—", "–", "-", "--"}
+CLOSING_QUOTES = ('"', "”", "’", "'", "»")
 RELATIVE = {"who", "which", "that", "whom"}
 PRONOUN_SOURCES = {"there", "what", "which"}
 
@@ -467,16 +468,32 @@ class FrameExtractor:
     def signature_frame(self, dash: Token) -> Found | None:
         """'"Trump scares me." ― Krystal Correa': a quotation signed with a dash and a name."""
         doc = self.doc
-        prev = self.quotes.before(dash.idx)
-        if prev is None or self.text[prev[1]:dash.idx].strip():
-            return None
-        end = dash.i + 1
-        while end < len(doc) and end - dash.i <= 5 and (doc[end].pos_ == "PROPN" or doc[end].is_title):
+        start = dash.i + 1
+        while start < len(doc) and doc[start].is_space and "\n" not in doc[start].text:  # "―\xa0Jorge Falcon"
+            start += 1
+        end = start
+        while end < len(doc) and end - start < 5 and (doc[end].pos_ == "PROPN" or doc[end].is_title):
             end += 1
-        source = self.span(dash.i + 1, end)
+        source = self.span(start, end)
         if not source or (end < len(doc) and not (doc[end].is_space or doc[end].is_punct)):
             return None
-        return self.found((dash.i, dash.i + 1), [prev], source, "speech", "signature", dash.i, end - 1)
+        signed = self.text[:dash.idx].rstrip()
+        first = self.line_start(dash)
+        while first < dash.i and doc[first].is_space:
+            first += 1
+        if doc[first].is_quote and signed.endswith(CLOSING_QUOTES) and doc[first].idx < len(signed) - 1:
+            # a line that opens with a quotation mark and is signed at its end is the signed quotation, whole:
+            # quotation marks nested in it ('what he calls “hell” than ...') can fool the pairing of marks
+            quoted = (doc[first].idx, len(signed))
+        else:
+            prev = self.quotes.before(dash.idx)
+            if prev is None or self.text[prev[1]:dash.idx].strip():
+                return None
+            quoted = prev
+        frame = self.found((dash.i, dash.i + 1), [quoted], source, "speech", "signature", dash.i, end - 1)
+        if frame.kind != "headline":
+            frame.kind = "direct"  # quoted whole, however the marks nested in it were paired
+        return frame
 
     def found(self, cue: tuple[int, int], content: list[Span], source: list[Span], cls: str, how: str,
               head: int, source_head: int | None) -> Found:
@@ -547,7 +564,8 @@ class FrameExtractor:
             i = bisect.bisect_left(taken_starts, e)
             return not any(taken[j][1] > s for j in range(max(0, i - 8), i))
 
-        quoted = [f for f in found if f.kind in ("direct", "mixed") and f.frame != "turn"]
+        # a transcript's turn and a signed quotation are whole: what follows is the next speaker's
+        quoted = [f for f in found if f.kind in ("direct", "mixed") and f.frame not in ("turn", "signature")]
         if not quoted:
             return
         sents = list(self.doc.sents)

@@ -51,6 +51,8 @@ MEMBERS = ((1, 5e-5, 11), (1, 1e-4, 12))
 #: The seeds of the heads ``sayso train`` trains over the frozen encoder when no member is fine-tuned.
 SEEDS = (13, 7)
 
+#: Rule frames that read a layout (a transcript's turns, signed quotations) and take precedence over the tagger.
+LAYOUT_FRAMES = ("turn", "signature")
 #: Clause links whose subtree edges are likely span edges.
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "pcomp", "csubj"}
 #: The categorical features, in the order of ``token_features``' columns.
@@ -383,19 +385,14 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
                 not f.source or n in reporters or overlap(rule.source, f.source)):
             f.source, f.source_head = list(rule.source), rule.source_head
     reported = [(found[n], lender) for n, lender in reporters.items()]
-    # a transcript's turns are the rules' to read: what the tagger found across them goes
-    turn_frames = [f for f in nested if f.frame == "turn"]
-    if turn_frames:
-        turn_spans = [(f.source[0], f.cue[0], f.content) for f in turn_frames]
-        found = [f for f in found if not conflicts(f.cue + f.source + f.content, turn_spans)]
-        reported = [(f, lender) for f, lender in reported if any(f is g for g in found)
-                    and any(lender is g for g in found)]
-        found.extend(turn_frames)
+    found = _rules_first(found, nested)
+    kept = {id(f) for f in found}
+    reported = [(f, lender) for f, lender in reported if id(f) in kept and id(lender) in kept]
     contents = [c for f in found for c in f.content]
     anchors = [s for f in found for s in f.cue + f.source]
     cues = [s for f in found for s in f.cue]
     for f in nested:
-        if f.frame == "turn":
+        if f.frame.split("+")[0] in LAYOUT_FRAMES:
             continue
         # one speaker may be the source of two frames ("Putin shrugged off the accusations and told
         # reporters"): a nested frame may share its source with a found one, not its cue or content
@@ -416,6 +413,33 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
             f.outer = [at[id(lender)]] + [k for k in lender.outer if k not in f.outer] + f.outer
             f.depth = len(f.outer)
     return found
+
+
+def _rules_first(found: list[Found], rules: Sequence[Found]) -> list[Found]:
+    """The tagged attributions, with the rule frames that read a layout put before them (``LAYOUT_FRAMES``).
+
+    A transcript's turns ("PENCE: Well, look, ...") and quotations signed with a dash and a name ('"Trump
+    scares me." ― Krystal Correa'): the tagger has seen few of either, and in a run of them it gives one
+    speaker's words to the next. A tagged attribution that touches a turn's label or runs across turns goes,
+    as does one on a signature's dash; a tagged content loses the pieces that are a signed quotation.
+    """
+    layout = [f for f in rules if f.frame.split("+")[0] in LAYOUT_FRAMES]
+    if not layout:
+        return found
+    turn_spans = [(f.source[0], f.cue[0], f.content) for f in layout if f.frame == "turn"]
+    signed = [f for f in layout if f.frame != "turn"]
+    dashes = [s for f in signed for s in f.cue]
+    quoted = [s for f in signed for s in f.content]
+    kept = []
+    for f in found:
+        if conflicts(f.cue + f.source + f.content, turn_spans) or overlap(f.cue, dashes):
+            continue
+        if overlap(f.content, quoted):
+            f.content = [c for c in f.content if not overlap([c], quoted)]
+            if not f.content:
+                continue
+        kept.append(f)
+    return kept + layout
 
 
 def _reporters(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]], found: list[Found],
