@@ -107,6 +107,23 @@ def test_a_run_joins_a_cue_of_its_own_sentence_before_a_nearer_one(nlp):
     assert denied == [runs[2], quote]
 
 
+def test_a_headline_with_its_own_content_takes_no_run_from_below(nlp):
+    doc = nlp('Doctor Says Clinton Hid Her Health\n\n"We need law and order," the crowd chanted at noon.')
+    words = [t.text for t in doc]
+
+    def run(role: str, first: str, last: str) -> Segment:
+        a = words.index(first)
+        return Segment(role, a, words.index(last, a) + 1)
+
+    quote = run("content", "We", "order")
+    runs = [run("source", "Doctor", "Doctor"), run("cue", "Says", "Says"), run("content", "Clinton", "Health"), quote]
+    ((_, src, says),) = group(doc, runs)
+    assert says == [runs[2]] and src == [runs[0]]  # the quotation below is nobody's here, not the doctor's
+    # a headline cue with no content of its own line still takes one from below ("Doctor Says:")
+    ((_, _, says),) = group(doc, runs[:2] + [quote])
+    assert says == [quote]
+
+
 def test_a_second_cue_of_the_sentence_shares_the_source(nlp):
     doc = nlp("Trump said the race was rigged, saying the polls lied.")
     i = {t.text: t.i for t in doc}

@@ -53,6 +53,8 @@ SEEDS = (13, 7)
 
 #: Rule frames that read a layout (a transcript's turns, signed quotations) and take precedence over the tagger.
 LAYOUT_FRAMES = ("turn", "signature")
+#: A first line no longer than this (characters) is the headline, as the rules read it.
+TITLE_CHARS = 300
 #: Clause links whose subtree edges are likely span edges.
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "pcomp", "csubj"}
 #: The categorical features, in the order of ``token_features``' columns.
@@ -289,12 +291,19 @@ def group(doc: Doc, segs: list[Segment]) -> list[tuple[Segment, list[Segment], l
     Distance is the number of tokens between the two runs; a paragraph break costs as much as 60 tokens,
     so a run prefers the cue of its own paragraph. A cue in the run's own sentences comes first: in 'Its
     office denied the report. "The governor never suggested it," a spokeswoman said.' the quotation is the
-    spokeswoman's, though "denied" is nearer.
+    spokeswoman's, though "denied" is nearer. A headline cue whose content is in the headline takes no run
+    from the article below it.
     """
     cues = [s for s in segs if s.role == "cue"]
     if not cues:
         return []
     breaks = [t.i for t in doc if t.is_space and "\n" in t.text]
+    # a headline whose cue has its content in the headline ("Former White House Doctor Says Clinton Hid ...")
+    # is whole: a run of the article below does not join it
+    title = breaks[0] if breaks and doc[breaks[0]].idx <= TITLE_CHARS else 0
+    headline = {id(c) for c in cues if c.start < title
+                and any(s.role == "content" and s.end <= title for s in segs)}
+    body_cues = [c for c in cues if id(c) not in headline]
     groups = {id(c): (c, [], []) for c in cues}
     for seg in segs:
         if seg.role == "cue":
@@ -306,7 +315,10 @@ def group(doc: Doc, segs: list[Segment]) -> list[tuple[Segment, list[Segment], l
             gap = c.start - seg.end if seg.end <= c.start else seg.start - c.end
             return not first <= c.start < last, max(gap, 0) + 60 * _breaks_between(doc, breaks, seg.start, c.start)
 
-        best = min(cues, key=cost)
+        near = cues if seg.start < title else body_cues
+        if not near:
+            continue
+        best = min(near, key=cost)
         groups[id(best)][1 if seg.role == "source" else 2].append(seg)
     out = [groups[id(c)] for c in cues]
     # "Trump said X, saying Y": one source serves the cues of its sentence that have none of their own
