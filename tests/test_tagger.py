@@ -87,14 +87,20 @@ def test_runs_and_nearest_cue_grouping(nlp):
     ]
 
 
-def test_a_run_joins_a_cue_of_its_own_sentence_before_a_nearer_one(nlp):
-    doc = nlp('His office denied the report. "He never lied," spokeswoman Ana Maria Brill said in a statement.')
+def _runner(doc):
+    """``run(role, first, last)``: the run of ``doc`` from the word ``first`` to the next word ``last``."""
     words = [t.text for t in doc]
 
     def run(role: str, first: str, last: str) -> Segment:
         a = words.index(first)
         return Segment(role, a, words.index(last, a) + 1)
 
+    return words, run
+
+
+def test_a_run_joins_a_cue_of_its_own_sentence_before_a_nearer_one(nlp):
+    doc = nlp('His office denied the report. "He never lied," spokeswoman Ana Maria Brill said in a statement.')
+    words, run = _runner(doc)
     quote = Segment("content", words.index("report") + 2, words.index(",") + 2)
     assert doc[quote.start : quote.end].text == '"He never lied,"'
     runs = [run("source", "His", "office"), run("cue", "denied", "denied"), run("content", "the", "report"),
@@ -109,12 +115,7 @@ def test_a_run_joins_a_cue_of_its_own_sentence_before_a_nearer_one(nlp):
 
 def test_a_headline_with_its_own_content_takes_no_run_from_below(nlp):
     doc = nlp('Doctor Says Clinton Hid Her Health\n\n"We need law and order," the crowd chanted at noon.')
-    words = [t.text for t in doc]
-
-    def run(role: str, first: str, last: str) -> Segment:
-        a = words.index(first)
-        return Segment(role, a, words.index(last, a) + 1)
-
+    _, run = _runner(doc)
     quote = run("content", "We", "order")
     runs = [run("source", "Doctor", "Doctor"), run("cue", "Says", "Says"), run("content", "Clinton", "Health"), quote]
     ((_, src, says),) = group(doc, runs)
