@@ -100,6 +100,15 @@ def test_a_dash_glued_to_a_quotation_mark_is_a_token_of_its_own():
     words = [t.text for t in doc]
     assert words[words.index("over"):words.index("Padilla") + 1] == ["over", ".", "\u201d", "\u2015", "Pamela", "Padilla"]
     assert "\u2014" in words and "Jane" in words
+    # the same rule, added to a pipeline of one's own
+    import spacy
+
+    from sayso.nlp import PIPELINE, split_glued_dashes
+
+    own = spacy.load(PIPELINE, disable=["parser", "ner", "tagger", "attribute_ruler", "lemmatizer"])
+    assert "\u2015" not in [t.text for t in own("over.\u201d\u2015 Pamela")]
+    split_glued_dashes(own)
+    assert "\u2015" in [t.text for t in own("over.\u201d\u2015 Pamela")]
 
 
 @pytest.mark.parametrize("mode", ["fast", "accurate"])
