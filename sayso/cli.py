@@ -527,8 +527,8 @@ def train_polnear(data_dir: Path, out: Path | None, seeds: tuple[int, ...], epoc
 
     With --finetune (the shipped model), each member fine-tunes MiniLM's layers together with a new head and
     keeps its best epoch on dev; a member of 11 epochs took under 3 minutes on an H200 GPU, and an epoch takes
-    about 4 minutes on two CPU cores. Without it, heads are trained over the frozen encoder, one per --seed. The first run parses and
-    encodes both splits (20-30 minutes on two busy CPU cores) and caches them. Progress and per-epoch dev
+    about 4 minutes on two CPU cores. Without it, heads are trained over the frozen encoder, one per --seed.
+    The first run parses and encodes both splits (20-30 minutes on two busy CPU cores) and caches them. Progress and per-epoch dev
     scores go to stderr; the final metrics are printed as JSON.
 
     \b

@@ -202,10 +202,9 @@ class _Resolver:
         if ent is None and head.lemma_.lower() in OUTLET_HEADS:  # "the TASS news agency" is TASS
             ent = next((e for e in self.ents_under.get(head.i, ()) if e.label_ == "ORG" and e.start >= span.start),
                        None)
-        if ent is None and span.text.isupper() and (known := self.full_names.get(span[-1].lower_)):
+        if ent is None and span.text.isupper() and span[-1].lower_ in self.full_names:
             # a transcript's label in capitals ("PENCE:"): the person of that surname named before it
-            before = bisect.bisect_left(known, (span.start_char,))
-            key = "person:" + known[before - 1 if before else 0][1]
+            key = self.surname_key(span[-1].lower_, span.start_char)
             if key in self.speakers:
                 return self.speakers[key], (s0, s1)
         if ent is not None:
@@ -238,12 +237,17 @@ class _Resolver:
         if len(name) > 1 and ent.label_ == "PERSON":
             return "person:" + name.text.lower()
         if len(name) == 1 and name[0].lower_ in self.full_names:
-            known = self.full_names[name[0].lower_]
-            before = bisect.bisect_left(known, (ent.start_char,))
-            return "person:" + known[before - 1 if before else 0][1]
+            return self.surname_key(name[0].lower_, ent.start_char)
         if ent.label_ == "PERSON":
             return "person:" + name.text.lower()
         return "org:" + name.text.lower()
+
+    def surname_key(self, surname: str, at: int) -> str:
+        """The speaker key of a bare surname at character ``at``: the last full name with that surname named
+        before it (the first one named, when none is before it)."""
+        known = self.full_names[surname]
+        before = bisect.bisect_left(known, (at,))
+        return "person:" + known[before - 1 if before else 0][1]
 
     def antecedent(self, pron: Token) -> _Speaker | None:
         gender = PRONOUNS[pron.lower_]

@@ -19,7 +19,7 @@ from ..model import enclosing
 from .confidence import confidence
 from .cues import CLASSES, DOCUMENTS, NOUNS, OBJECT_CONTENT, ORG_HEADS, PARTICLES, PEOPLE, PERSON_HEADS
 from .quotes import find_quotes
-from .transcripts import conflicts, token_at, turns
+from .transcripts import conflicts, turns
 
 Span = tuple[int, int]
 
@@ -41,6 +41,12 @@ MEDIA = {
 }
 DASHES = {"―", "—", "–", "-", "--"}
 CLOSING_QUOTES = ('"', "”", "’", "'", "»")
+#: Frames that read a layout rather than a sentence: a transcript's turn, a quotation signed with a dash and a
+#: name. Each is a speaker's words whole (a direct quotation that continues into nothing), and in accurate
+#: mode they go before what the tagger found (``tagger._rules_first``).
+LAYOUT_FRAMES = ("turn", "signature")
+#: A first line no longer than this (characters) is the article's headline.
+TITLE_CHARS = 300
 RELATIVE = {"who", "which", "that", "whom"}
 PRONOUN_SOURCES = {"there", "what", "which"}
 
@@ -172,9 +178,7 @@ class FrameExtractor:
         self.doc = doc
         self.text = doc.text
         self.quotes = _Quotes(doc.text)
-        # the first line is a headline when a line break ends it (a bare sentence has no headline)
-        first_break = doc.text.find("\n")
-        self.title_end = first_break if 0 <= first_break <= 300 else 0
+        self.title_end = title_end(doc.text)
 
     # ---------------------------------------------------------------- spans
     def span(self, a: int, b: int, keep_quotes: bool = False) -> list[Span]:
@@ -462,8 +466,13 @@ class FrameExtractor:
 
     def turn_frame(self, source: Span, colon: Span, content: list[Span]) -> Found:
         """A transcript's turn ("PENCE: Well, look, ..."): the speaker's own words, so a direct quotation."""
-        return Found([colon], content, [source], "direct", "speech", "turn", token_at(self.doc, colon[0]),
-                     token_at(self.doc, source[1] - 1))
+        return Found([colon], content, [source], self.kind_of(content, "speech", "turn", False), "speech", "turn",
+                     self.token_at(colon[0]), self.token_at(source[1] - 1))
+
+    def token_at(self, char: int) -> int:
+        """Index of the token holding character ``char``."""
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return span.start if span is not None else 0
 
     def signature_frame(self, dash: Token) -> Found | None:
         """'"Trump scares me." ― Krystal Correa': a quotation signed with a dash and a name."""
@@ -490,10 +499,7 @@ class FrameExtractor:
             if prev is None or self.text[prev[1]:dash.idx].strip():
                 return None
             quoted = prev
-        frame = self.found((dash.i, dash.i + 1), [quoted], source, "speech", "signature", dash.i, end - 1)
-        if frame.kind != "headline":
-            frame.kind = "direct"  # quoted whole, however the marks nested in it were paired
-        return frame
+        return self.found((dash.i, dash.i + 1), [quoted], source, "speech", "signature", dash.i, end - 1)
 
     def found(self, cue: tuple[int, int], content: list[Span], source: list[Span], cls: str, how: str,
               head: int, source_head: int | None) -> Found:
@@ -510,6 +516,8 @@ class FrameExtractor:
             return "headline"
         if how == "according":
             return "according_to"
+        if how in LAYOUT_FRAMES:  # quoted whole, however the marks nested in it were paired
+            return "direct"
         quoted = sum(e - s for q in content for s, e in self.quotes.within(*q) if q[0] <= s and e <= q[1] + 1)
         total = sum(e - s for s, e in content)
         if quoted >= total - 2:
@@ -524,13 +532,12 @@ class FrameExtractor:
     def run(self) -> list[Found]:
         found: list[Found] = []
         turn_spans = turns(self.text, self.title_end)
-        turn_colons = {cue[0] for _, cue, _ in turn_spans}
         for tok in self.doc:
             if tok.is_space or self.quotes.inside(tok.idx):
                 continue
             frame = None
             if tok.is_punct:
-                if tok.text == ":" and tok.idx not in turn_colons:
+                if tok.text == ":":
                     frame = self.label_frame(tok)
                 elif tok.text in DASHES:
                     frame = self.signature_frame(tok)
@@ -565,7 +572,7 @@ class FrameExtractor:
             return not any(taken[j][1] > s for j in range(max(0, i - 8), i))
 
         # a transcript's turn and a signed quotation are whole: what follows is the next speaker's
-        quoted = [f for f in found if f.kind in ("direct", "mixed") and f.frame not in ("turn", "signature")]
+        quoted = [f for f in found if f.kind in ("direct", "mixed") and f.frame not in LAYOUT_FRAMES]
         if not quoted:
             return
         sents = list(self.doc.sents)
@@ -590,6 +597,13 @@ class FrameExtractor:
             if after is not None and "\n" not in self.text[q[1]:after.start]:
                 after.content = sorted(after.content + [q])
                 after.frame += "+continued"
+
+
+def title_end(text: str) -> int:
+    """Where the headline ends: the first line break, when it comes within ``TITLE_CHARS`` (a bare sentence,
+    or a page that opens with a long paragraph, has no headline: 0)."""
+    first_break = text.find("\n")
+    return first_break if 0 <= first_break <= TITLE_CHARS else 0
 
 
 def _union(spans: list[Span]) -> list[Span]:

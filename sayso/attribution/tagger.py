@@ -37,7 +37,7 @@ from ..model import overlap
 from ..network import LABELS, build_network
 from .cues import CLASSES, NOUNS
 from .quotes import find_quotes
-from .rules import Found, FrameExtractor, nest, find_attributions
+from .rules import LAYOUT_FRAMES, Found, FrameExtractor, nest, find_attributions, title_end
 from .transcripts import conflicts
 
 Span = tuple[int, int]
@@ -51,10 +51,6 @@ MEMBERS = ((1, 5e-5, 11), (1, 1e-4, 12))
 #: The seeds of the heads ``sayso train`` trains over the frozen encoder when no member is fine-tuned.
 SEEDS = (13, 7)
 
-#: Rule frames that read a layout (a transcript's turns, signed quotations) and take precedence over the tagger.
-LAYOUT_FRAMES = ("turn", "signature")
-#: A first line no longer than this (characters) is the headline, as the rules read it.
-TITLE_CHARS = 300
 #: Clause links whose subtree edges are likely span edges.
 CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "pcomp", "csubj"}
 #: The categorical features, in the order of ``token_features``' columns.
@@ -300,7 +296,8 @@ def group(doc: Doc, segs: list[Segment]) -> list[tuple[Segment, list[Segment], l
     breaks = [t.i for t in doc if t.is_space and "\n" in t.text]
     # a headline whose cue has its content in the headline ("Former White House Doctor Says Clinton Hid ...")
     # is whole: a run of the article below does not join it
-    title = breaks[0] if breaks and doc[breaks[0]].idx <= TITLE_CHARS else 0
+    end = title_end(doc.text)
+    title = next((t.i for t in doc if t.idx >= end), len(doc)) if end else 0  # tokens of the headline
     headline = {id(c) for c in cues if c.start < title
                 and any(s.role == "content" and s.end <= title for s in segs)}
     body_cues = [c for c in cues if id(c) not in headline]
@@ -404,7 +401,7 @@ def to_found(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment]]
     anchors = [s for f in found for s in f.cue + f.source]
     cues = [s for f in found for s in f.cue]
     for f in nested:
-        if f.frame.split("+")[0] in LAYOUT_FRAMES:
+        if f.frame in LAYOUT_FRAMES:
             continue
         # one speaker may be the source of two frames ("Putin shrugged off the accusations and told
         # reporters"): a nested frame may share its source with a found one, not its cue or content
@@ -435,7 +432,7 @@ def _rules_first(found: list[Found], rules: Sequence[Found]) -> list[Found]:
     speaker's words to the next. A tagged attribution that touches a turn's label or runs across turns goes,
     as does one on a signature's dash; a tagged content loses the pieces that are a signed quotation.
     """
-    layout = [f for f in rules if f.frame.split("+")[0] in LAYOUT_FRAMES]
+    layout = [f for f in rules if f.frame in LAYOUT_FRAMES]
     if not layout:
         return found
     turn_spans = [(f.source[0], f.cue[0], f.content) for f in layout if f.frame == "turn"]

@@ -24,15 +24,15 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from spacy.tokens import Doc
-
 from ..model import overlap
 
 Span = tuple[int, int]
 
+#: The quotation marks that open a quoted transcript's paragraphs.
+QUOTE_MARKS = "\"“”"
 #: A paragraph that opens with a label in capitals and a colon, and says something after it on its line.
-LABEL = re.compile(r"[ \t]*(?P<quote>[\"“”]?)[ \t]*(?P<label>[A-Z][A-Z.'’\-]*(?:[ \t][A-Z][A-Z.'’\-]*){0,2})"
-                   r"[ \t]*(?P<colon>:)[ \t\xa0]*(?=\S)")
+LABEL = re.compile(rf"[ \t]*(?P<quote>[{QUOTE_MARKS}]?)[ \t]*"
+                   r"(?P<label>[A-Z][A-Z.'’\-]*(?:[ \t][A-Z][A-Z.'’\-]*){0,2})[ \t]*(?P<colon>:)[ \t\xa0]*(?=\S)")
 #: Labels that name a section or a medium, not a speaker.
 NOT_SPEAKERS = {
     "UPDATE", "UPDATED", "VIDEO", "WATCH", "PHOTO", "PHOTOS", "AUDIO", "RELATED", "READ", "READ MORE", "MORE",
@@ -41,10 +41,9 @@ NOT_SPEAKERS = {
     "UPDATE NOTE", "BACKGROUND", "WARNING", "DISCLAIMER", "ANALYSIS", "OPINION", "POLL", "TIMELINE", "FACT CHECK",
 }
 #: "(CROSSTALK.)", "[END VIDEO CLIP]": a stage direction ends the turn before it.
-DIRECTION = re.compile(r"[\"“”]?\s*[(\[].*[)\]]\W*", re.S)
+DIRECTION = re.compile(rf"[{QUOTE_MARKS}]?\s*[(\[].*[)\]]\W*", re.S)
 #: A sign-off under the article: "Follow Pam Key on Twitter @pamkeyNEN".
-SIGN_OFF = re.compile(r"[\"“”]?\s*(Follow|Contact|Email|E-mail|Reach)\b.*(@\w|\bon Twitter\b)", re.I | re.S)
-QUOTE_MARKS = "\"“”"
+SIGN_OFF = re.compile(rf"[{QUOTE_MARKS}]?\s*(Follow|Contact|Email|E-mail|Reach)\b.*(@\w|\bon Twitter\b)", re.I | re.S)
 
 
 def _paragraphs(text: str) -> list[Span]:
@@ -112,8 +111,3 @@ def conflicts(spans: Sequence[Span], found_turns: Sequence[tuple[Span, Span, lis
             return not all(a <= s and e <= b for s, e in spans)
     return False
 
-
-def token_at(doc: Doc, char: int) -> int:
-    """Index of the token holding character ``char``."""
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else 0
