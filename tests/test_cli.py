@@ -85,3 +85,12 @@ def test_help_explains_commands():
     assert out.returncode == 0
     for cmd in (b"extract", b"info", b"eval"):
         assert cmd in out.stdout
+
+
+@pytest.mark.parametrize("option, value", [("--finetune", "1:5e-5"), ("--layers", "4,2"), ("--layers", "2,7"),
+                                           ("--layers", "two")])
+def test_train_refuses_malformed_members_and_layers(tmp_path, option, value):
+    out = run("train", "polnear", tmp_path, "--finetune", "1:5e-5:1", option, value, "--out", tmp_path / "model")
+    assert out.returncode == 2
+    assert value.encode() in out.stderr and b"expected" in out.stderr
+    assert not (tmp_path / "model").exists()

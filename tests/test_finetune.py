@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -81,7 +82,7 @@ def tuned(tmp_path_factory, polnear_dir, nlp):
 def test_a_finetuned_member_joins_a_model_that_loads_and_stays_verbatim(tuned, tmp_path):
     import torch
 
-    from sayso.attribution.encoder import TokenEncoder
+    from sayso.attribution.encoder import TokenEncoder, load_tuned
     from sayso.attribution.tagger import Tagger
     from sayso.training import combine, encode_for, featurize, finish, tuned_tagger
 
@@ -101,7 +102,11 @@ def test_a_finetuned_member_joins_a_model_that_loads_and_stays_verbatim(tuned, t
     finish(model, dev, tmp_path / "model", training, log=lambda s: None)
     config = json.loads((tmp_path / "model" / "config.json").read_text())
     assert config["encoders"] == ["encoder-0.pt"] and config["heads"][0]["network"]["tensor_width"] == 0
-    assert (tmp_path / "model" / "encoder-0.pt").stat().st_size < (root / "member" / "tuned.pt").stat().st_size * 0.6
+    # fine-tuning wrote the layers in int8 already: the model ships them as they were
+    written = torch.load(root / "member" / "tuned.pt", map_location="cpu", weights_only=True)
+    assert written["scales"] and all(written["encoder"][k].dtype == torch.int8 for k in written["scales"])
+    shipped = load_tuned(tmp_path / "model" / "encoder-0.pt")
+    assert all(torch.equal(v, shipped[k]) for k, v in load_tuned(root / "member" / "tuned.pt").items())
     loaded = Tagger.load(tmp_path / "model")
     ex = dev[0]
     want = model.emissions(ex.enc, ex.tensor, ex.feats)
@@ -112,6 +117,30 @@ def test_a_finetuned_member_joins_a_model_that_loads_and_stays_verbatim(tuned, t
     for f in next(loaded.pipe([ex.doc])):
         for s, e in [*f.source, *f.cue, *f.content]:
             assert 0 <= s < e <= len(text) and text[s:e].strip()
+
+
+def test_a_deeper_pack_makes_a_model_that_reads_its_layers(tuned, tmp_path):
+    from sayso.attribution.tagger import Tagger
+    from sayso.finetune import run
+    from sayso.training import combine, encode_for, featurize, finish, pack, tuned_tagger
+
+    root, sets = tuned
+    pack(Path("unused"), tmp_path / "deep", sets=sets, log=lambda s: None, layers=(2, 4, 6))
+    meta = json.loads((tmp_path / "deep" / "meta.json").read_text())
+    encoder = json.loads((tmp_path / "deep" / "encoder" / "config.json").read_text())
+    assert meta["layers"] == [2, 4, 6] and encoder["num_hidden_layers"] == 6
+    run(tmp_path / "deep", tmp_path / "member", epochs=1, batch_size=2, device="cpu", max_batches=1, log=lambda s: None)
+    member, record = tuned_tagger(tmp_path / "member" / "tuned.pt")
+    with pytest.raises(ValueError, match="different layers"):  # a member of the four-layer pack does not join it
+        combine([member, tuned_tagger(root / "member" / "tuned.pt")[0]])
+    model = combine([member])
+    dev = encode_for(model, sets["dev"])
+    featurize(dev, model.vocab)
+    finish(model, dev, tmp_path / "model", {"data": "x", "finetuned": True, "heads": [record], "seconds": {}},
+           log=lambda s: None)
+    assert json.loads((tmp_path / "model" / "config.json").read_text())["layers"] == [2, 4, 6]
+    loaded = Tagger.load(tmp_path / "model")
+    assert loaded.encode([dev[0].doc])[0][0].shape == (len(dev[0].doc), 3, 384)
 
 
 def test_minutes_cut_the_epochs_to_what_fits(tuned, tmp_path):

