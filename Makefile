@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 POLNEAR ?= ../shared/data/polnear
-MEMBERS ?= 1:5e-5:11 1:1e-4:12
+MEMBERS ?= 1:5e-5:16 13:5e-5:16
 
 CHROMIUM := /usr/bin/chromium
 # the browser tests drive Debian's Chromium; root installs it directly, anyone else through sudo

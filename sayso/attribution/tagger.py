@@ -47,7 +47,7 @@ ROLES = ("source", "cue", "content")
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution-tagger"
 #: The members of the shipped model: (seed, the encoder's learning rate, epochs) of each fine-tuning run
 #: (``sayso train polnear DATA --finetune SEED:LR:EPOCHS``, one per member).
-MEMBERS = ((1, 5e-5, 11), (1, 1e-4, 12))
+MEMBERS = ((1, 5e-5, 16), (13, 5e-5, 16))
 #: The seeds of the heads ``sayso train`` trains over the frozen encoder when no member is fine-tuned.
 SEEDS = (13, 7)
 
