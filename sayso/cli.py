@@ -555,6 +555,8 @@ def train_polnear(data_dir: Path, out: Path | None, seeds: tuple[int, ...], epoc
     from .attribution.tagger import MODEL_DIR
     from .training import recalibrate as redo, train, train_tuned
 
+    if layers and not members:
+        raise click.UsageError("--layers applies to fine-tuned members only: give --finetune SEED:LR:EPOCHS too")
     if recalibrate:
         metrics = redo(data_dir, out or MODEL_DIR, cache=cache, log=error)
     elif members:

@@ -505,7 +505,7 @@ def encode_for(tagger: Tagger, examples: Sequence[Example]) -> list[Example]:
 
 
 def pack(data_dir: Path, out: Path, cache: Path = Path("build/tagger-cache"), log: Log = _stderr,
-         sets: dict[str, Sequence[Example]] | None = None, layers: Sequence[int] = LAYERS) -> dict:
+         sets: dict[str, Sequence[Example]] | None = None, layers: Sequence[int] = TUNED_LAYERS) -> dict:
     """Write the pack ``finetune.py`` trains from: train's and dev's pieces as word pieces, feature ids and
     gold tags, with MiniLM's weights up to the deepest of ``layers`` (the layers the head reads); returns the
     sizes written."""

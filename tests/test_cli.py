@@ -94,3 +94,9 @@ def test_train_refuses_malformed_members_and_layers(tmp_path, option, value):
     assert out.returncode == 2
     assert value.encode() in out.stderr and b"expected" in out.stderr
     assert not (tmp_path / "model").exists()
+
+
+def test_train_layers_without_finetune_is_refused(tmp_path):
+    out = run("train", "polnear", tmp_path, "--layers", "2,4", "--out", tmp_path / "model")
+    assert out.returncode == 2 and b"--finetune" in out.stderr
+    assert not (tmp_path / "model").exists()

@@ -66,7 +66,7 @@ def tuned(tmp_path_factory, polnear_dir, nlp):
         golds = load_split(polnear_dir, split)[:n]
         docs = nlp.pipe((g.text for g in golds), disable=["sayso"])
         sets[split] = [Example(g, d, None, d.tensor) for g, d in zip(golds, docs)]
-    sizes = pack(polnear_dir, root / "pack", sets=sets, log=lambda s: None)
+    sizes = pack(polnear_dir, root / "pack", sets=sets, log=lambda s: None, layers=(2, 4))
     assert sizes["model.safetensors"] < 40 * 2**20  # the embedding rows of the pack's word pieces only
     code = ("import sys; sys.modules['spacy'] = None; from sayso.finetune import main; "
             f"sys.exit(main([{str(root / 'pack')!r}, {str(root / 'member')!r}, '--epochs', '2', '--max-batches', '2', "
@@ -125,7 +125,7 @@ def test_a_deeper_pack_makes_a_model_that_reads_its_layers(tuned, tmp_path):
     from sayso.training import combine, encode_for, featurize, finish, pack, tuned_tagger
 
     root, sets = tuned
-    pack(Path("unused"), tmp_path / "deep", sets=sets, log=lambda s: None, layers=(2, 4, 6))
+    pack(Path("unused"), tmp_path / "deep", sets=sets, log=lambda s: None)  # the layers of the shipped members
     meta = json.loads((tmp_path / "deep" / "meta.json").read_text())
     encoder = json.loads((tmp_path / "deep" / "encoder" / "config.json").read_text())
     assert meta["layers"] == [2, 4, 6] and encoder["num_hidden_layers"] == 6
