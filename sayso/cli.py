@@ -552,6 +552,7 @@ def train_polnear(data_dir: Path, out: Path | None, seeds: tuple[int, ...], epoc
       sayso train polnear ../shared/data/polnear --finetune 1:5e-5:16 --finetune 13:5e-5:16
       sayso train polnear ../shared/data/polnear --epochs 12 --seed 13 --seed 7
     """
+    from .attribution.encoder import TUNED_LAYERS
     from .attribution.tagger import MODEL_DIR
     from .training import recalibrate as redo, train, train_tuned
 
@@ -561,7 +562,7 @@ def train_polnear(data_dir: Path, out: Path | None, seeds: tuple[int, ...], epoc
         metrics = redo(data_dir, out or MODEL_DIR, cache=cache, log=error)
     elif members:
         metrics = train_tuned(data_dir, out or MODEL_DIR, members, device, cache=cache, tuned=tuned,
-                              pack_dir=pack_dir, log=error, **({"layers": layers} if layers else {}))
+                              pack_dir=pack_dir, layers=layers or TUNED_LAYERS, log=error)
     else:
         metrics = train(data_dir, out or MODEL_DIR, seeds=seeds, epochs=epochs, cache=cache, heads=heads, log=error)
     summary = {"dev": metrics["dev"], "ece": metrics["calibration"]["ece_crossfit"],

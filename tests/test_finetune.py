@@ -79,12 +79,24 @@ def tuned(tmp_path_factory, polnear_dir, nlp):
     return root, sets
 
 
+def _write_model(member, record, examples, out):
+    """The model of one fine-tuned member, written to ``out`` as ``sayso train`` writes it (calibrated on
+    ``examples``); returns it and the examples it encoded."""
+    from sayso.training import combine, encode_for, featurize, finish
+
+    model = combine([member])
+    dev = encode_for(model, examples)
+    featurize(dev, model.vocab)
+    finish(model, dev, out, {"data": "x", "finetuned": True, "heads": [record], "seconds": {}}, log=lambda s: None)
+    return model, dev
+
+
 def test_a_finetuned_member_joins_a_model_that_loads_and_stays_verbatim(tuned, tmp_path):
     import torch
 
     from sayso.attribution.encoder import TokenEncoder, load_tuned
     from sayso.attribution.tagger import Tagger
-    from sayso.training import combine, encode_for, featurize, finish, tuned_tagger
+    from sayso.training import tuned_tagger
 
     root, sets = tuned
     member, record = tuned_tagger(root / "member" / "tuned.pt")
@@ -94,12 +106,8 @@ def test_a_finetuned_member_joins_a_model_that_loads_and_stays_verbatim(tuned, t
     tuned_state = member.encoders[0].model.encoder.state_dict()
     assert any(not torch.allclose(v, plain[k], atol=1e-2) for k, v in tuned_state.items())
 
-    model = combine([member])
-    dev = encode_for(model, sets["dev"])
+    model, dev = _write_model(member, record, sets["dev"], tmp_path / "model")
     assert isinstance(dev[0].enc, list) and len(dev[0].enc) == 1
-    featurize(dev, model.vocab)
-    training = {"data": "x", "finetuned": True, "heads": [record], "seconds": {}}
-    finish(model, dev, tmp_path / "model", training, log=lambda s: None)
     config = json.loads((tmp_path / "model" / "config.json").read_text())
     assert config["encoders"] == ["encoder-0.pt"] and config["heads"][0]["network"]["tensor_width"] == 0
     # fine-tuning wrote the layers in int8 already: the model ships them as they were
@@ -122,7 +130,7 @@ def test_a_finetuned_member_joins_a_model_that_loads_and_stays_verbatim(tuned, t
 def test_a_deeper_pack_makes_a_model_that_reads_its_layers(tuned, tmp_path):
     from sayso.attribution.tagger import Tagger
     from sayso.finetune import run
-    from sayso.training import combine, encode_for, featurize, finish, pack, tuned_tagger
+    from sayso.training import combine, pack, tuned_tagger
 
     root, sets = tuned
     pack(Path("unused"), tmp_path / "deep", sets=sets, log=lambda s: None)  # the layers of the shipped members
@@ -133,11 +141,7 @@ def test_a_deeper_pack_makes_a_model_that_reads_its_layers(tuned, tmp_path):
     member, record = tuned_tagger(tmp_path / "member" / "tuned.pt")
     with pytest.raises(ValueError, match="different layers"):  # a member of the four-layer pack does not join it
         combine([member, tuned_tagger(root / "member" / "tuned.pt")[0]])
-    model = combine([member])
-    dev = encode_for(model, sets["dev"])
-    featurize(dev, model.vocab)
-    finish(model, dev, tmp_path / "model", {"data": "x", "finetuned": True, "heads": [record], "seconds": {}},
-           log=lambda s: None)
+    _, dev = _write_model(member, record, sets["dev"], tmp_path / "model")
     assert json.loads((tmp_path / "model" / "config.json").read_text())["layers"] == [2, 4, 6]
     loaded = Tagger.load(tmp_path / "model")
     assert loaded.encode([dev[0].doc])[0][0].shape == (len(dev[0].doc), 3, 384)

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 from ..model import enclosing
 from .confidence import confidence
 from .cues import CLASSES, DOCUMENTS, NOUNS, OBJECT_CONTENT, ORG_HEADS, PARTICLES, PEOPLE, PERSON_HEADS
-from .quotes import find_quotes
+from .quotes import CLOSING, STRAIGHT, find_quotes
 from .transcripts import conflicts, turns
 
 Span = tuple[int, int]
@@ -40,7 +40,8 @@ MEDIA = {
     "broadcast", "show", "podcast", "column", "essay", "book", "report", "filing", "response", "note",
 }
 DASHES = {"―", "—", "–", "-", "--"}
-CLOSING_QUOTES = ('"', "”", "’", "'", "»")
+#: Marks that close a quotation, single ones included ('... about.’― Name').
+CLOSING_QUOTES = tuple(CLOSING + STRAIGHT + "’'")
 #: Frames that read a layout rather than a sentence: a transcript's turn, a quotation signed with a dash and a
 #: name. Each is a speaker's words whole (a direct quotation that continues into nothing), and in accurate
 #: mode they go before what the tagger found (``tagger._rules_first``).
