@@ -12,13 +12,15 @@ pair of items on three views of what they say, and adds what the articles' struc
   so that the proposition's rare key words ("temperament", "plagiarism", "eligible") count and the story's
   common ones ("Clinton", "said") hardly do;
 - two attributions of one article whose contents overlap (an outlet's report and the quote it reports, a
-  quotation credited twice) state one thing: they are joined outright; one speaker's attributions in one
+  quotation credited twice) state one thing: their similarity is 1; one speaker's attributions in one
   article are usually about one thing: their similarity gets a bonus.
 
-Average-linkage agglomerative clustering cuts the combined similarity at a threshold; the weights and the
-threshold were chosen on the development part of the labelled set (docs/claims.md). A corpus too large for
-one similarity matrix is first cut into groups that no pair above the threshold joins (exact: average
-linkage never merges across them), each clustered on its own. Each cluster is a claim, labelled with the
+Pairs whose combined similarity reaches a threshold are linked, and the claims are the communities of that
+graph (Louvain, maximising modularity): a link counts for more when the two items are not also linked to
+much else, so a story told in many articles splits into the propositions argued in it. The weights, the
+threshold and the resolution were chosen on the development part of the labelled set (docs/claims.md). The
+similarity matrix is computed a block of rows at a time, so memory grows with the links, not with the
+square of the corpus. Each community is a claim, labelled with the
 verbatim content of its most central member that states the proposition plainly, and every member gets its
 stance toward that label (:mod:`sayso.claims.stance`).
 """
@@ -38,13 +40,22 @@ from .embeddings import Embeds
 from .negation import is_clause, is_statement, parse, term, terms
 from .stance import DISMISSIVE, contests, cue_class, negated, negations, stance, without_negation
 
-#: Combined similarity at and above which two groups of contents are one claim (chosen on the development part).
-THRESHOLD = 0.24
+#: Combined similarity at and above which two contents are linked in the claim graph (chosen on the development
+#: part, with the resolution).
+THRESHOLD = 0.35
+#: Modularity resolution of the claim graph's communities: higher cuts claims finer.
+RESOLUTION = 4.0
+#: Modularity weighs a link against the links the graph holds in all; a graph holding less link weight than this
+#: (twice the sum of the weights; the development part's holds about 7,900) is weighed as if it held this much,
+#: so a few articles are not cut finer than inside a larger corpus (chosen on subsets of the development part).
+LEAST_GRAPH_WEIGHT = 2000.0
+#: Seed of the community search (Louvain visits nodes in a random order).
+SEED = 0
 #: Added to the similarity of two attributions of the same speaker in the same article.
 SAME_SPEAKER_BONUS = 0.1
 #: Weights of the three views of a pair: content embeddings, sentence embeddings, key-word overlap.
 CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.3, 0.7, 0.3
-#: Above this many items the similarity matrix is computed in blocks of this many rows (see find_claims).
+#: The similarity matrix is computed this many rows at a time (see find_claims).
 BLOCK = 4000
 #: How much nearness to the contents that are denied, doubted or alleged counts in choosing a claim's label.
 CONTESTED_WEIGHT = 1.0
@@ -373,52 +384,55 @@ def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
     return sim
 
 
-def groups(v: Views, threshold: float, same_speaker_bonus: float = SAME_SPEAKER_BONUS,
-           block: int = BLOCK) -> list[np.ndarray]:
-    """The items cut into groups that no pair at or above the threshold joins, computed ``block`` rows at
-    a time (memory: block x n). Average linkage at that threshold never merges across two groups (a merge
-    needs a mean, so at least one pair, at the threshold), so clustering each group alone is exact."""
+def links(v: Views, threshold: float, same_speaker_bonus: float = SAME_SPEAKER_BONUS,
+          block: int = BLOCK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of items (i < j) whose combined similarity is at or above ``threshold``, as arrays of
+    rows, columns and similarities, computed ``block`` rows at a time (memory: block x n floats, then one
+    entry per linked pair)."""
     n = len(v.pieces)
-    if n <= block:
-        return [np.arange(n)]
-    parent = np.arange(n)
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     everything = np.arange(n)
+    rows, cols, sims = [], [], []
     for start in range(0, n, block):
-        rows = everything[start:start + block]
-        sim = similarities(v, rows, everything, same_speaker_bonus)
-        for r, c in zip(*np.nonzero(sim >= threshold)):
-            a, b = find(int(rows[r])), find(int(c))
-            if a != b:
-                parent[a] = b
-    roots: dict[int, list[int]] = {}
-    for i in range(n):
-        roots.setdefault(find(i), []).append(i)
-    return [np.array(idx) for idx in roots.values()]
+        idx = everything[start:start + block]
+        sim = similarities(v, idx, everything, same_speaker_bonus)
+        r, c = np.nonzero(sim >= threshold)
+        keep = idx[r] < c
+        rows.append(idx[r][keep])
+        cols.append(c[keep])
+        sims.append(sim[r[keep], c[keep]])
+    if not rows:
+        return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
 
 
-def cluster(sim: np.ndarray, threshold: float = THRESHOLD) -> list[int]:
-    """Average-linkage clusters of a similarity matrix, cut where the mean similarity drops below
-    ``threshold``; one cluster number per row."""
-    n = sim.shape[0]
-    if n == 0:
-        return []
-    if n == 1:
-        return [0]
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
+def communities(n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray, threshold: float = THRESHOLD,
+                resolution: float = RESOLUTION, seed: int = SEED) -> list[int]:
+    """Louvain communities of the graph of ``n`` items whose edges are the linked pairs, each weighted by
+    how far its similarity rises above ``threshold``; one claim number per item, by first member.
 
-    dist = np.clip(1.0 - sim, 0.0, 2.0).astype(np.float64)
-    dist = (dist + dist.T) / 2
-    np.fill_diagonal(dist, 0.0)
-    tree = linkage(squareform(dist, checks=False), method="average")
-    return [int(c) - 1 for c in fcluster(tree, t=1.0 - threshold, criterion="distance")]
+    Modularity weighs a link against what the two items' links elsewhere lead one to expect, so an item
+    linked to much of a story (a vague "the allegation", a sentence that names everyone) holds a claim
+    together less than two items linked mostly to each other: a story splits into its propositions. A graph
+    with less link weight than :data:`LEAST_GRAPH_WEIGHT` is weighed as if it had that much. The search is
+    seeded, so one input gives one grouping."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    # a pair just at the threshold still links; the small floor keeps its edge in the graph
+    weights = sims - threshold + 1e-6
+    graph.add_weighted_edges_from(zip(rows.tolist(), cols.tolist(), weights.tolist()))
+    # networkx divides the expected weight of a link by the graph's total (2m): below the floor, scaling the
+    # resolution by 2m / floor divides by the floor instead
+    total = 2 * float(weights.sum())
+    if total < LEAST_GRAPH_WEIGHT:
+        resolution *= total / LEAST_GRAPH_WEIGHT
+    found = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
+    labels = np.zeros(n, dtype=int)
+    for members in found:
+        labels[list(members)] = min(members)
+    _, numbers = np.unique(labels, return_inverse=True)
+    return numbers.tolist()
 
 
 # ------------------------------------------------------------------------------------------------ claims
@@ -499,14 +513,15 @@ class Parses:
 
 
 def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESHOLD,
-                same_speaker_bonus: float = SAME_SPEAKER_BONUS, min_members: int = 1,
+                resolution: float = RESOLUTION, same_speaker_bonus: float = SAME_SPEAKER_BONUS, min_members: int = 1,
                 partition: list[int] | None = None) -> list[Claim]:
     """Group the items into claims, label each, give every member its stance and derive the edges.
 
     Cost: the model embeds each distinct content piece and sentence once (cached by text); the pairwise
-    similarity is computed in blocks of :data:`BLOCK` rows, and average linkage runs on each group that the
-    threshold separates (memory: the square of the largest group). Only the members of claims with several
-    attributions, and contents that may relay someone else's words, are parsed for their stance.
+    similarity is computed in blocks of :data:`BLOCK` rows, keeping the pairs at or above ``threshold``
+    (memory: a block of rows, then one entry per linked pair), and the claims are the Louvain communities of
+    that graph at ``resolution``. Only the members of claims with several attributions, and contents that may
+    relay someone else's words, are parsed for their stance.
 
     Claims come largest first; those with fewer than ``min_members`` attributions are left out.
     ``partition`` (one claim number per item) replaces the clustering: labels, stances and edges are then
@@ -520,12 +535,8 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
             raise ValueError(f"partition has {len(partition)} claim numbers for {len(items)} items")
         labels = np.asarray(partition, dtype=int)
     else:
-        labels = np.zeros(len(items), dtype=int)
-        next_label = 0
-        for idx in groups(v, threshold, same_speaker_bonus):
-            sub = cluster(similarities(v, idx, idx, same_speaker_bonus), threshold) if len(idx) > 1 else [0]
-            labels[idx] = np.array(sub) + next_label
-            next_label += max(sub) + 1
+        labels = np.asarray(communities(len(items), *links(v, threshold, same_speaker_bonus), threshold=threshold,
+                                        resolution=resolution))
     by_article: dict[str, list[Item]] = {}
     for it in items:
         by_article.setdefault(it.article_id, []).append(it)

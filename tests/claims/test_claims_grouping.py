@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sayso.claims.grouping import (cluster, find_claims, groups, items_of, relayed, similarities, views,
+from sayso.claims.grouping import (communities, find_claims, items_of, links, relayed, similarities, views,
                                    word_matrix)
 from sayso.model import Article, Attribution, Entity
 
@@ -21,24 +21,48 @@ def test_rare_key_words_weigh_more_than_the_story_s_common_ones():
     assert overlap[0, 5] < overlap[0, 1]
 
 
-def partition(labels, idx):
-    out = {}
-    for i, c in zip(idx, labels):
-        out.setdefault(c, set()).add(int(i))
-    return {frozenset(s) for s in out.values()}
-
-
-def test_blocks_give_the_claims_one_matrix_gives(seed_items, encoder):
+def test_blocks_link_the_pairs_one_matrix_links(seed_items, encoder):
     v = views(seed_items, encoder)
     everything = np.arange(len(seed_items))
-    dense = partition(cluster(similarities(v, everything, everything), CUT), everything)
-    parts = groups(v, CUT, block=7)
-    assert len(parts) > 1 and sorted(np.concatenate(parts).tolist()) == everything.tolist()
-    blocked = set()
-    for idx in parts:
-        labels = cluster(similarities(v, idx, idx), CUT) if len(idx) > 1 else [0]
-        blocked |= partition(labels, idx)
-    assert blocked == dense
+    sim = similarities(v, everything, everything)
+    rows, cols, sims = links(v, CUT, block=7)
+    assert 0 < len(rows) < len(seed_items) * (len(seed_items) - 1) // 2
+    assert (rows < cols).all()
+    expected = {(int(i), int(j)) for i, j in zip(*np.nonzero(sim >= CUT)) if i < j}
+    assert set(zip(rows.tolist(), cols.tolist())) == expected
+    assert np.allclose(sims, sim[rows, cols])
+    whole = links(v, CUT, block=len(seed_items))
+    assert (whole[0] == rows).all() and (whole[1] == cols).all() and np.allclose(whole[2], sims)
+
+
+def clique_pairs(members, weight):
+    return [(i, j, weight) for k, i in enumerate(members) for j in members[k + 1:]]
+
+
+def hub_graph():
+    # two tight groups (0-4, 5-9), and item 10 linked to all of them as strongly as they are linked inside
+    pairs = clique_pairs(list(range(5)), 0.8) + clique_pairs(list(range(5, 10)), 0.8) + [
+        (i, 10, 0.8) for i in range(10)] + [(4, 5, 0.5)]
+    return [np.array(x) for x in zip(*pairs)]
+
+
+def test_an_item_linked_to_everything_does_not_join_two_propositions(monkeypatch):
+    monkeypatch.setattr("sayso.claims.grouping.LEAST_GRAPH_WEIGHT", 0.0)  # weighed on its own
+    rows, cols, sims = hub_graph()
+    labels = communities(12, rows, cols, sims, threshold=0.35, resolution=1.0)
+    assert len({labels[i] for i in range(5)}) == 1 and len({labels[i] for i in range(5, 10)}) == 1
+    assert labels[0] != labels[5]
+    assert labels[11] not in labels[:11]  # linked to nothing: a claim of its own
+    assert labels == communities(12, rows, cols, sims, threshold=0.35, resolution=1.0)  # seeded
+    assert labels[:2] == [0, 0] and sorted(set(labels)) == list(range(len(set(labels))))
+
+
+def test_a_small_graph_is_weighed_as_part_of_a_corpus():
+    # the same eleven items alone hold little link weight: weighed as if inside a corpus of the development
+    # part's size, their links suffice to make one claim
+    rows, cols, sims = hub_graph()
+    labels = communities(12, rows, cols, sims, threshold=0.35, resolution=1.0)
+    assert len(set(labels[:11])) == 1 and labels[11] != labels[0]
 
 
 def test_overlapping_contents_of_one_article_are_one_claim(seed_items, encoder):
@@ -96,13 +120,14 @@ def test_a_claim_is_labelled_with_what_its_denials_and_allegations_are_about(enc
         ("Trump", "denied", "that Trump University defrauded its students", "trump"),
         ("The attorney general", "alleged", "that Trump University defrauded its students", "ag")]
     items = items_of("a", attributed(text, said))
-    (claim,) = find_claims(items, encoder, threshold=0.0)
+    one = [0] * len(items)
+    (claim,) = find_claims(items, encoder, partition=one)
     assert claim.label in (fraud, "Trump University defrauded its students")
     stances = {m.cue + ":" + m.content[:20]: m.stance for m in claim.members}
     assert stances["denied:that Trump Universit"] == "denies"
     # without the pull of what is disputed the defence, said four times, would label the claim
     monkeypatch.setattr("sayso.claims.grouping.CONTESTED_WEIGHT", 0.0)
-    (claim,) = find_claims(items, encoder, threshold=0.0)
+    (claim,) = find_claims(items, encoder, partition=one)
     assert claim.label in defence
 
 
