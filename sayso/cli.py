@@ -447,7 +447,7 @@ def polnear(data_dir: Path, split: str, predictions: Path | None, json_out: Path
               help="The PolNeAR folder the labels point into (SPLIT/text/NAME.txt, metadata.tsv).")
 @click.option("--threshold", type=float, default=None,
               help="Similarity at which two contents are linked in the claim graph (default: the shipped value).")
-@click.option("--resolution", type=float, default=None,
+@click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Modularity resolution of the claim graph's communities; higher cuts claims finer "
                    "(default: the shipped value).")
 @click.option("--sweep", is_flag=True, help="Also score thresholds 0.25 to 0.45, to choose one on the dev part.")

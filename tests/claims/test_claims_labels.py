@@ -39,3 +39,45 @@ def test_a_bad_label_file_is_an_input_error(tmp_path):
     bad.write_text('{"schema": "other"}')
     with pytest.raises(InputError, match="labels.json"):
         load_labels(bad)
+
+
+def test_eval_claims_scores_a_labelled_subset(polnear_dir, tmp_path):
+    """`sayso eval claims` end to end on four labelled articles (two of each part): it extracts them, groups
+    every attribution, and scores the labelled ones; a labelled grouping scores 1, and a much finer
+    resolution cannot join more of a claim's members."""
+    import json
+
+    from click.testing import CliRunner
+
+    from sayso.cli import main
+
+    keep = {"nyt_2016-04-08_tensions-flare-after-sanders-cal", "huff-post_2015-11-08_ben-carson-defends-himself-again",
+            "huff-post_2016-08-11_donald-trump-is-now-calling-obam", "politico_2016-08-11_pence-blames-media-for-trump-s-o"}
+    data = json.loads(LABELS.read_text())
+    data["attributions"] = [a for a in data["attributions"] if a["article"] in keep]
+    wanted = {a["claim"] for a in data["attributions"]}
+    data["claims"] = [c for c in data["claims"] if c["id"] in wanted]
+    subset = tmp_path / "subset.json"
+    subset.write_text(json.dumps(data))
+
+    def scored(*options):
+        out = tmp_path / "result.json"
+        run = CliRunner().invoke(main, ["eval", "claims", str(subset), "--data", str(polnear_dir),
+                                        "--cache", str(tmp_path / "cache"), "--json", str(out), *options])
+        assert run.exit_code == 0, run.output
+        return run.output, json.loads(out.read_text())
+
+    table, shipped = scored()
+    assert "dev " in table and "heldout " in table
+    assert shipped["labelled"] == len(data["attributions"]) and shipped["matched"] >= shipped["labelled"] - 2
+    for part in ("dev", "heldout"):
+        r = shipped[part]
+        assert 0 < r["bcubed"]["f1"] <= 1 and 0 <= r["stance_accuracy"] <= 1
+        read = sum(r["stance_confusion"].values())  # the labelled attributions the extractor found
+        assert r["attributions"] - shipped["unmatched"] <= read <= r["attributions"]
+    _, labelled = scored("--labelled-grouping")
+    assert all(labelled[p]["bcubed"]["f1"] == 1.0 for p in ("dev", "heldout"))
+    _, fine = scored("--resolution", "1000")
+    assert fine["resolution"] == 1000
+    assert fine["all"]["bcubed"]["recall"] <= shipped["all"]["bcubed"]["recall"]
+    assert fine["all"]["bcubed"]["recall"] < 1.0
