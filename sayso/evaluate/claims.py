@@ -250,7 +250,8 @@ def evaluate_claims(label_path: Path, data_dir: Path, encoder, *, threshold: flo
 def format_result(result: dict) -> str:
     """The scores as a small table, one row per part."""
     grouping = ("the labelled grouping" if result.get("labelled_grouping") else
-                f"threshold {result['threshold']:.2f}, resolution {result['resolution']:g}, same-speaker bonus {result['same_speaker_bonus']:.2f}")
+                f"threshold {result['threshold']:.2f}, resolution {result['resolution']:g}, "
+                f"same-speaker bonus {result['same_speaker_bonus']:.2f}")
     lines = [f"claims: {grouping}; "
              f"{result['matched']}/{result['labelled']} labelled attributions found by the extractor",
              f"{'part':<8} {'attrs':>5} {'claims':>6} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} "

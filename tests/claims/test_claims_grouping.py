@@ -58,8 +58,8 @@ def test_an_item_linked_to_everything_does_not_join_two_propositions(monkeypatch
 
 
 def test_a_small_graph_is_weighed_as_part_of_a_corpus():
-    # the same eleven items alone hold little link weight: weighed as if inside a corpus of the development
-    # part's size, their links suffice to make one claim
+    # the same eleven items alone hold little link weight: weighed as if inside a larger corpus, their links
+    # suffice to make one claim
     rows, cols, sims = hub_graph()
     labels = communities(12, rows, cols, sims, threshold=0.35, resolution=1.0)
     assert len(set(labels[:11])) == 1 and labels[11] != labels[0]

@@ -52,7 +52,8 @@ def test_eval_claims_scores_a_labelled_subset(polnear_dir, tmp_path):
     from sayso.cli import main
 
     keep = {"nyt_2016-04-08_tensions-flare-after-sanders-cal", "huff-post_2015-11-08_ben-carson-defends-himself-again",
-            "huff-post_2016-08-11_donald-trump-is-now-calling-obam", "politico_2016-08-11_pence-blames-media-for-trump-s-o"}
+            "huff-post_2016-08-11_donald-trump-is-now-calling-obam",
+            "politico_2016-08-11_pence-blames-media-for-trump-s-o"}
     data = json.loads(LABELS.read_text())
     data["attributions"] = [a for a in data["attributions"] if a["article"] in keep]
     wanted = {a["claim"] for a in data["attributions"]}
