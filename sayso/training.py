@@ -368,7 +368,7 @@ def combine(taggers: Sequence[Tagger]) -> Tagger:
             known = set(tables[name])
             tables[name].extend(v for v in tagger.vocab.tables[name] if v not in known)
     vocab = FeatureVocab(tables)
-    layers = {tuple(t.config.get("layers", LAYERS)) for t in taggers}
+    layers = {t.layers for t in taggers}
     if len(layers) > 1:
         raise ValueError(f"the members read different layers of MiniLM ({sorted(layers)}): join members of one pack")
     config = {"layers": list(layers.pop())}
@@ -461,7 +461,7 @@ def finish(tagger: Tagger, dev_set: Sequence[Example], out: Path, training: dict
     for stale in set(out.glob("encoder-*.pt")) - {out / e for e in encoders if e}:
         stale.unlink()
     tuned = any(encoders)
-    layers = list(tagger.config.get("layers", LAYERS))
+    layers = list(tagger.layers)
     config = {
         "labels": list(LABELS), "features": list(FEATURES), "layers": layers,
         "heads": [{"seed": h["seed"], "epoch": h["epoch"], "encoder": r, "network": net.settings}

@@ -544,13 +544,19 @@ class Tagger:
             np.mean([p[k].detach().double().numpy() for p in potentials], axis=0) for k in range(3))
 
     @property
+    def layers(self) -> tuple[int, ...]:
+        """The hidden states of MiniLM the heads read (a model written before they were recorded: ``LAYERS``)."""
+        from .encoder import LAYERS
+
+        return tuple(self.config.get("layers", LAYERS))
+
+    @property
     def encoders(self) -> list:
         """The MiniLM token encoders, loaded on first use."""
         if self._encoders is None:
-            from .encoder import LAYERS, TokenEncoder
+            from .encoder import TokenEncoder
 
-            layers = tuple(self.config.get("layers", LAYERS))
-            self._encoders = [TokenEncoder(layers, tuned=f) for f in self.encoder_files]
+            self._encoders = [TokenEncoder(self.layers, tuned=f) for f in self.encoder_files]
         return self._encoders
 
     def encode(self, docs: Sequence[Doc]) -> list[list[np.ndarray]]:

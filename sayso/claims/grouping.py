@@ -428,11 +428,11 @@ def communities(n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray, th
     if total < LEAST_GRAPH_WEIGHT:
         resolution *= total / LEAST_GRAPH_WEIGHT
     found = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
-    labels = np.zeros(n, dtype=int)
-    for members in found:
-        labels[list(members)] = min(members)
-    _, numbers = np.unique(labels, return_inverse=True)
-    return numbers.tolist()
+    numbers = [0] * n
+    for number, members in enumerate(sorted(found, key=min)):
+        for i in members:
+            numbers[i] = number
+    return numbers
 
 
 # ------------------------------------------------------------------------------------------------ claims
@@ -550,9 +550,8 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
     passing = [bool(r) and any(_clause_relayed(items[i], o, parses) for o in r) for i, r in enumerate(relays)]
     claims = []
     for idx in wanted:
-        sim = similarities(v, np.array(idx), np.array(idx), same_speaker_bonus)
         claims.append(_claim([items[i] for i in idx], [v.pieces[i] for i in idx], [v.vectors[i] for i in idx],
-                             [passing[i] for i in idx], sim, parses))
+                             [passing[i] for i in idx], parses))
     claims.sort(key=lambda c: (-len(c.members), c.id))
     return claims
 
@@ -568,7 +567,7 @@ def _clause_relayed(item: Item, other: Item, parses: Parses) -> bool:
 
 
 def _claim(members: list[Item], texts: list[list[str]], vectors: list[np.ndarray], passing: list[bool],
-           sim: np.ndarray, parses: Parses) -> Claim:
+           parses: Parses) -> Claim:
     centroid = np.mean([v[0] for v in vectors], axis=0)
     # central by what the members say, not by the sentences around them: the label should be the words
     # the members share
