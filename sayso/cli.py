@@ -20,8 +20,9 @@ from . import __version__
 from .attribution.tagger import SEEDS
 from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, SpanError, StoreError
-from .model import Article
+from .model import KINDS, Article
 from .nlp import MODES
+from .store.queries import SORTS
 
 #: What --mode chooses (speeds: docs/benchmarks.md).
 MODE_HELP = ("fast: the rule-based extractor at parser speed; accurate: the trained tagger, more accurate and"
@@ -299,6 +300,85 @@ def claims(db: Path, as_json: bool, jsonld: bool, recompute: bool, min_attributi
             _claims_table(found)
     finally:
         conn.close()
+
+
+# ------------------------------------------------------------------------------------------------ search
+SEARCH_FORMATS = ("jsonl", "csv", "parquet")
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
+              help="The corpus database (made by sayso ingest; opened read-only).")
+@click.option("--speaker", metavar="NAME", help='Said by this speaker: a corpus id, a name or an alias ("Putin").')
+@click.option("--via", metavar="NAME", help='Passed on by this intermediary ("TASS": who quoted TASS).')
+@click.option("--outlet", help="Published by this outlet (case-insensitive).")
+@click.option("--kind", type=click.Choice(KINDS), help="Only attributions of this kind.")
+@click.option("--since", metavar="DATE", help="Published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", metavar="DATE", help="Published on or before (2016-10 runs to October 31).")
+@click.option("--sort", type=click.Choice(SORTS), default="newest", show_default=True,
+              help="relevance ranks by the words of QUERY.")
+@click.option("--format", "fmt", type=click.Choice(SEARCH_FORMATS), default="jsonl", show_default=True,
+              help="jsonl: one search hit per line, as /api/search gives it; csv and parquet: one row per "
+                   "attribution with the columns of the server's exports (article_id, attribution, kind, "
+                   "speaker, source, cue, content, via, their spans, title, outlet, date, url, link...).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout (Parquet goes to a file or a pipe, never to a terminal).")
+@click.option("--limit", type=click.IntRange(1), help="At most this many attributions, in the sort order.")
+@click.option("--base-url", default="", metavar="URL",
+              help="Where the corpus is served (http://127.0.0.1:8000), to make the link column absolute; "
+                   "without it links are paths (/articles/ID#aN).")
+def search(query: str | None, db: Path, speaker: str | None, via: str | None, outlet: str | None,
+           kind: str | None, since: str | None, until: str | None, sort: str, fmt: str, output: Path | None,
+           limit: int | None, base_url: str) -> None:
+    """Search a corpus's attributions from the shell and export them: the server's search, without a server.
+
+    QUERY is full text over what was said (the contents): words, "a phrase", or OR between them. Every
+    filter given must hold. The number of attributions found is said on stderr.
+
+    \b
+    Example:
+      sayso search Russia --speaker Pence --db corpus.sqlite       # JSON Lines on stdout
+      sayso search --via TASS --format csv -o via-tass.csv          # who quoted TASS, as a table
+      sayso search --since 2016-10 --until 2016-10 --format parquet -o october.parquet
+    """
+    from .store import connect_readonly, queries
+    from .web import export
+
+    f = queries.Filters.parse(q=query, speaker=speaker, via=via, outlet=outlet, kind=kind, since=since,
+                              until=until, sort=sort)
+    if fmt == "parquet" and output is None and sys.stdout.isatty():
+        raise click.UsageError("Parquet is binary: give -o FILE, or pipe it")
+    conn = connect_readonly(db)
+    try:
+        hits = queries.iter_search(conn, f, limit=limit)
+        try:
+            out = open(output, "wb") if output else sys.stdout.buffer
+        except OSError as exc:
+            raise SaysoError(f"{output}: cannot be written ({exc.strerror or type(exc).__name__})") from None
+        count = 0
+
+        def counted(it):
+            nonlocal count
+            for hit in it:
+                count += 1
+                yield hit
+
+        try:
+            if fmt == "parquet":
+                out.write(export.parquet_bytes(counted(hits), base_url))
+            else:
+                chunks = export.csv_chunks(counted(hits), base_url) if fmt == "csv" else export.jsonl_chunks(
+                    counted(hits))
+                for chunk in chunks:
+                    out.write(chunk.encode("utf-8"))
+            out.flush()
+        finally:
+            if output:
+                out.close()
+    finally:
+        conn.close()
+    error(f"{db}: {count} attribution{'s' if count != 1 else ''}" + (f" written to {output}" if output else ""))
 
 
 def _write_list(items: Iterator[str]) -> None:

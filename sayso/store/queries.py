@@ -329,12 +329,14 @@ def search(conn: sqlite3.Connection, f: Filters, page: int = 1, per_page: int = 
     }
 
 
-def iter_search(conn: sqlite3.Connection, f: Filters, chunk: int = 500) -> Iterator[dict[str, Any]]:
-    """Every attribution that matches ``f``, in the search's order, as hits (for exports).
+def iter_search(conn: sqlite3.Connection, f: Filters, chunk: int = 500, limit: int | None = None
+                ) -> Iterator[dict[str, Any]]:
+    """Every attribution that matches ``f`` (or the first ``limit``), in the search's order, as hits (for
+    exports).
 
     The query runs at the call, not at the first hit: an export fails before its response has begun."""
     tables, where, params, _ = _where(conn, f)
-    rows = _hit_rows(conn, f, tables, where, params, None)
+    rows = _hit_rows(conn, f, tables, where, params, limit)
     return _hydrated(conn, rows, chunk)
 
 

@@ -1,16 +1,8 @@
 import pytest
 
 from sayso.errors import QueryError
-from sayso.store import connect_readonly
 from sayso.store.queries import (Filters, article, find_speakers, fts_query, iter_search, list_articles,
                                  list_speakers, overview, search, speaker_page)
-
-
-@pytest.fixture(scope="module")
-def conn(corpus_db):
-    c = connect_readonly(corpus_db)
-    yield c
-    c.close()
 
 
 def speaker_id(conn, name):
