@@ -22,7 +22,7 @@ from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, SpanError, StoreError
 from .model import KINDS, Article
 from .nlp import MODES
-from .store.queries import SORTS
+from .store.queries import SORTS, STANCES
 
 #: What --mode chooses (speeds: docs/benchmarks.md).
 MODE_HELP = ("fast: the rule-based extractor at parser speed; accurate: the trained tagger, more accurate and"
@@ -60,53 +60,75 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]),
-              help="json: one pretty object (default for one input); jsonl: one line per article (default for many).")
+              help="json: one pretty object (default for one page); jsonl: one line per article (default for "
+                   "several pages, folders, JSONL dumps and web archives).")
 @click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
               help=MODE_HELP)
 @click.option("--raw", is_flag=True,
-              help="Take text files exactly as they are (no boilerplate removal), so offsets match the file.")
+              help="Take text pages exactly as they are (no boilerplate removal), so offsets match the file.")
 def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: str, raw: bool) -> None:
-    """Find every attribution in news pages (.html, .txt; - reads stdin).
+    """Find every attribution in news pages (.html, .txt; - reads stdin), folders of them, JSONL dumps
+    (.jsonl: one {"url", "html" or "text"} per line) and web archives (.warc, .warc.gz).
 
-    Prints one sayso.article/1 JSON object per article. Files that cannot be read are reported on stderr,
-    the others are still written, and the exit status is then 2.
+    Prints one sayso.article/1 JSON object per article, with "record" saying where it came from (the file,
+    FILE:LINE of a dump, the WARC-Record-ID). Pages or records that cannot be read are reported on stderr
+    by that name, the others are still written, and the exit status is then 2.
 
     \b
     Example:
       sayso extract page.html                 # pretty JSON
-      sayso extract pages/*.html -o out.jsonl # one line per article
+      sayso extract pages/ -o out.jsonl       # one line per article
+      sayso extract dump.jsonl crawl.warc.gz  # one line per record
     """
     from .ingest import read_path
+    from .ingest.records import iter_records, kind_of
     from .pipeline import annotate_many
 
-    fmt = fmt or ("json" if len(paths) == 1 else "jsonl")
+    def one_page(path: str) -> bool:
+        return path == "-" or (kind_of(Path(path)) in ("page", None) and not os.path.isdir(path))
+
+    pages_only = all(one_page(p) for p in paths)
+    fmt = fmt or ("json" if len(paths) == 1 and pages_only else "jsonl")
     failed = 0
-    read: deque[str] = deque()  # the paths of the articles on their way through the pipeline, in order
+    read: deque[str] = deque()  # the records of the articles on their way through the pipeline, in order
+
+    def report(exc: InputError) -> None:
+        nonlocal failed
+        failed += 1
+        error(str(exc))
 
     def articles() -> Iterator[Article]:
-        nonlocal failed
         for path in paths:
-            try:
-                article = read_path(path, raw=raw)
-            except InputError as exc:
-                failed += 1
-                error(str(exc))
+            if path == "-":
+                try:
+                    article = read_path(path, raw=raw)
+                except InputError as exc:
+                    report(exc)
+                    continue
+                read.append("<stdin>")
+                yield article
                 continue
-            read.append("<stdin>" if path == "-" else path)
-            yield article
+            for record in iter_records([path], on_error=report):
+                try:
+                    article = record.to_article(raw=raw)
+                except InputError as exc:
+                    report(exc)
+                    continue
+                read.append(record.id)
+                yield article
 
     try:
         out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout
     except OSError as exc:  # before any work: a missing folder, no permission
         raise SaysoError(f"{output}: cannot be written ({exc.strerror or type(exc).__name__})") from None
     try:
-        for article in progress(annotate_many(articles(), mode), len(paths), "extract"):
-            path = read.popleft()
+        for article in progress(annotate_many(articles(), mode), len(paths) if pages_only else None, "extract"):
+            record = read.popleft()
             try:
-                data = article.to_json()
+                data = {**article.to_json(), "record": record}
             except SpanError as exc:  # never written: this article fails, the others go on
                 failed += 1
-                error(f"{path}: annotation refused ({exc})")
+                error(f"{record}: annotation refused ({exc})")
                 continue
             if fmt == "json":
                 out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -238,7 +260,13 @@ def serve(db: Path, host: str, port: int, workers: int) -> None:
 @click.option("--recompute", is_flag=True, help="Compute the claims again even when the stored ones are up to date.")
 @click.option("--min-attributions", type=click.IntRange(1), default=1, show_default=True,
               help="List only claims made by at least this many attributions.")
-def claims(db: Path, as_json: bool, jsonld: bool, recompute: bool, min_attributions: int) -> None:
+@click.option("--query", metavar="WORDS", help='Only claims with a member whose content holds these words '
+              '(as sayso search reads them: "a phrase", OR, -excluded, prefix*).')
+@click.option("--speaker", metavar="NAME", help="Only claims this speaker (a corpus id, a name or an alias) takes "
+              "part in; with --stance, takes that stance in.")
+@click.option("--stance", type=click.Choice(STANCES), help="Only claims with a member of this stance.")
+def claims(db: Path, as_json: bool, jsonld: bool, recompute: bool, min_attributions: int, query: str | None,
+           speaker: str | None, stance: str | None) -> None:
     """List the claims of a corpus: what several attributions state alike, and who asserts, denies or doubts it.
 
     Claims are computed over the whole corpus and stored in it; ingest does not compute them. This command
@@ -253,6 +281,7 @@ def claims(db: Path, as_json: bool, jsonld: bool, recompute: bool, min_attributi
       sayso claims --db corpus.sqlite                  # a table: claim, attributions, speakers, who says what
       sayso claims --db corpus.sqlite --json           # [{"id", "label", "attributions": [...], "edges": [...]}]
       sayso claims --db corpus.sqlite --jsonld         # schema.org Claim objects
+      sayso claims --speaker Putin --stance denies     # what Putin denies, and who asserts it
     """
     from .store import connect, connect_readonly, queries
     from .store.claims import recompute as compute
@@ -287,7 +316,7 @@ def claims(db: Path, as_json: bool, jsonld: bool, recompute: bool, min_attributi
         error(f"{db}: reading the {status['claims']} claims stored on {status['computed_at']}")
     conn = connect_readonly(db)
     try:
-        found = queries.iter_claims(conn, min_attributions)
+        found = queries.iter_claims(conn, min_attributions, q=query, speaker=speaker, stance=stance)
         if as_json:
             _write_list(json.dumps(c.to_json(), ensure_ascii=False, indent=2) for c in found)
         elif jsonld:
@@ -392,8 +421,6 @@ def _write_list(items: Iterator[str]) -> None:
 def _claims_table(found) -> None:
     """Claims as a table for people: id, attributions, speakers, label, and who takes which side."""
     import textwrap
-
-    from .claims import STANCES
 
     width = max(60, shutil.get_terminal_size((100, 24)).columns)
     indent = " " * 24

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from commands import run
+from commands import ROOT, run
 
 
 def test_info_names_version_and_pipeline():
@@ -43,6 +43,26 @@ def test_extract_many_is_jsonl_and_bad_files_do_not_stop_the_rest(tmp_path, exam
     assert len(lines) == 2
     for line in lines:
         validate(json.loads(line))
+
+
+def test_extract_reads_folders_and_dumps_record_by_record(tmp_path, validate):
+    corpus = ROOT / "examples" / "corpus"
+    dump = tmp_path / "dump.jsonl"
+    good = json.loads((corpus / "harbor-wire.jsonl").read_text().splitlines()[0])
+    dump.write_text(json.dumps(good) + "\n" + '{"url": "https://x.example/1"}\n')
+    out = run("extract", corpus, dump)
+    assert out.returncode == 2  # the dump's second line has no page
+    assert out.stderr.decode().splitlines() == [f'sayso: {dump}:2: no "html" or "text" field with the page']
+    articles = [json.loads(line) for line in out.stdout.decode().splitlines()]  # JSONL: several articles
+    pages = sorted(p for p in corpus.iterdir() if p.suffix in (".html", ".txt"))
+    wire = [f"{corpus / 'harbor-wire.jsonl'}:{n}" for n in range(1, 6)]
+    assert [a["record"] for a in articles] == [*map(str, pages), *wire, f"{dump}:1"]
+    for data in articles:
+        validate(data)
+        assert data["attributions"]
+    # a dump's record is read as its line says: url and metadata from the record, not from a file
+    assert articles[-1]["url"] == good["url"] and articles[-1]["title"] == articles[len(pages)]["title"]
+    assert articles[-1]["attributions"] == articles[len(pages)]["attributions"]
 
 
 def test_extract_reads_stdin(validate):

@@ -59,11 +59,13 @@ class Record:
     #: Where the record starts in its file, in bytes (JSONL lines and web archive records).
     offset: int | None = None
 
-    def to_article(self) -> Article:
-        """The clean Article (no attributions yet); InputError names this record's id."""
+    def to_article(self, raw: bool = False) -> Article:
+        """The clean Article (no attributions yet); InputError names this record's id. ``raw`` keeps a text
+        page exactly as it is (no boilerplate removal)."""
         if isinstance(self.page, bytes):
-            return read_bytes(self.page, where=self.id, url=self.url, meta=self.meta, charset=self.charset)
-        return read_text_or_html(self.page, where=self.id, url=self.url, meta=self.meta)
+            return read_bytes(self.page, where=self.id, url=self.url, meta=self.meta, charset=self.charset,
+                              raw=raw)
+        return read_text_or_html(self.page, where=self.id, url=self.url, meta=self.meta, raw=raw)
 
 
 @dataclass

@@ -685,17 +685,13 @@ def _evidence(conn: sqlite3.Connection, refs: list[AttributionRef]) -> dict[tupl
     return out
 
 
-def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | None = None,
-                stance: str | None = None, min_attributions: int = 1, page: int = 1, per_page: int = PER_PAGE
-                ) -> dict[str, Any]:
-    """Claims, those of the most speakers first. ``q``: full text over the members' contents (as in search);
-    ``speaker``: an id, name or alias that takes part (with ``stance``, that takes that stance);
-    ``stance`` alone: claims with a member of that stance; ``min_attributions``: claims at least that big."""
+def _claims_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, stance: str | None,
+                  min_attributions: int) -> tuple[str, list[Any], dict[str, list[int]]]:
+    """The WHERE clause and parameters of a claims listing, and the speaker ids that ``speaker`` stood for."""
     if stance is not None and stance not in STANCES:
         raise QueryError(f"stance must be one of {', '.join(STANCES)} (got {stance!r})")
     if not 1 <= min_attributions <= MAX_COUNT:
         raise QueryError(f"min_attributions must be between 1 and {MAX_COUNT:,} (got {min_attributions})")
-    page, per_page = _paging(page, per_page)
     clauses, params = ["c.attributions >= ?"], [min_attributions]
     named: dict[str, list[int]] = {}
     match = fts_query(q) if q else None
@@ -713,10 +709,24 @@ def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | N
             params.append(stance)
     elif stance:
         clauses.append(f"c.{stance} > 0")  # one of STANCES, each a column of claims
-    where = " WHERE " + " AND ".join(clauses)
+    return " WHERE " + " AND ".join(clauses), params, named
+
+
+#: The order of claim listings: those of the most speakers first.
+_CLAIM_ORDER = "c.speakers DESC, c.attributions DESC, c.id"
+
+
+def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | None = None,
+                stance: str | None = None, min_attributions: int = 1, page: int = 1, per_page: int = PER_PAGE
+                ) -> dict[str, Any]:
+    """Claims, those of the most speakers first. ``q``: full text over the members' contents (as in search);
+    ``speaker``: an id, name or alias that takes part (with ``stance``, that takes that stance);
+    ``stance`` alone: claims with a member of that stance; ``min_attributions``: claims at least that big."""
+    where, params, named = _claims_where(conn, q, speaker, stance, min_attributions)
+    page, per_page = _paging(page, per_page)
     total = conn.execute(f"SELECT count(*) FROM claims c{where}", params).fetchone()[0]
     ids_ = [r[0] for r in conn.execute(
-        f"SELECT c.id FROM claims c{where} ORDER BY c.speakers DESC, c.attributions DESC, c.id LIMIT ? OFFSET ?",
+        f"SELECT c.id FROM claims c{where} ORDER BY {_CLAIM_ORDER} LIMIT ? OFFSET ?",
         (*params, per_page, (page - 1) * per_page))]
     named_objects = speaker_objects(conn, {i for found in named.values() for i in found})
     filters = {k: v for k, v in {"q": q, "speaker": speaker, "stance": stance}.items() if v}
@@ -728,12 +738,14 @@ def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | N
             "results": [claim_json(conn, c) for c in claim_objects(conn, ids_)]}
 
 
-def iter_claims(conn: sqlite3.Connection, min_attributions: int = 1, chunk: int = 200) -> Iterator[Claim]:
-    """Every stored claim, those of the most speakers first, as the claims data model."""
-    ids = [r[0] for r in conn.execute("SELECT id FROM claims WHERE attributions >= ?"
-                                      " ORDER BY speakers DESC, attributions DESC, id", (min_attributions,))]
-    for start in range(0, len(ids), chunk):
-        yield from claim_objects(conn, ids[start:start + chunk])
+def iter_claims(conn: sqlite3.Connection, min_attributions: int = 1, chunk: int = 200, *, q: str | None = None,
+                speaker: str | None = None, stance: str | None = None) -> Iterator[Claim]:
+    """Every stored claim that the filters keep (those of :func:`list_claims`), those of the most speakers
+    first, as the claims data model."""
+    where, params, _ = _claims_where(conn, q, speaker, stance, min_attributions)
+    # the query runs at the call (a bad filter fails before any output), the claims are read as they are used
+    ids = [r[0] for r in conn.execute(f"SELECT c.id FROM claims c{where} ORDER BY {_CLAIM_ORDER}", params)]
+    return (found for start in range(0, len(ids), chunk) for found in claim_objects(conn, ids[start:start + chunk]))
 
 
 def claim(conn: sqlite3.Connection, claim_id: str) -> Claim | None:

@@ -87,6 +87,7 @@ def test_two_workers_give_what_extract_gives(corpus, batch):
     result = CliRunner().invoke(main, ["extract", *map(str, pages), "-o", str(out_file)])
     assert result.exit_code == 0, result.output
     expected = [json.loads(line) for line in out_file.read_text().splitlines()]
+    assert [e.pop("record") for e in expected] == list(map(str, pages))
     assert [got[rid].to_json() for rid in article_ids] == expected
     assert all(e["attributions"] for e in expected)
 

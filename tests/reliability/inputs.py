@@ -21,8 +21,6 @@ from crawl import html_records, make_page, write_warc
 
 #: The commands a kind goes through.
 ALL = ("extract", "ingest", "batch")
-#: Dumps and archives: extract reads pages only.
-STORED = ("ingest", "batch")
 
 ARTICLE = ('Harbor Vote Delayed\n\n"We will not vote before the spring," Senator Maria Delgado said on Monday.\n\n'
            "The council said that the bridge would reopen in June, according to the Valley Ledger.")
@@ -55,7 +53,7 @@ class Kind:
     what: str
     make: Callable[[Path], dict[str, Expect]]
     commands: tuple[str, ...] = ALL
-    #: Passed to extract by name (not found by walking the pages folder): a folder, a missing path.
+    #: Passed to the commands by name (not found by walking the inputs folders): a missing path.
     named: tuple[str, ...] = field(default=())
 
 
@@ -331,46 +329,41 @@ KINDS: list[Kind] = [
          _special("gone.html", lambda p: p.symlink_to("no-such-target.html"), error("no such file"))),
     Kind("missing", "a path that does not exist", lambda folder: {"missing.html": error("no such file")},
          named=("missing.html",)),
-    Kind("directory", "a folder where extract wants a page", lambda folder: {"pages": error("is a directory")},
-         commands=("extract",), named=("pages",)),
     # ------------------------------------------------------------------ JSONL dumps
     Kind("jsonl-broken-line", "a JSONL dump with a broken line in the middle",
          _jsonl("broken.jsonl", [_record(_story(1)), b'{"url": "https://x.example/2", "html": "<p>cut\n',
                                  _record(_story(3))],
-                {1: article(), 2: error("not a JSON object"), 3: article()}), commands=STORED),
+                {1: article(), 2: error("not a JSON object"), 3: article()})),
     Kind("jsonl-not-objects", "JSONL lines that are JSON but not objects",
          _jsonl("arrays.jsonl", [b"[1, 2]\n", b'"a page"\n', b"42\n", b"null\n"],
-                {n: error("not a JSON object") for n in (1, 2, 3, 4)}), commands=STORED),
+                {n: error("not a JSON object") for n in (1, 2, 3, 4)})),
     Kind("jsonl-no-page", 'JSONL objects without an "html" or "text" string',
          _jsonl("fields.jsonl", [b'{"url": "https://x.example/a"}\n', b'{"html": 5}\n', b'{"text": "   "}\n',
                                  b'{"html": {"p": "x"}}\n'],
-                {n: error('no "html" or "text" field') for n in (1, 2, 3, 4)}), commands=STORED),
+                {n: error('no "html" or "text" field') for n in (1, 2, 3, 4)})),
     Kind("jsonl-invalid-utf8", "a JSONL line that is not UTF-8",
          _jsonl("latin1.jsonl", [b'{"text": "Caf\xe9 Vote\\n\\nThe owner said so."}\n', _record(_story(5))],
-                {1: error("not a JSON object"), 2: article()}), commands=STORED),
+                {1: error("not a JSON object"), 2: article()})),
     Kind("jsonl-line-11mb", "a JSONL line of 11 MB (limit: 10 MB) before a good one",
          _jsonl("huge-line.jsonl", [_record({"text": "Huge\n\n" + "The mayor said so. " * 600_000}), _record(_story(6))],
-                {1: error("is over the 10,485,760-byte limit"), 2: article()}), commands=STORED),
+                {1: error("is over the 10,485,760-byte limit"), 2: article()})),
     Kind("jsonl-surrogate", 'a JSON string with a lone surrogate ("\\ud800")',
          _jsonl("surrogate.jsonl", [b'{"url": "https://x.example/\\udfff", "title": "T\\ud800", "text": '
                                     b'"Surrogate Story\\n\\n\\"We will win \\ud800 today,\\" Ana Ruiz said."}\n'],
-                {1: article("win \ufffd today")}), commands=STORED),
+                {1: article("win \ufffd today")})),
     Kind("jsonl-crlf-bom-blank", "a JSONL dump with a byte-order mark, CRLF endings and blank lines",
          _jsonl("windows.jsonl", [codecs.BOM_UTF8 + _record(_story(7)).replace(b"\n", b"\r\n"), b"\r\n", b"   \n",
                                   _record(_story(8)).replace(b"\n", b"\r\n")],
-                {1: article(), 4: article()}), commands=STORED),
-    Kind("jsonl-gzip-truncated", "a .jsonl.gz cut off in the middle", _truncated_gzip, commands=STORED),
+                {1: article(), 4: article()})),
+    Kind("jsonl-gzip-truncated", "a .jsonl.gz cut off in the middle", _truncated_gzip),
     Kind("jsonl-gzip-fake", "a .jsonl.gz that is not gzip",
-         _fake_gzip, commands=STORED),
+         _fake_gzip),
     # ------------------------------------------------------------------ web archives
-    Kind("warc-truncated", "a WARC.gz cut off in the middle of a record", _truncated_warc, commands=STORED),
-    Kind("warc-not-an-archive", "a text file named .warc", _not_a_warc, commands=STORED),
-    Kind("warc-50mb-response", "a web archive holding a 50 MB page between two good ones", _warc_big_response,
-         commands=STORED),
-    Kind("warc-charset-lies", "an HTTP header that says UTF-8 over Latin-1 bytes", _warc_charset_lies,
-         commands=STORED),
-    Kind("warc-false-content-encoding", "a response that says gzip and is not", _warc_false_encoding,
-         commands=STORED),
+    Kind("warc-truncated", "a WARC.gz cut off in the middle of a record", _truncated_warc),
+    Kind("warc-not-an-archive", "a text file named .warc", _not_a_warc),
+    Kind("warc-50mb-response", "a web archive holding a 50 MB page between two good ones", _warc_big_response),
+    Kind("warc-charset-lies", "an HTTP header that says UTF-8 over Latin-1 bytes", _warc_charset_lies),
+    Kind("warc-false-content-encoding", "a response that says gzip and is not", _warc_false_encoding),
 ]
 
 

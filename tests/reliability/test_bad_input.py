@@ -75,19 +75,15 @@ def _named(folder: Path, command: str) -> list[Path]:
 @pytest.fixture(scope="module")
 def extract_run(inputs) -> Run:
     folder, _ = inputs
-    paths = [*sorted((folder / "pages").iterdir()), *_named(folder, "extract")]
     out = folder / "extract.jsonl"
-    run = Run(folder, _run(["extract", *paths, "-o", out, "--format", "jsonl"], ROOT))
-    failed = {}
+    run = Run(folder, _run(["extract", *(folder / f for f in FOLDERS), *_named(folder, "extract"), "-o", out],
+                           ROOT))
     for line in run.error_lines():
         where, problem = line[len("sayso: "):].split(": ", 1)
-        failed[where] = problem
         run.error(where, problem)
-    read = [str(p) for p in paths if str(p) not in failed]
-    articles = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(articles) == len(read), (len(articles), read)
-    for path, data in zip(read, articles):
-        run.article(path, data)
+    for line in out.read_text().splitlines():
+        data = json.loads(line)
+        run.article(data.pop("record"), data)  # each article names the record it was read from
     return run
 
 

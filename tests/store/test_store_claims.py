@@ -251,3 +251,28 @@ def test_cli_claims_errors_are_one_line(tmp_path):
                                                                "sayso ingest PATH... --db FILE)")
     both = CliRunner().invoke(main, ["claims", "--db", str(tmp_path / "missing.sqlite"), "--json", "--jsonld"])
     assert both.exit_code == 2 and "choose one" in both.stderr
+
+
+def test_cli_claims_filters_are_those_of_the_api(corpus_db):
+    """--query, --speaker and --stance keep the claims /api/claims keeps, in the same order."""
+    with connect_readonly(corpus_db) as c:
+        every = [x["id"] for x in queries.list_claims(c, per_page=200)["results"]]
+        cases = [({"speaker": "Whitcombe", "stance": "denies"}, ["--speaker", "Whitcombe", "--stance", "denies"]),
+                 ({"q": "unsafe"}, ["--query", "unsafe"]),
+                 ({"stance": "doubts"}, ["--stance", "doubts"])]
+        for api, cli in cases:
+            expected = [x["id"] for x in queries.list_claims(c, per_page=200, **api)["results"]]
+            out = CliRunner().invoke(main, ["claims", "--db", str(corpus_db), "--json", *cli])
+            assert out.exit_code == 0, out.output
+            got = json.loads(out.stdout)
+            assert [x["id"] for x in got] == expected and 0 < len(expected) < len(every), api
+            for claim in got:
+                members = claim["attributions"]
+                if "speaker" in api:
+                    members = [a for a in members if a["speaker"] and "Whitcombe" in a["speaker"]["name"]]
+                assert any(a["stance"] == api.get("stance", a["stance"]) for a in members), (api, claim["id"])
+    # a speaker the corpus does not know takes part in nothing; a bad filter is one line before any output
+    none = CliRunner().invoke(main, ["claims", "--db", str(corpus_db), "--json", "--speaker", "Nobody Known"])
+    assert none.exit_code == 0 and json.loads(none.stdout) == []
+    bad = CliRunner().invoke(main, ["claims", "--db", str(corpus_db), "--stance", "shouts"])
+    assert bad.exit_code == 2 and "shouts" in bad.output
