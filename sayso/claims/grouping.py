@@ -28,6 +28,7 @@ stance toward that label (:mod:`sayso.claims.stance`).
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -55,8 +56,10 @@ SEED = 0
 SAME_SPEAKER_BONUS = 0.1
 #: Weights of the three views of a pair: content embeddings, sentence embeddings, key-word overlap.
 CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.3, 0.7, 0.3
-#: The similarity matrix is computed this many rows at a time (see find_claims).
+#: The similarity matrix is computed this many rows at a time (see find_claims), fewer in a corpus so large that
+#: a block would hold more than BLOCK_CELLS similarities (128 MB per float64 matrix: a block holds several).
 BLOCK = 4000
+BLOCK_CELLS = 16_000_000
 #: How much nearness to the contents that are denied, doubted or alleged counts in choosing a claim's label.
 CONTESTED_WEIGHT = 1.0
 #: Shortest content, in words, that can label a claim: a claim label should be a readable proposition.
@@ -385,11 +388,14 @@ def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
 
 
 def links(v: Views, threshold: float, same_speaker_bonus: float = SAME_SPEAKER_BONUS,
-          block: int = BLOCK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+          block: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of items (i < j) whose combined similarity is at or above ``threshold``, as arrays of
     rows, columns and similarities, computed ``block`` rows at a time (memory: block x n floats, then one
-    entry per linked pair)."""
+    entry per linked pair; by default :data:`BLOCK` rows, fewer where that would exceed
+    :data:`BLOCK_CELLS`)."""
     n = len(v.pieces)
+    if block is None:
+        block = max(1, min(BLOCK, BLOCK_CELLS // max(n, 1)))
     everything = np.arange(n)
     rows, cols, sims = [], [], []
     for start in range(0, n, block):
@@ -639,11 +645,16 @@ def edges(claim: Claim) -> list[Edge]:
     for sid, c in votes.items():
         if c[1] != c[-1]:
             side[sid] = 1 if c[1] > c[-1] else -1
+    # each speaker's attributions on their own side, by position among the members: the evidence of a pair
+    # is the two lists merged in member order (a claim of hundreds of speakers has tens of thousands of pairs)
+    own: dict[str, list[tuple[int, AttributionRef]]] = {sid: [] for sid in side}
+    for k, m in enumerate(claim.members):
+        if m.speaker is not None and m.speaker.id in side and SIDE.get(m.stance) == side[m.speaker.id]:
+            own[m.speaker.id].append((k, m.ref))
     ids = list(side)
     out = []
     for n, a in enumerate(ids):
         for b in ids[n + 1:]:
-            evidence = [m.ref for m in claim.members
-                        if m.speaker and m.speaker.id in (a, b) and SIDE.get(m.stance) == side[m.speaker.id]]
+            evidence = [ref for _, ref in heapq.merge(own[a], own[b], key=lambda x: x[0])]
             out.append(Edge(speakers[a], speakers[b], "agree" if side[a] == side[b] else "contradict", evidence))
     return out

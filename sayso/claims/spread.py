@@ -73,6 +73,11 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
 
 
+def _runs(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Every run of MIN_WORDS consecutive words, first run first."""
+    return [words[i:i + MIN_WORDS] for i in range(len(words) - MIN_WORDS + 1)]
+
+
 def quotations(item: Item) -> list[str]:
     """The quoted passages inside an item's content (verbatim, marks stripped) long enough to track."""
     out = []
@@ -96,6 +101,44 @@ def _credits(item: Item, first_outlet: str | None) -> bool:
     return any(name in v or v in name for v in via)
 
 
+def group_passages(passages: list[tuple[str, ...]]) -> list[list[int]]:
+    """Passages (their normal words, MIN_WORDS or more each) grouped as one quote: each joins the first group
+    whose first passage (its head) is the same words, holds it, or is held by it; groups and their members
+    in order, as indices into ``passages``.
+
+    A passage held by another shares its first run of MIN_WORDS words with it, so the only heads to compare
+    are those that hold the passage's first run (the passage may be held) and those whose first run occurs
+    in the passage (it may hold them): near-linear in the words, where comparing with every head is
+    quadratic in the quotations.
+
+    >>> group_passages([tuple("we have no intention of influencing the election".split()),
+    ...                 tuple("no intention of influencing the election".split()),
+    ...                 tuple("the eastern span is unsafe for trucks".split())])
+    [[0, 1], [2]]
+    """
+    groups: list[list[int]] = []
+    holding: dict[tuple[str, ...], list[int]] = {}  # a run of MIN_WORDS words -> the groups whose head holds it
+    starting: dict[tuple[str, ...], list[int]] = {}  # a run -> the groups whose head starts with it
+    for i, words in enumerate(passages):
+        runs = _runs(words)
+        candidates = set(holding.get(runs[0], ()))
+        for run in runs:
+            candidates.update(starting.get(run, ()))
+        for k in sorted(candidates):
+            head = passages[groups[k][0]]
+            shorter, longer = (words, head) if len(words) <= len(head) else (head, words)
+            if shorter == longer or _contains(longer, shorter):
+                groups[k].append(i)
+                break
+        else:
+            k = len(groups)
+            groups.append([i])
+            for run in set(runs):
+                holding.setdefault(run, []).append(k)
+            starting.setdefault(runs[0], []).append(k)
+    return groups
+
+
 def quote_spread(items: list[Item]) -> list[Quote]:
     """Quotes seen in more than one article, each with its first sighting and its repeats.
 
@@ -107,16 +150,7 @@ def quote_spread(items: list[Item]) -> list[Quote]:
         for passage in quotations(it):
             seen.append((normal_words(passage), passage, it))
     seen.sort(key=lambda x: (x[2].article.published or "9999", x[2].article_id))
-    groups: list[list[tuple[tuple[str, ...], str, Item]]] = []
-    for words, passage, it in seen:
-        for g in groups:
-            head = g[0][0]
-            shorter, longer = (words, head) if len(words) <= len(head) else (head, words)
-            if shorter == longer or _contains(longer, shorter):
-                g.append((words, passage, it))
-                break
-        else:
-            groups.append([(words, passage, it)])
+    groups = [[seen[i] for i in members] for members in group_passages([words for words, _, _ in seen])]
     quotes = []
     for g in groups:
         if len({it.article_id for _, _, it in g}) < 2:

@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
-from sayso.claims.grouping import (communities, find_claims, items_of, links, relayed, similarities, views,
-                                   word_matrix)
+from sayso.claims.grouping import (SIDE, AttributionRef, Claim, ClaimMember, Speaker, communities, edges,
+                                   find_claims, items_of, links, relayed, similarities, views, word_matrix)
+from sayso.claims import grouping
+from sayso.claims.stance import STANCES
 from sayso.model import Article, Attribution, Entity
 
 CUT = 0.45  # high enough that the one-story seed article falls apart into several groups
@@ -21,7 +23,7 @@ def test_rare_key_words_weigh_more_than_the_story_s_common_ones():
     assert overlap[0, 5] < overlap[0, 1]
 
 
-def test_blocks_link_the_pairs_one_matrix_links(seed_items, encoder):
+def test_blocks_link_the_pairs_one_matrix_links(seed_items, encoder, monkeypatch):
     v = views(seed_items, encoder)
     everything = np.arange(len(seed_items))
     sim = similarities(v, everything, everything)
@@ -33,6 +35,13 @@ def test_blocks_link_the_pairs_one_matrix_links(seed_items, encoder):
     assert np.allclose(sims, sim[rows, cols])
     whole = links(v, CUT, block=len(seed_items))
     assert (whole[0] == rows).all() and (whole[1] == cols).all() and np.allclose(whole[2], sims)
+    # a corpus too large for BLOCK rows at once is cut into blocks of BLOCK_CELLS similarities
+    monkeypatch.setattr(grouping, "BLOCK_CELLS", 3 * len(seed_items))
+    calls = []
+    monkeypatch.setattr(grouping, "similarities", lambda v, r, *a: calls.append(len(r)) or similarities(v, r, *a))
+    small = links(v, CUT)
+    assert max(calls) == 3 and sum(calls) == len(seed_items)
+    assert (small[0] == rows).all() and (small[1] == cols).all() and np.allclose(small[2], sims)
 
 
 def clique_pairs(members, weight):
@@ -155,3 +164,30 @@ def test_the_labelled_partition_follows_the_labels_and_leaves_the_rest_alone():
     items = items_of("x", article)
     numbers = labelled_partition(labels, {"x": article}, items)
     assert numbers[0] == numbers[1] != numbers[2]
+
+
+def test_edges_pair_every_speaker_with_a_side_on_their_own_evidence():
+    """Agreement and contradiction edges of a claim of many speakers, against the plain reading: for each pair
+    of speakers who take a side, every member of theirs on their side, in member order."""
+    rng = np.random.default_rng(3)
+    people = [Speaker(id=f"s{k}", name=f"Speaker {k}") for k in range(30)]
+    members = [ClaimMember(ref=AttributionRef("art", f"a{k}"), speaker=people[rng.integers(30)] if k % 7 else None,
+                           stance=str(rng.choice(STANCES)), content="x", cue="said", kind="indirect")
+               for k in range(400)]
+    claim = Claim(id="c1", label="x", label_ref=members[0].ref, members=members)
+    found = edges(claim)
+
+    votes = {}
+    for m in members:
+        if m.speaker is not None and m.stance in SIDE:
+            votes.setdefault(m.speaker.id, []).append(SIDE[m.stance])
+    side = {sid: 1 if sum(v) > 0 else -1 for sid, v in votes.items() if sum(v) != 0}
+    ids = list(side)
+    def evidence(a, b):
+        return [m.ref for m in members
+                if m.speaker and m.speaker.id in (a, b) and SIDE.get(m.stance) == side[m.speaker.id]]
+
+    expected = [(a, b, "agree" if side[a] == side[b] else "contradict", evidence(a, b))
+                for n, a in enumerate(ids) for b in ids[n + 1:]]
+    assert [(e.a.id, e.b.id, e.relation, e.evidence) for e in found] == expected
+    assert {e.relation for e in found} == {"agree", "contradict"} and len(found) > 100

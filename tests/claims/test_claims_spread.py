@@ -1,9 +1,11 @@
 """Quote spread: one quotation across outlets, first seen where and when, repeated with or without credit."""
 
+import random
+
 import pytest
 
 from sayso.claims import items_of
-from sayso.claims.spread import quote_spread
+from sayso.claims.spread import MIN_WORDS, group_passages, quote_spread
 from sayso.model import Article
 from sayso.pipeline import annotate_many
 
@@ -45,3 +47,38 @@ def test_json(items):
     assert data["first_seen"]["article_id"] == "tass-1"
     assert data["repeated_by"] == ["NBC News", "Daily Blog"]
     assert data["first_seen"]["speaker"]["name"] == "Vladimir Putin"
+
+
+def _group_every_head(passages):
+    """The plain reading of group_passages: compare each passage with the head of every group so far."""
+    def holds(longer, shorter):
+        return any(longer[i:i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1))
+
+    groups = []
+    for i, words in enumerate(passages):
+        for g in groups:
+            head = passages[g[0]]
+            shorter, longer = (words, head) if len(words) <= len(head) else (head, words)
+            if holds(longer, shorter):
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    return groups
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_indexed_grouping_is_the_plain_one(seed):
+    """Passages cut from a few shared sentences (so they hold one another, overlap without holding, or repeat
+    runs of words) group exactly as comparing each with every head would group them."""
+    rng = random.Random(seed)
+    words = "we have no intention of influencing the election campaign in united states span is unsafe".split()
+    sources = [tuple(rng.choice(words) for _ in range(rng.randint(8, 30))) for _ in range(6)]
+    passages = []
+    for _ in range(300):
+        src = rng.choice(sources)
+        start = rng.randint(0, len(src) - MIN_WORDS)
+        passages.append(src[start:rng.randint(start + MIN_WORDS, len(src))])
+    grouped = group_passages(passages)
+    assert grouped == _group_every_head(passages)
+    assert 1 < len(grouped) < len(passages)  # the case is not trivial: some passages joined, some did not
