@@ -120,6 +120,8 @@ def group_passages(passages: list[tuple[str, ...]]) -> list[list[int]]:
     holding: dict[tuple[str, ...], list[int]] = {}  # a run of MIN_WORDS words -> the groups whose head holds it
     starting: dict[tuple[str, ...], list[int]] = {}  # a run -> the groups whose head starts with it
     for i, words in enumerate(passages):
+        if len(words) < MIN_WORDS:
+            raise ValueError(f"passage {i} has {len(words)} words, fewer than MIN_WORDS ({MIN_WORDS})")
         runs = _runs(words)
         candidates = set(holding.get(runs[0], ()))
         for run in runs:

@@ -82,3 +82,5 @@ def test_the_indexed_grouping_is_the_plain_one(seed):
     grouped = group_passages(passages)
     assert grouped == _group_every_head(passages)
     assert 1 < len(grouped) < len(passages)  # the case is not trivial: some passages joined, some did not
+    with pytest.raises(ValueError, match="fewer than MIN_WORDS"):
+        group_passages([passages[0], passages[0][:MIN_WORDS - 1]])
