@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 # the browser tests drive Debian's Chromium; root installs it directly, anyone else through sudo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test test-all stress bench bench-corpus eval train screenshots clean
+.PHONY: install demo test test-all stress bench bench-corpus bench-claims eval train screenshots clean
 
 $(BIN)/sayso: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,13 +41,16 @@ eval: $(BIN)/sayso  ## PolNeAR dev scores with the reference metrics
 train: $(BIN)/sayso  ## retrain the accurate mode's tagger on PolNeAR train: MiniLM fine-tuned per member, joined (GPU if torch sees one; see docs/model-card.md)
 	$(BIN)/sayso train polnear $(POLNEAR) $(foreach m,$(MEMBERS),--finetune $(m))
 
-bench: $(BIN)/sayso bench-corpus  ## speed and memory figures (see docs/benchmarks.md)
+bench: $(BIN)/sayso bench-corpus bench-claims  ## speed and memory figures (see docs/benchmarks.md)
 	$(BIN)/python -m benchmarks.core --data $(POLNEAR)
 	$(BIN)/python -m benchmarks.batch --data $(POLNEAR)
 	$(BIN)/python -m benchmarks.model --data $(POLNEAR)
 
 bench-corpus: $(BIN)/sayso  ## corpus store: 10,000 articles from PolNeAR, search and speaker-page latency
 	$(BIN)/python -m benchmarks.corpus --data $(POLNEAR)
+
+bench-claims: $(BIN)/sayso  ## claims over the 923 PolNeAR train and dev articles: time and peak memory, cold and warm
+	$(BIN)/python -m benchmarks.claims --data $(POLNEAR)
 
 screenshots: $(BIN)/sayso $(CHROMIUM)  ## the PNGs of the web pages in docs/, from examples/
 	$(BIN)/python docs/screenshots.py
