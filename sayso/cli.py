@@ -36,6 +36,17 @@ def error(message: str) -> None:
     click.echo(f"sayso: {message}", err=True)
 
 
+def open_output(output: Path | None, binary: bool = False) -> IO:
+    """The file ``-o`` names (stdout without it), opened before any work; SaysoError names it when it cannot
+    be written (a missing folder, no permission)."""
+    if output is None:
+        return sys.stdout.buffer if binary else sys.stdout
+    try:
+        return open(output, "wb") if binary else open(output, "w", encoding="utf-8")
+    except OSError as exc:
+        raise SaysoError(f"{output}: cannot be written ({exc.strerror or type(exc).__name__})") from None
+
+
 def progress(iterable, total: int | None, label: str, unit: str = "article"):
     """A progress bar on stderr for long runs; silent when stderr is not a terminal."""
     from tqdm import tqdm
@@ -117,10 +128,7 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
                 read.append(record.id)
                 yield article
 
-    try:
-        out: IO[str] = open(output, "w", encoding="utf-8") if output else sys.stdout
-    except OSError as exc:  # before any work: a missing folder, no permission
-        raise SaysoError(f"{output}: cannot be written ({exc.strerror or type(exc).__name__})") from None
+    out = open_output(output)
     try:
         for article in progress(annotate_many(articles(), mode), len(paths) if pages_only else None, "extract"):
             record = read.popleft()
@@ -371,8 +379,7 @@ def search(query: str | None, db: Path, speaker: str | None, via: str | None, ou
       sayso search --via TASS --format csv -o via-tass.csv          # who quoted TASS, as a table
       sayso search --since 2016-10 --until 2016-10 --format parquet -o october.parquet
     """
-    from .store import connect_readonly, queries
-    from .web import export
+    from .store import connect_readonly, export, queries
 
     f = queries.Filters.parse(q=query, speaker=speaker, via=via, outlet=outlet, kind=kind, since=since,
                               until=until, sort=sort)
@@ -380,11 +387,8 @@ def search(query: str | None, db: Path, speaker: str | None, via: str | None, ou
         raise click.UsageError("Parquet is binary: give -o FILE, or pipe it")
     conn = connect_readonly(db)
     try:
-        hits = queries.iter_search(conn, f, limit=limit)
-        try:
-            out = open(output, "wb") if output else sys.stdout.buffer
-        except OSError as exc:
-            raise SaysoError(f"{output}: cannot be written ({exc.strerror or type(exc).__name__})") from None
+        hits = queries.iter_search(conn, f, limit=limit)  # a query that fails does so before -o is created
+        out = open_output(output, binary=True)
         count = 0
 
         def counted(it):
@@ -654,9 +658,10 @@ def train_polnear(data_dir: Path, out: Path | None, seeds: tuple[int, ...], epoc
 
     With --finetune (the shipped model), each member fine-tunes MiniLM's layers together with a new head and
     keeps its best epoch on dev; a member of 16 epochs took about 5.5 minutes on an H100 GPU shared by five
-    runs, and an epoch takes about 6 minutes on two CPU cores. Without it, heads are trained over the frozen encoder, one per --seed. The first run parses and
-    encodes both splits (20-30 minutes on two busy CPU cores) and caches them. Progress and per-epoch dev
-    scores go to stderr; the final metrics are printed as JSON.
+    runs, and an epoch takes about 6 minutes on two CPU cores. Without it, heads are trained over the frozen
+    encoder, one per --seed. The first run parses and encodes both splits (20-30 minutes on two busy CPU
+    cores) and caches them. Progress and per-epoch dev scores go to stderr; the final metrics are printed as
+    JSON.
 
     \b
     Examples:

@@ -524,7 +524,7 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
     """Group the items into claims, label each, give every member its stance and derive the edges.
 
     Cost: the model embeds each distinct content piece and sentence once (cached by text); the pairwise
-    similarity is computed in blocks of :data:`BLOCK` rows, keeping the pairs at or above ``threshold``
+    similarity is computed in blocks of rows (:func:`links`), keeping the pairs at or above ``threshold``
     (memory: a block of rows, then one entry per linked pair), and the claims are the Louvain communities of
     that graph at ``resolution``. Only the members of claims with several attributions, and contents that may
     relay someone else's words, are parsed for their stance.

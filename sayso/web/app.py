@@ -46,8 +46,7 @@ from ..claims.jsonld import claim_jsonld
 from ..errors import QueryError
 from ..model import KINDS
 from ..store import connect_readonly
-from ..store import queries
-from . import export
+from ..store import export, queries
 from .chart import timeline_chart
 from .graph import claim_graph
 from .highlight import colours, excerpt, pieces

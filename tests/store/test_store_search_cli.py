@@ -9,7 +9,7 @@ import pytest
 
 from commands import run
 from sayso.store.queries import Filters, search
-from sayso.web.export import COLUMNS
+from sayso.store.export import COLUMNS
 
 
 def test_jsonl_lines_are_the_api_hits_of_every_page(corpus_db, conn):

@@ -1,4 +1,5 @@
-"""Exports of a search: every matching attribution, not one page, as CSV, JSONL or Parquet.
+"""Exports of a search: every matching attribution, not one page, as CSV, JSONL or Parquet (for the web
+app's /api/search.csv, .jsonl and .parquet, and for ``sayso search``).
 
 JSONL lines are the search hits as ``/api/search`` returns them (without ``matches``, the offsets of the
 words a page highlights). CSV and Parquet are tables with
@@ -35,7 +36,8 @@ COLUMNS = {
     "published": "the publication date as the input gave it",
     "date": "the publication date as YYYY-MM-DD",
     "url": "the original article",
-    "link": "this attribution highlighted in its article, on the server that exported it",
+    "link": "this attribution highlighted in its article, on the server that exported it (sayso search: under"
+            " --base-url)",
 }
 
 SPAN_COLUMNS = ("source_spans", "cue_spans", "content_spans")
