@@ -78,8 +78,9 @@ def main() -> None:
 @click.option("--raw", is_flag=True,
               help="Take text pages exactly as they are (no boilerplate removal), so offsets match the file.")
 def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: str, raw: bool) -> None:
-    """Find every attribution in news pages (.html, .txt; - reads stdin), folders of them, JSONL dumps
-    (.jsonl: one {"url", "html" or "text"} per line) and web archives (.warc, .warc.gz).
+    """Find every attribution in news pages (.html, .txt), folders of them, JSONL dumps (.jsonl: one
+    {"url", "html" or "text"} per line) and web archives (.warc, .warc.gz). - reads standard input: a
+    dump or an archive there (gzipped or not) is told from a page by its first bytes.
 
     Prints one sayso.article/1 JSON object per article, with "record" saying where it came from (the file,
     FILE:LINE of a dump, the WARC-Record-ID). Pages or records that cannot be read are reported on stderr
@@ -91,15 +92,15 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
       sayso extract pages/ -o out.jsonl       # one line per article
       sayso extract dump.jsonl crawl.warc.gz  # one line per record
     """
-    from .ingest import read_path
-    from .ingest.records import iter_records, kind_of
+    from .ingest.records import STDIN, STDIN_NAME, iter_records, kind_of
     from .pipeline import annotate_many
 
-    def one_page(path: str) -> bool:
-        return path == "-" or (kind_of(Path(path)) in ("page", None) and not os.path.isdir(path))
+    def page_file(path: str) -> bool:
+        return path != STDIN and kind_of(Path(path)) in ("page", None) and not os.path.isdir(path)
 
-    pages_only = all(one_page(p) for p in paths)
-    fmt = fmt or ("json" if len(paths) == 1 and pages_only else "jsonl")
+    # one page gives one pretty object by default; standard input is one page unless it turns out to be a
+    # dump or an archive (records named <stdin>:LINE or by their WARC-Record-ID)
+    one_page = len(paths) == 1 and (paths[0] == STDIN or page_file(paths[0]))
     failed = 0
     read: deque[str] = deque()  # the records of the articles on their way through the pipeline, in order
 
@@ -109,28 +110,24 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
         error(str(exc))
 
     def articles() -> Iterator[Article]:
-        for path in paths:
-            if path == "-":
-                try:
-                    article = read_path(path, raw=raw)
-                except InputError as exc:
-                    report(exc)
-                    continue
-                read.append("<stdin>")
-                yield article
+        for record in iter_records(paths, on_error=report):
+            try:
+                article = record.to_article(raw=raw)
+            except InputError as exc:
+                report(exc)
                 continue
-            for record in iter_records([path], on_error=report):
-                try:
-                    article = record.to_article(raw=raw)
-                except InputError as exc:
-                    report(exc)
-                    continue
-                read.append(record.id)
-                yield article
+            read.append(record.id)
+            yield article
 
+    def pretty(record: str) -> bool:
+        if fmt is not None:
+            return fmt == "json"
+        return one_page and (paths[0] != STDIN or record == STDIN_NAME)
+
+    total = len(paths) if all(page_file(p) for p in paths) else None
     out = open_output(output)
     try:
-        for article in progress(annotate_many(articles(), mode), len(paths) if pages_only else None, "extract"):
+        for article in progress(annotate_many(articles(), mode), total, "extract"):
             record = read.popleft()
             try:
                 data = {**article.to_json(), "record": record}
@@ -138,7 +135,7 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
                 failed += 1
                 error(f"{record}: annotation refused ({exc})")
                 continue
-            if fmt == "json":
+            if pretty(record):
                 out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             else:
                 out.write(json.dumps(data, ensure_ascii=False) + "\n")
@@ -166,6 +163,7 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
     ({"url", "html" or "text", "published"?, "outlet"?, "title"?, "author"?}), the HTML pages of .warc and
     .warc.gz archives, and the output folders of `sayso batch` (annotated already: stored as they are). An article already in
     the database (same url and clean text) is skipped, so a rerun picks up where the last one stopped.
+    A path of - reads standard input: a dump or an archive (gzipped or not) by its first bytes, else one page.
     Inputs that cannot be read are reported on stderr and the others still stored; the exit status is
     then 2. Prints a JSON summary on stdout: new, skipped, failed, and each failure with its reason.
 

@@ -1,3 +1,4 @@
+import gzip
 import json
 
 import pytest
@@ -74,6 +75,21 @@ def test_extract_reads_stdin(validate):
     (att,) = data["attributions"]
     assert att["kind"] == "direct"
     assert att["source"]["text"] == "Senator Maria Harlan"
+
+
+def test_extract_reads_a_dump_piped_to_it_line_by_line(tmp_path, validate):
+    dump = ROOT / "examples" / "corpus" / "harbor-wire.jsonl"
+    lines = dump.read_bytes().splitlines(keepends=True)
+    piped = gzip.compress(lines[0] + b'{"url": "https://x.example/no-page"}\n' + b"".join(lines[1:]))
+    out = run("extract", "-", stdin=piped)
+    assert out.returncode == 2
+    assert out.stderr.decode().splitlines() == ['sayso: <stdin>:2: no "html" or "text" field with the page']
+    articles = [json.loads(line) for line in out.stdout.decode().splitlines()]  # JSONL, not one pretty object
+    assert [a["record"] for a in articles] == ["<stdin>:1", *(f"<stdin>:{n}" for n in range(3, len(lines) + 2))]
+    by_name = [json.loads(line) for line in run("extract", dump).stdout.decode().splitlines()]
+    for a, b in zip(articles, by_name, strict=True):
+        validate(a)
+        assert a["attributions"] and a["attributions"] == b["attributions"] and a["url"] == b["url"]
 
 
 @pytest.mark.parametrize("page", [

@@ -1,8 +1,12 @@
 import gzip
+import io
 import json
 
+import pytest
+
+from crawl import html_records, make_page, write_warc
 from sayso.errors import InputError
-from sayso.ingest.records import iter_records
+from sayso.ingest.records import SNIFF_BYTES, iter_records, sniff, stdin_records
 
 
 def test_folders_are_walked_and_jsonl_lines_are_records(tmp_path):
@@ -35,3 +39,84 @@ def test_gzipped_jsonl_and_missing_paths(tmp_path):
     records = list(iter_records([path, tmp_path / "missing"], on_error=errors.append))
     assert len(records) == 1 and len(errors) == 1
     assert "no such file" in str(errors[0])
+
+
+# ------------------------------------------------------------------------------------------------ standard input
+def _stdin(data: bytes) -> tuple[list, list[InputError]]:
+    errors: list[InputError] = []
+    return list(stdin_records(errors.append, stream=io.BytesIO(data))), errors
+
+
+DUMP = "".join(json.dumps({"url": f"https://x.example/{n}", "text": f"Vote {n}\n\n\"We won,\" Ana Ruiz said.",
+                           "outlet": "X"}) + "\n" for n in range(1, 4))
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["plain", "gzip"])
+def test_a_dump_on_standard_input_is_read_line_by_line(gzipped):
+    data = DUMP.encode()
+    records, errors = _stdin(gzip.compress(data) if gzipped else data)
+    assert errors == []
+    assert [r.id for r in records] == ["<stdin>:1", "<stdin>:2", "<stdin>:3"]
+    assert [r.url for r in records] == ["https://x.example/1", "https://x.example/2", "https://x.example/3"]
+    assert records[2].to_article().outlet == "X"
+
+
+def test_a_dump_on_standard_input_longer_than_the_sniffed_head_loses_no_line():
+    lines = [json.dumps({"url": f"https://x.example/{n}", "text": f"Story {n}\n\n" + "Words here. " * 400})
+             for n in range(40)]  # about 190 kB, well past the first SNIFF_BYTES
+    assert len("\n".join(lines)) > 2 * SNIFF_BYTES
+    records, errors = _stdin(("\n".join(lines) + "\n").encode())
+    assert errors == [] and [r.url for r in records] == [f"https://x.example/{n}" for n in range(40)]
+    assert all(r.page == json.loads(line)["text"] for r, line in zip(records, lines))
+
+
+def test_a_bad_line_on_standard_input_is_named_and_the_rest_is_read():
+    records, errors = _stdin(b'{"url": "https://x.example/1", "text": "T\\n\\nShe said so."}\n{broken\n'
+                             b'{"url": "https://x.example/3"}\n')
+    assert [r.id for r in records] == ["<stdin>:1"]
+    assert [str(e) for e in errors] == ["<stdin>:2: not a JSON object (JSONDecodeError)",
+                                        '<stdin>:3: no "html" or "text" field with the page']
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["plain", "gzip"])
+def test_a_web_archive_on_standard_input_is_read_record_by_record(tmp_path, gzipped):
+    pages = [make_page(n) for n in range(3)]
+    path = tmp_path / ("crawl.warc.gz" if gzipped else "crawl.warc")
+    ids = write_warc(path, html_records(pages), gzip=gzipped)
+    records, errors = _stdin(path.read_bytes())
+    assert errors == []
+    assert [r.id for r in records] == ids
+    assert [r.url for r in records] == [p.url for p in pages]
+    assert [r.page for r in records] == [p.html.encode() for p in pages]
+
+
+def test_a_web_archive_cut_short_on_standard_input_is_named_as_standard_input(tmp_path):
+    path = tmp_path / "crawl.warc"
+    write_warc(path, html_records([make_page(n) for n in range(3)]), gzip=False)
+    data = path.read_bytes()
+    records, errors = _stdin(data[:len(data) - 200])
+    assert len(records) == 2
+    assert len(errors) == 1 and errors[0].where == "<stdin>" and "the 2 pages before it were read" in str(errors[0])
+
+
+@pytest.mark.parametrize("data, kind", [
+    (b"WARC/1.1\r\nWARC-Type: warcinfo\r\n", ("warc", False)),
+    (gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\n"), ("warc", True)),
+    (b'\xef\xbb\xbf  \n{"text": "T"}\n', ("jsonl", False)),
+    (gzip.compress(b'{"text": "T"}\n'), ("jsonl", True)),
+    (b"<!DOCTYPE html><html><body><p>{not a dump}</p></body></html>", ("page", False)),
+    (b"Title\n\nShe said: {braces} are fine inside a page.", ("page", False)),
+    (gzip.compress(b"<html><body>a gzipped page</body></html>"), ("page", False)),
+    (b"", ("page", False)),
+], ids=["warc", "warc.gz", "jsonl-bom", "jsonl.gz", "html", "text", "gzipped-page", "empty"])
+def test_standard_input_is_told_apart_by_its_first_bytes(data, kind):
+    assert sniff(data) == kind
+
+
+def test_a_page_on_standard_input_is_one_record_and_a_gzipped_page_is_refused_as_binary():
+    (record,), errors = _stdin(b"Title\n\n\"We won,\" Ana Ruiz said.")
+    assert errors == [] and record.id == "<stdin>"
+    assert record.to_article().text.startswith("Title")
+    (record,), _ = _stdin(gzip.compress(b"<html><body><p>A page.</p></body></html>"))
+    with pytest.raises(InputError, match="<stdin>: binary data"):
+        record.to_article()

@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import errno
 import gzip
+import io
 import json
 import os
+import shutil
 import stat
+import sys
+import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
@@ -34,6 +39,12 @@ PAGE_SUFFIXES = (".html", ".htm", ".txt", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 #: File name endings read as web archives (see warc.py).
 WARC_SUFFIXES = (".warc", ".warc.gz")
+
+#: The path that names standard input, and the name its records and errors go by.
+STDIN, STDIN_NAME = "-", "<stdin>"
+#: How much of standard input is read to tell a dump or an archive from a page.
+SNIFF_BYTES = 64 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
 
 OnError = Callable[[InputError], None]
 
@@ -180,19 +191,115 @@ def _regular(path: Path, on_error: OnError, info: os.stat_result | None = None) 
 
 
 def iter_records(paths: Iterable[str | Path], on_error: OnError = raise_error) -> Iterator[Record]:
-    """Every article record in the given files and folders, in order."""
+    """Every article record in the given files and folders, in order; ``-`` is standard input
+    (:func:`stdin_records`)."""
     from .warc import warc_records
 
-    for path, info in _expand(paths, on_error):
-        kind = kind_of(path)
-        if kind == "jsonl":
-            yield from jsonl_records(path, on_error)
-        elif kind == "warc":
-            yield from warc_records(path, on_error)
-        else:
-            record = _page_record(path, str(path), on_error, info)
-            if record is not None:
-                yield record
+    for raw in paths:
+        if str(raw) == STDIN:
+            yield from stdin_records(on_error)
+            continue
+        for path, info in _expand([raw], on_error):
+            kind = kind_of(path)
+            if kind == "jsonl":
+                yield from jsonl_records(path, on_error)
+            elif kind == "warc":
+                yield from warc_records(path, on_error)
+            else:
+                record = _page_record(path, str(path), on_error, info)
+                if record is not None:
+                    yield record
+
+
+def stdin_records(on_error: OnError = raise_error, stream: IO[bytes] | None = None) -> Iterator[Record]:
+    """What is piped in on standard input (or ``stream``), told apart by its first bytes as a file is by
+    its name (:func:`sniff`): a web archive record by record, a JSONL dump line by line (``<stdin>:LINE``),
+    gzipped or not, and anything else as one page named ``<stdin>``.
+
+    A dump is read as it comes, a line at a time; an archive is copied to a temporary file first (reading
+    one needs to seek), and a page is read up to the page limit and one byte more, never further.
+    """
+    from .warc import warc_records
+
+    if stream is None:
+        stream = sys.stdin.buffer
+    head = _read_head(stream)
+    kind, gzipped = sniff(head)
+    joined = io.BufferedReader(_Joined(head, stream))
+    if kind == "page":
+        yield Record(id=STDIN_NAME, page=joined.read(MAX_BYTES + 1))
+    elif kind == "jsonl":
+        try:
+            lines = gzip.GzipFile(fileobj=joined, mode="rb") if gzipped else joined
+            yield from _jsonl_lines(lines, STDIN_NAME, on_error)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            on_error(InputError(STDIN_NAME, _read_problem(exc)))
+    else:
+        with tempfile.TemporaryDirectory(prefix="sayso-stdin-") as tmp:
+            copy = Path(tmp) / ("stdin.warc.gz" if gzipped else "stdin.warc")
+            try:
+                with open(copy, "wb") as f:
+                    shutil.copyfileobj(joined, f)
+            except OSError as exc:
+                on_error(InputError(STDIN_NAME, f"cannot be copied to a temporary file ({os_problem(exc)})"))
+                return
+            yield from warc_records(copy, on_error, name=STDIN_NAME)
+
+
+def sniff(head: bytes) -> tuple[str, bool]:
+    """What the first bytes of an input say it is: ``("warc" | "jsonl" | "page", gzipped)``.
+
+    ``WARC/`` opens a web archive; ``{`` (after blank space) opens a JSONL dump; both may be gzipped.
+    Anything else, gzipped data included, is a page (and gzipped data is then refused as binary).
+
+    >>> sniff(b"WARC/1.0\r\n"), sniff(b'\n{"url": "https://example.org/a", "text": "..."}'), sniff(b"<html>")
+    (('warc', False), ('jsonl', False), ('page', False))
+    """
+    gzipped = head[:2] == GZIP_MAGIC
+    if gzipped:
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, SNIFF_BYTES)
+        except zlib.error:
+            return "page", False
+    if head.startswith(b"WARC/"):
+        return "warc", gzipped
+    if head.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"{"):
+        return "jsonl", gzipped
+    return "page", False
+
+
+def _read_head(stream: IO[bytes]) -> bytes:
+    """The first SNIFF_BYTES of a stream (fewer where it ends first), read without waiting for more."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < SNIFF_BYTES:
+        chunk = stream.read(SNIFF_BYTES - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+class _Joined(io.RawIOBase):
+    """The bytes already read from a stream, then the rest of the stream: a stream read from its start."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]):
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def page_records(files: Iterable[tuple[Path, str]], on_error: OnError = raise_error) -> Iterator[Record]:
@@ -226,37 +333,43 @@ def jsonl_records(path: Path, on_error: OnError = raise_error, *, start: int = 0
         with _open_lines(path) as f:
             if start:
                 f.seek(start)
-            offset, n = start, first_line - 1
-            # stop before reading past ``end``: the lines beyond may belong to another partition or be damaged
-            while end is None or offset < end:
-                line, size = _read_line(f)
-                if not size:
-                    break
-                line_offset, offset, n = offset, offset + size, n + 1
-                where = f"{name}:{n}"
-                if line is None:
-                    on_error(InputError(where, f"line of {size:,} bytes is over the {MAX_LINE:,}-byte limit"))
-                    continue
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                    on_error(InputError(where, f"not a JSON object ({exc.__class__.__name__})"))
-                    continue
-                if not isinstance(obj, dict):
-                    on_error(InputError(where, "not a JSON object"))
-                    continue
-                page = obj.get("html") or obj.get("text")
-                if not isinstance(page, str) or not page.strip():
-                    on_error(InputError(where, 'no "html" or "text" field with the page'))
-                    continue
-                meta = {k: valid_unicode(str(obj[k])) for k in ("published", "outlet", "title", "author") if obj.get(k)}
-                url = obj.get("url")
-                yield Record(id=where, page=valid_unicode(page), url=valid_unicode(url) if isinstance(url, str) and url
-                             else None, meta=meta, offset=line_offset)
+            yield from _jsonl_lines(f, name, on_error, start=start, end=end, first_line=first_line)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         on_error(InputError(name, _read_problem(exc)))
+
+
+def _jsonl_lines(f: IO[bytes], name: str, on_error: OnError, *, start: int = 0, end: int | None = None,
+                 first_line: int = 1) -> Iterator[Record]:
+    """The records of the lines of an open dump, from byte ``start`` (line ``first_line``) on."""
+    offset, n = start, first_line - 1
+    # stop before reading past ``end``: the lines beyond may belong to another partition or be damaged
+    while end is None or offset < end:
+        line, size = _read_line(f)
+        if not size:
+            break
+        line_offset, offset, n = offset, offset + size, n + 1
+        where = f"{name}:{n}"
+        if line is None:
+            on_error(InputError(where, f"line of {size:,} bytes is over the {MAX_LINE:,}-byte limit"))
+            continue
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            on_error(InputError(where, f"not a JSON object ({exc.__class__.__name__})"))
+            continue
+        if not isinstance(obj, dict):
+            on_error(InputError(where, "not a JSON object"))
+            continue
+        page = obj.get("html") or obj.get("text")
+        if not isinstance(page, str) or not page.strip():
+            on_error(InputError(where, 'no "html" or "text" field with the page'))
+            continue
+        meta = {k: valid_unicode(str(obj[k])) for k in ("published", "outlet", "title", "author") if obj.get(k)}
+        url = obj.get("url")
+        yield Record(id=where, page=valid_unicode(page), url=valid_unicode(url) if isinstance(url, str) and url
+                     else None, meta=meta, offset=line_offset)
 
 
 def scan_jsonl(path: Path, every: int) -> Scan:

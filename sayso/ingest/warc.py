@@ -48,28 +48,30 @@ class _Damage(Exception):
 
 
 def warc_records(path: str | Path, on_error: OnError = raise_error, *, start: int = 0,
-                 end: int | None = None) -> Iterator[Record]:
+                 end: int | None = None, name: str | None = None) -> Iterator[Record]:
     """The HTML pages of a WARC or WARC.gz file, in order.
 
     ``start`` and ``end`` select the records that begin in that byte range (``start`` must be a record
-    boundary, as reported by :func:`scan_warc`); by default, the whole file.
+    boundary, as reported by :func:`scan_warc`); by default, the whole file. ``name`` is what errors and
+    records without a WARC-Record-ID (``NAME@OFFSET``) call the file, the path by default.
     """
     path = Path(path)
+    name = name or str(path)
     pages = 0
     try:
         for offset, rec in _walk(path, start, end, read_html=True):
             if not rec.is_page:
                 continue
             pages += 1
-            record_id = rec.record.rec_headers.get_header("WARC-Record-ID") or f"{path}@{offset}"
+            record_id = rec.record.rec_headers.get_header("WARC-Record-ID") or f"{name}@{offset}"
             if rec.problem:
                 on_error(InputError(record_id, rec.problem))
                 continue
             yield Record(id=record_id, page=rec.payload, url=rec.url, charset=rec.charset, offset=offset)
     except _Damage as exc:
-        on_error(_damage_error(path, exc, pages))
+        on_error(_damage_error(name, exc, pages))
     except OSError as exc:
-        on_error(InputError(str(path), os_problem(exc)))
+        on_error(InputError(name, os_problem(exc)))
 
 
 def scan_warc(path: str | Path, every: int) -> Scan:
@@ -156,7 +158,7 @@ def _walk(path: Path, start: int, end: int | None, read_html: bool) -> Iterator[
             raise _Damage(archive.offset, "truncated or damaged")
 
 
-def _damage_error(path: Path, exc: _Damage, pages_before: int) -> InputError:
+def _damage_error(path: str | Path, exc: _Damage, pages_before: int) -> InputError:
     if exc.offset == 0:
         return InputError(str(path), f"not a readable WARC archive ({exc.reason})")
     return InputError(str(path), f"cannot be read past byte {exc.offset:,} ({exc.reason}); "

@@ -57,6 +57,21 @@ def test_cli_prints_a_json_summary_and_names_each_failure(tmp_path):
     assert again.returncode == 0 and json.loads(again.stdout)["skipped"] == 8
 
 
+def test_cli_ingests_a_dump_piped_to_it(tmp_path):
+    dump = ROOT / "examples" / "corpus" / "harbor-wire.jsonl"
+    db = tmp_path / "c.sqlite"
+    out = subprocess.run([*SAYSO, "ingest", "-", "--db", str(db)], input=dump.read_bytes(), capture_output=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["new"] == 5
+    conn = sqlite3.connect(db)
+    records = [r[0] for r in conn.execute("SELECT record FROM articles ORDER BY record")]
+    assert records == [f"<stdin>:{n}" for n in range(1, 6)]
+    # the same dump by name is the same articles: skipped
+    again = ingest([dump], db)
+    assert (again.new, again.skipped) == (0, 5)
+
+
 def test_a_killed_ingest_leaves_whole_articles_and_a_rerun_finishes(tmp_path):
     people = ["Ana Ruiz", "Omar Haddad", "Lena Ortiz", "Tom Weller", "Rosa Quint"]
     with open(tmp_path / "many.jsonl", "w") as f:
