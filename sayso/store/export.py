@@ -1,8 +1,8 @@
 """Exports of a search: every matching attribution, not one page, as CSV, JSONL or Parquet (for the web
 app's /api/search.csv, .jsonl and .parquet, and for ``sayso search``).
 
-JSONL lines are the search hits as ``/api/search`` returns them (without ``matches``, the offsets of the
-words a page highlights). CSV and Parquet are tables with
+JSONL lines are the search hits as ``/api/search`` returns them (with ``matches``, the offsets of the
+query's words in each content, when there is a query). CSV and Parquet are tables with
 one row per attribution and the columns in ``COLUMNS``; spans are JSON text in CSV and lists of
 ``[start, end]`` pairs in Parquet.
 """
@@ -90,7 +90,7 @@ def csv_chunks(hits: Iterable[dict[str, Any]], base_url: str) -> Iterator[str]:
 
 
 def jsonl_chunks(hits: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """One JSON object per line: the hits as /api/search returns them (without ``matches``)."""
+    """One JSON object per line: the hits as /api/search returns them."""
     for hit in hits:
         yield json.dumps(hit, ensure_ascii=False) + "\n"
 

@@ -332,18 +332,19 @@ def search(conn: sqlite3.Connection, f: Filters, page: int = 1, per_page: int = 
 def iter_search(conn: sqlite3.Connection, f: Filters, chunk: int = 500, limit: int | None = None
                 ) -> Iterator[dict[str, Any]]:
     """Every attribution that matches ``f`` (or the first ``limit``), in the search's order, as hits (for
-    exports).
+    exports): those of :func:`search`, ``matches`` included when there is a query.
 
     The query runs at the call, not at the first hit: an export fails before its response has begun."""
     tables, where, params, _ = _where(conn, f)
     rows = _hit_rows(conn, f, tables, where, params, limit)
-    return _hydrated(conn, rows, chunk)
+    return _hydrated(conn, rows, chunk, fts_query(f.q) if f.q else None)
 
 
-def _hydrated(conn: sqlite3.Connection, rows: list[sqlite3.Row], chunk: int) -> Iterator[dict[str, Any]]:
+def _hydrated(conn: sqlite3.Connection, rows: list[sqlite3.Row], chunk: int, match: str | None
+              ) -> Iterator[dict[str, Any]]:
     cache: dict[int, dict[str, Any]] = {}
     for start in range(0, len(rows), chunk):
-        yield from hydrate(conn, rows[start:start + chunk], cache)
+        yield from hydrate(conn, rows[start:start + chunk], cache, match)
 
 
 def hydrate(conn: sqlite3.Connection, rows: list[sqlite3.Row], cache: dict[int, dict] | None = None,

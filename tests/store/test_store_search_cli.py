@@ -18,8 +18,10 @@ def test_jsonl_lines_are_the_api_hits_of_every_page(corpus_db, conn):
     hits = [json.loads(line) for line in out.stdout.decode().splitlines()]
     expected = search(conn, Filters.parse(q="bridge", speaker="Maria Delgado"), per_page=200)
     assert 0 < len(hits) == expected["total"]
-    # the hits of /api/search, but for the offsets of the matched words that a page shows highlighted
-    assert hits == [{k: v for k, v in h.items() if k != "matches"} for h in expected["results"]]
+    # the hits of /api/search, with the offsets of the query's words in each content
+    assert hits == expected["results"]
+    assert all(h["matches"] and all("bridge" in h["content"]["text"][s:e].lower() for s, e in h["matches"])
+               for h in hits)
     assert {h["speaker"]["name"] for h in hits} == {"Maria Delgado"}
     assert out.stderr.decode().strip() == f"sayso: {corpus_db}: {len(hits)} attributions"
 

@@ -69,6 +69,9 @@ def test_search_twin_and_its_filters(client):
     assert all("loan" in h["content"]["text"][s:e].lower() for h in data["results"] for s, e in h["matches"])
     second = client.get("/api/search", params={"q": "loan", "speaker": "Maria Delgado", "per_page": 2, "page": 2}).json()
     assert {h["content"]["text"] for h in second["results"]}.isdisjoint(h["content"]["text"] for h in data["results"])
+    # the download holds the hits of every page, matched words included
+    lines = client.get("/api/search.jsonl", params={"q": "loan", "speaker": "Maria Delgado"}).text.splitlines()
+    assert [json.loads(line) for line in lines][:4] == data["results"] + second["results"]
     page = client.get("/search", params={"q": "loan", "speaker": "Maria Delgado"}).text
     assert f'<strong>{data["total"]}</strong> attribution' in page
     assert "<mark>loan</mark>" in page
