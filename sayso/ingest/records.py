@@ -222,12 +222,24 @@ def stdin_records(on_error: OnError = raise_error, stream: IO[bytes] | None = No
     from .warc import warc_records
 
     if stream is None:
-        stream = sys.stdin.buffer
-    head = _read_head(stream)
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # started with standard input closed: "sayso extract - <&-"
+            on_error(InputError(STDIN_NAME, "standard input is closed"))
+            return
+    try:
+        head = _read_head(stream)
+    except OSError as exc:
+        on_error(InputError(STDIN_NAME, os_problem(exc)))
+        return
     kind, gzipped = sniff(head)
     joined = io.BufferedReader(_Joined(head, stream))
     if kind == "page":
-        yield Record(id=STDIN_NAME, page=joined.read(MAX_BYTES + 1))
+        try:
+            page = joined.read(MAX_BYTES + 1)
+        except OSError as exc:
+            on_error(InputError(STDIN_NAME, os_problem(exc)))
+            return
+        yield Record(id=STDIN_NAME, page=page)
     elif kind == "jsonl":
         try:
             lines = gzip.GzipFile(fileobj=joined, mode="rb") if gzipped else joined

@@ -3,6 +3,7 @@ Each ends as one line on stderr and exit status 2, never a traceback, and never 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 
@@ -28,6 +29,16 @@ def one_line(out: subprocess.CompletedProcess) -> str:
 ], ids=["empty", "binary"])
 def test_standard_input_that_is_no_page(data, problem):
     assert one_line(run("extract", "-", stdin=data)) == problem
+
+
+@pytest.mark.parametrize("command", [["extract", "-"], ["ingest", "-", "--db", "{db}"]], ids=["extract", "ingest"])
+def test_closed_standard_input_is_one_line(command, tmp_path):
+    args = [a.format(db=tmp_path / "c.sqlite") for a in command]
+    out = subprocess.run([*SAYSO, *args], preexec_fn=lambda: os.close(0), capture_output=True, cwd=ROOT,
+                         timeout=300)
+    lines = out.stderr.decode().strip().splitlines()
+    assert out.returncode == 2 and "Traceback" not in out.stderr.decode()
+    assert lines[0] == "sayso: <stdin>: standard input is closed"
 
 
 def test_standard_input_over_the_limit_is_refused_without_reading_it_all():
