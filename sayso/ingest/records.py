@@ -281,7 +281,7 @@ def sniff(head: bytes) -> tuple[str, bool]:
 
 
 def _read_head(stream: IO[bytes]) -> bytes:
-    """The first SNIFF_BYTES of a stream (fewer where it ends first), read without waiting for more."""
+    """The first SNIFF_BYTES of a stream, or all of it where it ends first."""
     chunks: list[bytes] = []
     size = 0
     while size < SNIFF_BYTES:
