@@ -263,6 +263,9 @@ def serve(db: Path, host: str, port: int, workers: int) -> None:
 @click.option("--json", "as_json", is_flag=True,
               help='A JSON list of {"id", "label", "label_attribution", "attributions", "edges"} instead of a table.')
 @click.option("--jsonld", is_flag=True, help="schema.org Claim JSON-LD (one @graph) instead of a table.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="CSV with a row per attribution of a claim (claim_id, label, speaker_id, speaker, stance, kind, "
+                   "cue, content, article_id, attribution, title, outlet, published, url) instead of a table.")
 @click.option("--recompute", is_flag=True, help="Compute the claims again even when the stored ones are up to date.")
 @click.option("--min-attributions", type=click.IntRange(1), default=1, show_default=True,
               help="List only claims made by at least this many attributions.")
@@ -271,8 +274,8 @@ def serve(db: Path, host: str, port: int, workers: int) -> None:
 @click.option("--speaker", metavar="NAME", help="Only claims this speaker (a corpus id, a name or an alias) takes "
               "part in; with --stance, takes that stance in.")
 @click.option("--stance", type=click.Choice(STANCES), help="Only claims with a member of this stance.")
-def claims(db: Path, as_json: bool, jsonld: bool, recompute: bool, min_attributions: int, query: str | None,
-           speaker: str | None, stance: str | None) -> None:
+def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool, min_attributions: int,
+           query: str | None, speaker: str | None, stance: str | None) -> None:
     """List the claims of a corpus: what several attributions state alike, and who asserts, denies or doubts it.
 
     Claims are computed over the whole corpus and stored in it; ingest does not compute them. This command
@@ -287,13 +290,14 @@ def claims(db: Path, as_json: bool, jsonld: bool, recompute: bool, min_attributi
       sayso claims --db corpus.sqlite                  # a table: claim, attributions, speakers, who says what
       sayso claims --db corpus.sqlite --json           # [{"id", "label", "attributions": [...], "edges": [...]}]
       sayso claims --db corpus.sqlite --jsonld         # schema.org Claim objects
+      sayso claims --db corpus.sqlite --csv > positions.csv   # who takes which stance, a row each
       sayso claims --speaker Putin --stance denies     # what Putin denies, and who asserts it
     """
     from .store import connect, connect_readonly, queries
     from .store.claims import recompute as compute
 
-    if as_json and jsonld:
-        raise click.UsageError("--json and --jsonld are two formats: choose one")
+    if as_json + jsonld + as_csv > 1:
+        raise click.UsageError("--json, --jsonld and --csv are three formats: choose one")
     if not db.is_file():
         raise StoreError(str(db), "no such corpus database (create it with: sayso ingest PATH... --db FILE)")
     conn = connect(db)  # upgrades a store of an older schema (it adds the claims tables)
@@ -331,6 +335,11 @@ def claims(db: Path, as_json: bool, jsonld: bool, recompute: bool, min_attributi
             click.echo(json.dumps({"@context": CONTEXT, "@graph": [
                 {k: v for k, v in claim_jsonld(c).items() if k != "@context"} for c in found]},
                 ensure_ascii=False, indent=2))
+        elif as_csv:
+            from .store.export import claim_csv_chunks
+
+            for chunk in claim_csv_chunks(found):
+                sys.stdout.write(chunk)
         else:
             _claims_table(found)
     finally:

@@ -74,19 +74,62 @@ def row(hit: dict[str, Any], base_url: str) -> dict[str, Any]:
 
 def csv_chunks(hits: Iterable[dict[str, Any]], base_url: str) -> Iterator[str]:
     """CSV text, a header then a chunk per hundred rows (for streaming)."""
+    def rows() -> Iterator[dict[str, Any]]:
+        for hit in hits:
+            r = row(hit, base_url)
+            for col in SPAN_COLUMNS:
+                r[col] = json.dumps(r[col])
+            yield r
+
+    return _csv(rows(), COLUMNS)
+
+
+def _csv(rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> Iterator[str]:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\r\n")
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
-    for n, hit in enumerate(hits, 1):
-        r = row(hit, base_url)
-        for col in SPAN_COLUMNS:
-            r[col] = json.dumps(r[col])
+    for n, r in enumerate(rows, 1):
         writer.writerow(r)
         if n % 100 == 0:
             yield buf.getvalue()
             buf.seek(0)
             buf.truncate()
     yield buf.getvalue()
+
+
+#: The columns of ``sayso claims --csv``, one row per attribution of a claim, with what each holds.
+CLAIM_COLUMNS = {
+    "claim_id": "the claim's id (/claims/ID)",
+    "label": "the claim's label: the words of its most central attribution",
+    "speaker_id": "the corpus speaker's id (/speakers/ID), empty when the source is unresolved",
+    "speaker": "the corpus speaker's name",
+    "stance": "asserts, denies, doubts or neutral, toward the label",
+    "kind": "direct, indirect, mixed, according_to, headline, belief",
+    "cue": "the cue as written",
+    "content": "the content as written",
+    "article_id": "the article's id in the corpus (/articles/ID)",
+    "attribution": "the attribution's id in its article (a1, a2, ...)",
+    "title": "the article's headline",
+    "outlet": "the article's outlet",
+    "published": "the publication date as the input gave it",
+    "url": "the original article",
+}
+
+
+def claim_csv_chunks(claims: Iterable[Any]) -> Iterator[str]:
+    """CSV text of claims (``sayso.claims.Claim``), a row per member in the claim's order, for a
+    spreadsheet: who takes which stance toward which claim, and where."""
+    def rows() -> Iterator[dict[str, Any]]:
+        for claim in claims:
+            for m in claim.members:
+                yield {"claim_id": claim.id, "label": claim.label,
+                       "speaker_id": m.speaker.id if m.speaker else None,
+                       "speaker": m.speaker.name if m.speaker else None,
+                       "stance": m.stance, "kind": m.kind, "cue": m.cue, "content": m.content,
+                       "article_id": m.ref.article_id, "attribution": m.ref.attribution_id, "title": m.title,
+                       "outlet": m.outlet, "published": m.published, "url": m.url}
+
+    return _csv(rows(), CLAIM_COLUMNS)
 
 
 def jsonl_chunks(hits: Iterable[dict[str, Any]]) -> Iterator[str]:

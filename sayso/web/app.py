@@ -15,6 +15,7 @@ page                   JSON twin                   what
 /speakers?q=           /api/speakers?q=            speakers by name or alias
 /speakers/{id}         /api/speakers/{id}          everything a speaker said, over time, their claims
 /claims?q=&speaker=…   /api/claims?…               claims, those of the most speakers first
+                       /api/claims.csv?…           every claim kept, a row per attribution, for download
 /claims/{id}           /api/claims/{id}            who asserts, denies, doubts it; quote spread; graph
                        /api/claims/{id}.jsonld     the claim as schema.org Claim (application/ld+json)
 =====================  ==========================  ==============================================
@@ -333,6 +334,22 @@ def create_app(db: str | Path) -> FastAPI:
         when they never were."""
         # the data is plain JSON already; FastAPI's generic encoder would take longer than the query
         return JSONResponse(claim_list(q, speaker, stance, min_attributions, page, per_page))
+
+    @app.get("/api/claims.csv", tags=["claims"], summary="Claims as CSV, a row per attribution",
+             response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
+    def api_claims_csv(
+        q: Annotated[str | None, Query(description="Full text over what was said (as in search)")] = None,
+        speaker: Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")] = None,
+        stance: Annotated[str | None, Query(description=f"One of: {', '.join(STANCES)}; with speaker, theirs")] = None,
+        min_attributions: MinAttributions = 1,
+    ) -> Response:
+        """Every claim the filters keep (all pages, in the list's order) as CSV, a row per attribution of a
+        claim, as `sayso claims --csv` writes it. Columns: """
+        found = queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None)
+        return StreamingResponse(export.claim_csv_chunks(found), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="sayso-claims.csv"'})
+
+    api_claims_csv.__doc__ += ", ".join(export.CLAIM_COLUMNS) + "."
 
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
     def claims_page(request: Request, q: str | None = None, speaker: str | None = None, stance: str | None = None,

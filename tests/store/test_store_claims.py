@@ -2,6 +2,8 @@
 `sayso claims`. The corpus is examples/corpus, where Harlan Pruitt and Maria Delgado say the eastern span
 of the Harbor Bridge is unsafe, Governor Whitcombe and his spokeswoman deny it, and an engineer doubts it."""
 
+import csv
+import io
 import json
 import shutil
 import sqlite3
@@ -17,6 +19,7 @@ from sayso.cli import main
 from sayso.errors import StoreError
 from sayso.store import CorpusWriter, connect, connect_readonly, ingest, queries
 from sayso.store.claims import recompute
+from sayso.store.export import CLAIM_COLUMNS
 from sayso.store.schema import DDL
 from sayso.web import create_app
 
@@ -249,8 +252,32 @@ def test_cli_claims_errors_are_one_line(tmp_path):
                          text=True, timeout=60)
     assert out.returncode == 2 and out.stderr.strip().endswith("no such corpus database (create it with: "
                                                                "sayso ingest PATH... --db FILE)")
-    both = CliRunner().invoke(main, ["claims", "--db", str(tmp_path / "missing.sqlite"), "--json", "--jsonld"])
-    assert both.exit_code == 2 and "choose one" in both.stderr
+    for formats in (["--json", "--jsonld"], ["--jsonld", "--csv"]):
+        both = CliRunner().invoke(main, ["claims", "--db", str(tmp_path / "missing.sqlite"), *formats])
+        assert both.exit_code == 2 and "choose one" in both.stderr
+
+
+def test_cli_claims_csv_has_a_row_per_member_as_the_json_lists_them(corpus_db):
+    as_json = json.loads(CliRunner().invoke(main, ["claims", "--db", str(corpus_db), "--json"]).stdout)
+    out = CliRunner().invoke(main, ["claims", "--db", str(corpus_db), "--csv"])
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert list(rows[0]) == list(CLAIM_COLUMNS)
+    expected = [(c["id"], c["label"], str(a["speaker"]["id"]) if a["speaker"] else "", a["stance"], a["content"],
+                 str(a["article_id"]), a["attribution_id"]) for c in as_json for a in c["attributions"]]
+    assert [(r["claim_id"], r["label"], r["speaker_id"], r["stance"], r["content"], r["article_id"],
+             r["attribution"]) for r in rows] == expected
+    with connect_readonly(corpus_db) as c:
+        for r in rows:  # each row is the stored attribution, in its article
+            kind, cue, outlet, title = c.execute(
+                "SELECT a.kind, a.cue_text, r.outlet, r.title FROM attributions a JOIN articles r ON r.id = a.article_id"
+                " WHERE r.id = ? AND a.local_id = ?", (int(r["article_id"]), r["attribution"])).fetchone()
+            assert (r["kind"], r["cue"], r["outlet"], r["title"]) == (kind, cue, outlet or "", title or "")
+    # the filters apply as to the other formats
+    denies = CliRunner().invoke(main, ["claims", "--db", str(corpus_db), "--csv", "--speaker", "Whitcombe",
+                                       "--stance", "denies"])
+    ids = {r["claim_id"] for r in csv.DictReader(io.StringIO(denies.stdout))}
+    assert ids and ids < {r["claim_id"] for r in rows}
 
 
 def test_cli_claims_filters_are_those_of_the_api(corpus_db):

@@ -1,11 +1,14 @@
 """Claims in the API and on the pages: shapes, filters, schema.org JSON-LD, the stance groups and the graph."""
 
+import csv
+import io
 import re
 import sqlite3
 
 import pytest
 
 from sayso.claims import STANCES
+from sayso.store.export import CLAIM_COLUMNS
 
 #: The properties sayso writes on each schema.org type, with the type each value must have (schema.org v29:
 #: Claim and NewsArticle are CreativeWorks; author and publisher are a Person or an Organization).
@@ -89,6 +92,24 @@ def test_claims_filter_by_speaker_stance_and_words(client, span):
     assert big and all(len(c["attributions"]) >= 5 for c in big)
     bad = client.get("/api/claims", params={"stance": "maybe"})
     assert bad.status_code == 400 and "stance must be one of" in bad.json()["detail"]
+
+
+def test_claims_download_as_csv_with_the_list_filters(client):
+    params = {"speaker": "Whitcombe", "stance": "denies"}
+    listed = client.get("/api/claims", params={**params, "per_page": 200}).json()["results"]
+    r = client.get("/api/claims.csv", params=params)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.headers["content-disposition"] == 'attachment; filename="sayso-claims.csv"'
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert list(rows[0]) == list(CLAIM_COLUMNS)
+    # the claims of the list in its order, each with all its attributions
+    assert list(dict.fromkeys(row["claim_id"] for row in rows)) == [c["id"] for c in listed]
+    assert len(rows) == sum(len(c["attributions"]) for c in listed)
+    assert [(row["content"], row["stance"]) for row in rows] == [
+        (a["content"], a["stance"]) for c in listed for a in c["attributions"]]
+    page = client.get("/claims", params=params).text
+    assert 'href="/api/claims.csv?speaker=Whitcombe&amp;stance=denies"' in page
+    assert client.get("/api/claims.csv", params={"stance": "maybe"}).status_code == 400
 
 
 def test_one_claim_with_its_evidence_and_quote_spread(client, span):
