@@ -11,7 +11,7 @@ proposition is a negation on the path from the words that state it up to the roo
 - a predicate that negates what it governs ("he **lacks** the temperament", "her **refusal** to release");
 - a word that says the opposite of the label's own word: its negative-prefixed form ("**unqualified**" against
   "qualified", "**disqualify**" against "qualify", "**dishonest**" against "honest") or a plain antonym
-  ("**false**" against "true", "**innocent**" against "guilty").
+  ("**false**" against "true", "**innocent**" against "guilty", "**cut**" against "keep").
 
 A negation in a relative clause, a coordinated clause or a subordinate clause off that path does not count.
 Fixed phrases with a negation word that affirm ("no doubt", "not only", "nothing but", "whether or not",
@@ -106,6 +106,7 @@ _ANTONYM_GROUPS = (
     ({"strong", "stronger"}, {"weak", "weaker"}),
     ({"safe", "safer"}, {"dangerous", "risky"}), ({"allowed", "permitted"}, {"forbidden", "banned", "barred"}),
     ({"fair", "impartial"}, {"biased", "bias"}), ({"better"}, {"worse"}),
+    ({"keep", "keeps", "kept", "maintain", "maintains"}, {"cut", "cuts", "slash", "slashes", "slashed"}),
 )
 ANTONYMS = {frozenset((_y_to_i(term(a)), _y_to_i(term(b))))
             for left, right in _ANTONYM_GROUPS for a in left for b in right}
@@ -125,12 +126,14 @@ def opposite(word: str, label_terms: set[str] | None, pos: str = "ADJ") -> bool:
     >>> opposite("unqualified", terms("Sanders is qualified to be president"))
     True
     """
-    if not label_terms or len(word) < 4:
+    if not label_terms or len(word) < 3:
         return False
     t = _y_to_i(term(word))
     label_terms = _compared(frozenset(label_terms))
     if t in label_terms:
         return False
+    if len(word) < 4:  # a short word is no prefixed form, but may be a plain antonym: "cut" against "keep"
+        return any(frozenset((t, other)) in ANTONYMS for other in label_terms)
     for p in ANTONYM_PREFIXES:
         if p in LATIN_PREFIXES and pos != "ADJ":
             continue

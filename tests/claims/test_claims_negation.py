@@ -70,6 +70,10 @@ def test_statements_and_clauses():
     ("inform", "the form is ready", False),  # a short stem after "in" is no opposite
     ("form", "they inform the voters", False),
     ("president", "Sanders is qualified to be president", False),
+    ("cut", "the state would keep every dollar promised", True),  # a plain antonym of three letters
+    ("win", "she will lose the primary", True),
+    ("cut", "the state would cut the budget", False),
+    ("cat", "the state would keep every dollar promised", False),
 ])
 def test_opposite_words(word, label, expected):
     assert opposite(word, terms(label)) is expected

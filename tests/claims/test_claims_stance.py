@@ -114,6 +114,11 @@ def test_an_open_question_takes_no_side_unless_the_cue_doubts(cue, expected):
     ("Patricia Smith is absolutely wrong for saying Clinton lied to her about the attack",
      "Clinton lied to her about the attack", "denies"),
     ("that the AP report was misleading", "Clinton gave donors special access", "denies"),
+    # not cutting is keeping, and cutting is not keeping
+    ("State Will Not Cut Funding For Harbor Bridge", 'the state would "keep every dollar" promised for the bridge',
+     "asserts"),
+    ("that the state would cut funding for the bridge", 'the state would "keep every dollar" promised for the bridge',
+     "denies"),
 ])
 def test_antonymous_and_dismissive_predicates(content, label, expected):
     assert stance(content, "said", label) == expected
