@@ -1,6 +1,7 @@
 """A claim in the browser: who asserts, denies and doubts it, the graph of who agrees and contradicts, and on
 to a speaker's positions."""
 
+import csv
 import re
 
 import pytest
@@ -53,3 +54,31 @@ def test_a_claim_page_shows_the_sides_and_leads_to_a_speaker(page, server):
 
     page.goto(server + href)
     expect(page.locator("#article-text .m.focused").first).to_be_visible()
+
+
+def test_the_claims_a_page_lists_download_as_csv(page, server, tmp_path):
+    page.goto(server + "/claims")
+    form = page.locator("#claims-form")
+    form.locator("input[name=speaker]").fill("Whitcombe")
+    form.locator("select[name=stance]").select_option("denies")
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"stance=denies"))
+    listed = [e.get_attribute("data-claim") for e in page.locator("#claim-list .claim-item").all()]
+    assert listed
+    with page.expect_download() as download:
+        page.locator("#exports a", has_text="CSV").click()
+    path = tmp_path / "claims.csv"
+    download.value.save_as(path)
+    rows = list(csv.DictReader(path.open(newline="", encoding="utf-8")))
+    assert list(dict.fromkeys(r["claim_id"] for r in rows)) == listed
+    assert any(r["stance"] == "denies" and "Whitcombe" in r["speaker"] for r in rows)
+
+    # a speaker's page offers the claims they take part in
+    page.locator("#claim-list a.speaker", has_text="Paul Whitcombe").first.click()
+    expect(page).to_have_url(re.compile(r"/speakers/\d+$"))
+    with page.expect_download() as theirs:
+        page.locator("#claim-exports a", has_text="CSV").click()
+    theirs.value.save_as(tmp_path / "theirs.csv")
+    own = list(csv.DictReader((tmp_path / "theirs.csv").open(newline="", encoding="utf-8")))
+    assert {r["claim_id"] for r in rows} <= {r["claim_id"] for r in own}
+    assert any(r["speaker"] == "Paul Whitcombe" for r in own)
