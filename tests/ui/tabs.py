@@ -26,3 +26,15 @@ def watched_tab(browser, server: str, allow: tuple[str, ...] = ()) -> Iterator:
     finally:
         context.close()
     assert not problems, problems
+
+
+def submit(page, form: str, **fields: str) -> None:
+    """Fill the fields of a page's form by name (a select takes the option) and submit it."""
+    found = page.locator(form)
+    for name, value in fields.items():
+        field = found.locator(f"[name={name}]")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    found.locator("button[type=submit]").click()

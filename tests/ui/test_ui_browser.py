@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tabs import submit
+
 pytestmark = pytest.mark.ui
 
 
@@ -69,10 +71,7 @@ def test_a_speakers_quote_links_to_its_highlighted_sentence(page, server):
 
 def test_search_filters_and_exports_what_it_found(page, server, tmp_path):
     page.goto(server + "/search")
-    form = page.locator("#search-form")
-    form.locator("input[name=q]").fill("loan")
-    form.locator("input[name=speaker]").fill("Delgado")
-    form.locator("button[type=submit]").click()
+    submit(page, "#search-form", q="loan", speaker="Delgado")
     expect(page).to_have_url(re.compile(r"q=loan"))
     total = int(page.locator("#total strong").inner_text())
     assert total >= 2

@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tabs import submit
+
 pytestmark = pytest.mark.ui
 
 
@@ -14,9 +16,7 @@ def test_a_claim_page_shows_the_sides_and_leads_to_a_speaker(page, server):
     page.goto(server + "/")
     page.locator("#all-claims").click()
     expect(page).to_have_url(re.compile(r"/claims$"))
-    form = page.locator("#claims-form")
-    form.locator("input[name=q]").fill('"has been for a year"')
-    form.locator("button[type=submit]").click()
+    submit(page, "#claims-form", q='"has been for a year"')
     page.locator("#claim-list a.claim-label").first.click()
     expect(page).to_have_url(re.compile(r"/claims/c[0-9a-f]{10}$"))
 
@@ -58,10 +58,7 @@ def test_a_claim_page_shows_the_sides_and_leads_to_a_speaker(page, server):
 
 def test_the_claims_a_page_lists_download_as_csv(page, server, tmp_path):
     page.goto(server + "/claims")
-    form = page.locator("#claims-form")
-    form.locator("input[name=speaker]").fill("Whitcombe")
-    form.locator("select[name=stance]").select_option("denies")
-    form.locator("button[type=submit]").click()
+    submit(page, "#claims-form", speaker="Whitcombe", stance="denies")
     expect(page).to_have_url(re.compile(r"stance=denies"))
     listed = [e.get_attribute("data-claim") for e in page.locator("#claim-list .claim-item").all()]
     assert listed
