@@ -158,8 +158,9 @@ def _walk(path: Path, start: int, end: int | None, read_html: bool) -> Iterator[
             raise _Damage(archive.offset, "truncated or damaged")
 
 
-def _damage_error(path: str | Path, exc: _Damage, pages_before: int) -> InputError:
+def _damage_error(name: str | Path, exc: _Damage, pages_before: int) -> InputError:
+    """Where an archive named ``name`` (its path, or what it goes by: ``<stdin>``) stopped being readable."""
     if exc.offset == 0:
-        return InputError(str(path), f"not a readable WARC archive ({exc.reason})")
-    return InputError(str(path), f"cannot be read past byte {exc.offset:,} ({exc.reason}); "
+        return InputError(str(name), f"not a readable WARC archive ({exc.reason})")
+    return InputError(str(name), f"cannot be read past byte {exc.offset:,} ({exc.reason}); "
                                  f"the {pages_before:,} pages before it were read")

@@ -12,7 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+if TYPE_CHECKING:
+    from ..claims import Claim
 
 #: The columns of a CSV or Parquet export, in order, with what each holds.
 COLUMNS = {
@@ -97,27 +100,20 @@ def _csv(rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> Iterator[str
     yield buf.getvalue()
 
 
-#: The columns of ``sayso claims --csv``, one row per attribution of a claim, with what each holds.
+#: The columns of ``sayso claims --csv``, one row per attribution of a claim, with what each holds: a claim's
+#: own, then those of a search export that an attribution of a claim has too (described there once).
 CLAIM_COLUMNS = {
     "claim_id": "the claim's id (/claims/ID)",
     "label": "the claim's label: the words of its most central attribution",
-    "speaker_id": "the corpus speaker's id (/speakers/ID), empty when the source is unresolved",
-    "speaker": "the corpus speaker's name",
+    **{c: COLUMNS[c] for c in ("speaker_id", "speaker")},
     "stance": "asserts, denies, doubts or neutral, toward the label",
-    "kind": "direct, indirect, mixed, according_to, headline, belief",
-    "cue": "the cue as written",
-    "content": "the content as written",
-    "article_id": "the article's id in the corpus (/articles/ID)",
-    "attribution": "the attribution's id in its article (a1, a2, ...)",
-    "title": "the article's headline",
-    "outlet": "the article's outlet",
-    "published": "the publication date as the input gave it",
-    "url": "the original article",
+    **{c: COLUMNS[c] for c in ("kind", "cue", "content", "article_id", "attribution", "title", "outlet",
+                               "published", "url")},
 }
 
 
-def claim_csv_chunks(claims: Iterable[Any]) -> Iterator[str]:
-    """CSV text of claims (``sayso.claims.Claim``), a row per member in the claim's order, for a
+def claim_csv_chunks(claims: Iterable[Claim]) -> Iterator[str]:
+    """CSV text of claims, a row per member in the claim's order, for a
     spreadsheet: who takes which stance toward which claim, and where."""
     def rows() -> Iterator[dict[str, Any]]:
         for claim in claims:

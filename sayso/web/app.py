@@ -110,6 +110,10 @@ SpeakerId = Annotated[int, PathParam(ge=-(2**63), le=2**63 - 1, description="The
 MinAttributions = Annotated[int, Query(ge=1, le=queries.MAX_COUNT,
                                        description="Only claims of at least this many attributions")]
 PerPage = Annotated[int, Query(ge=1, le=queries.MAX_PER_PAGE, description="Results per page")]
+#: The filters of a claims listing, its pages and its CSV alike.
+ClaimWords = Annotated[str | None, Query(description="Full text over what was said (as in search)")]
+ClaimSpeaker = Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")]
+ClaimStance = Annotated[str | None, Query(description=f"One of: {', '.join(STANCES)}; with speaker, theirs")]
 SearchFilters = Annotated[queries.Filters, Depends(search_filters)]
 
 
@@ -320,13 +324,9 @@ def create_app(db: str | Path) -> FastAPI:
         return queries.list_claims(conn(), q, speaker, stance or None, min_attributions, page, per_page)
 
     @app.get("/api/claims", tags=["claims"], summary="List claims")
-    def api_claims(
-        q: Annotated[str | None, Query(description="Full text over what was said (as in search)")] = None,
-        speaker: Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")] = None,
-        stance: Annotated[str | None, Query(description=f"One of: {', '.join(STANCES)}; with speaker, theirs")] = None,
-        min_attributions: MinAttributions = 1,
-        page: Page = 1, per_page: PerPage = queries.PER_PAGE,
-    ) -> Response:
+    def api_claims(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
+                   min_attributions: MinAttributions = 1, page: Page = 1, per_page: PerPage = queries.PER_PAGE,
+                   ) -> Response:
         """Claims, those of the most speakers first, each as its claim object plus `stances` (attributions
         per stance), `speaker_count`, `article_count`, `first_date` and `last_date`; on each attribution
         also its `kind` and `article` (`id`, `title`, `url`, `outlet`, `published`, `date`). `computed`
@@ -335,21 +335,17 @@ def create_app(db: str | Path) -> FastAPI:
         # the data is plain JSON already; FastAPI's generic encoder would take longer than the query
         return JSONResponse(claim_list(q, speaker, stance, min_attributions, page, per_page))
 
+    # the description is given here, not as a docstring: FastAPI reads it when the route is added
     @app.get("/api/claims.csv", tags=["claims"], summary="Claims as CSV, a row per attribution",
-             response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
-    def api_claims_csv(
-        q: Annotated[str | None, Query(description="Full text over what was said (as in search)")] = None,
-        speaker: Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")] = None,
-        stance: Annotated[str | None, Query(description=f"One of: {', '.join(STANCES)}; with speaker, theirs")] = None,
-        min_attributions: MinAttributions = 1,
-    ) -> Response:
-        """Every claim the filters keep (all pages, in the list's order) as CSV, a row per attribution of a
-        claim, as `sayso claims --csv` writes it. Columns: """
+             response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}},
+             description="Every claim the filters keep (all pages, in the list's order) as CSV, a row per "
+                         "attribution of a claim, as `sayso claims --csv` writes it. Columns: "
+                         + ", ".join(export.CLAIM_COLUMNS) + ".")
+    def api_claims_csv(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
+                       min_attributions: MinAttributions = 1) -> Response:
         found = queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None)
         return StreamingResponse(export.claim_csv_chunks(found), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-claims.csv"'})
-
-    api_claims_csv.__doc__ += ", ".join(export.CLAIM_COLUMNS) + "."
 
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
     def claims_page(request: Request, q: str | None = None, speaker: str | None = None, stance: str | None = None,

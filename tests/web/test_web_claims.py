@@ -110,6 +110,8 @@ def test_claims_download_as_csv_with_the_list_filters(client):
     page = client.get("/claims", params=params).text
     assert 'href="/api/claims.csv?speaker=Whitcombe&amp;stance=denies"' in page
     assert client.get("/api/claims.csv", params={"stance": "maybe"}).status_code == 400
+    described = client.get("/openapi.json").json()["paths"]["/api/claims.csv"]["get"]["description"]
+    assert described.endswith("Columns: " + ", ".join(CLAIM_COLUMNS) + ".")
 
 
 def test_one_claim_with_its_evidence_and_quote_spread(client, span):
