@@ -27,6 +27,11 @@ from .store.queries import SORTS, STANCES
 #: What --mode chooses (speeds: docs/benchmarks.md).
 MODE_HELP = ("fast: the rule-based extractor at parser speed; accurate: the trained tagger, more accurate and"
              " about half as fast.")
+#: --any-language, the same for every command that reads pages.
+any_language_option = click.option(
+    "--any-language", is_flag=True,
+    help="Also read pages that are not in English. By default a page whose text surely reads as another "
+         "language is refused (one line naming the language): sayso's parser and cues are English.")
 
 EXIT_BAD_INPUT = 2
 
@@ -77,14 +82,17 @@ def main() -> None:
               help=MODE_HELP)
 @click.option("--raw", is_flag=True,
               help="Take text pages exactly as they are (no boilerplate removal), so offsets match the file.")
-def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: str, raw: bool) -> None:
+@any_language_option
+def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: str, raw: bool,
+            any_language: bool) -> None:
     """Find every attribution in news pages (.html, .txt), folders of them, JSONL dumps (.jsonl: one
     {"url", "html" or "text"} per line) and web archives (.warc, .warc.gz). - reads standard input: a
     dump or an archive there (gzipped or not) is told from a page by its first bytes.
 
     Prints one sayso.article/1 JSON object per article, with "record" saying where it came from (the file,
-    FILE:LINE of a dump, the WARC-Record-ID). Pages or records that cannot be read are reported on stderr
-    by that name, the others are still written, and the exit status is then 2.
+    FILE:LINE of a dump, the WARC-Record-ID). Pages or records that cannot be read, or that are not in
+    English (see --any-language), are reported on stderr by that name, the others are still written, and
+    the exit status is then 2.
 
     \b
     Example:
@@ -112,7 +120,7 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
     def articles() -> Iterator[Article]:
         for record in iter_records(paths, on_error=report):
             try:
-                article = record.to_article(raw=raw)
+                article = record.to_article(raw=raw, any_language=any_language)
             except InputError as exc:
                 report(exc)
                 continue
@@ -156,7 +164,8 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
               help=MODE_HELP)
 @click.option("--batch-size", type=click.IntRange(1, 1000), default=16, show_default=True,
               help="Articles parsed together by spaCy.")
-def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None:
+@any_language_option
+def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int, any_language: bool) -> None:
     """Add news articles to a corpus database: files, folders (recursively), JSONL dumps, web archives.
 
     Reads .html, .htm, .txt and .xhtml pages, .jsonl, .jsonl.gz and .ndjson files with one article a line
@@ -164,8 +173,8 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
     .warc.gz archives, and the output folders of `sayso batch` (annotated already: stored as they are). An article already in
     the database (same url and clean text) is skipped, so a rerun picks up where the last one stopped.
     A path of - reads standard input: a dump or an archive (gzipped or not) by its first bytes, else one page.
-    Inputs that cannot be read are reported on stderr and the others still stored; the exit status is
-    then 2. Prints a JSON summary on stdout: new, skipped, failed, and each failure with its reason.
+    Inputs that cannot be read, or that are not in English (see --any-language), are reported on stderr
+    and the others still stored; the exit status is then 2. Prints a JSON summary on stdout: new, skipped, failed, and each failure with its reason.
 
     \b
     Example:
@@ -186,7 +195,7 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int) -> None
     try:
         summary = store_ingest(paths, db, mode=mode, batch_size=batch_size,
                                on_failure=lambda f: bar.write(f"sayso: {f.input}: {f.problem}", file=sys.stderr),
-                               on_done=done)
+                               on_done=done, any_language=any_language)
     finally:
         bar.close()
     click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
@@ -460,8 +469,9 @@ def _claims_table(found) -> None:
               help="Records per partition (one task, one shard).")
 @click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
               help=MODE_HELP)
+@any_language_option
 def batch(inputs: tuple[str, ...], out: Path, workers: int | None, scheduler: str | None, partition_size: int,
-          mode: str) -> None:
+          mode: str, any_language: bool) -> None:
     """Annotate web archives, JSONL dumps and folders of pages at scale, on Dask.
 
     INPUTS are .warc/.warc.gz files (their HTML responses), .jsonl/.jsonl.gz dumps (one {"url", "html" or
@@ -470,7 +480,7 @@ def batch(inputs: tuple[str, ...], out: Path, workers: int | None, scheduler: st
     in OUT/shards, one row per article: record_id, url, title, n_attributions, article (sayso.article/1 JSON).
 
     Run the same command again to resume a batch that was stopped: finished partitions are skipped and no
-    article is written twice. Records that fail (no article text, undecodable, ...) are listed with their
+    article is written twice. Records that fail (no article text, undecodable, not in English, ...) are listed with their
     reason in OUT/errors.jsonl; inputs that cannot be read are reported on stderr. A summary is printed as
     JSON on stdout; the exit status is 2 when anything failed.
 
@@ -489,7 +499,7 @@ def batch(inputs: tuple[str, ...], out: Path, workers: int | None, scheduler: st
         error(str(exc))
 
     summary = run_batch(inputs, out, workers=workers, scheduler=scheduler, partition_size=partition_size,
-                        mode=mode, on_input_error=input_error)
+                        mode=mode, on_input_error=input_error, any_language=any_language)
     for failure in summary.partitions_failed:
         error(f"partition {failure}")
     click.echo(json.dumps(summary.to_json()))

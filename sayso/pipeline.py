@@ -41,8 +41,11 @@ def annotate_each(articles: list[Article], mode: str = "fast",
             yield exc
 
 
-def extract(text_or_html: str | bytes, *, url: str | None = None, mode: str = "fast") -> Article:
+def extract(text_or_html: str | bytes, *, url: str | None = None, mode: str = "fast",
+            any_language: bool = False) -> Article:
     """Every attribution of one article given as HTML or text (str or bytes).
+
+    A page that is surely not English raises :class:`~sayso.errors.InputError` unless ``any_language``.
 
     >>> art = extract('Harlan Wins\\n\\n"We won," Senator Maria Harlan said.')   # doctest: +SKIP
     >>> art.attributions[0].kind, art.entity(art.attributions[0].entity).name  # doctest: +SKIP
@@ -51,7 +54,7 @@ def extract(text_or_html: str | bytes, *, url: str | None = None, mode: str = "f
     if isinstance(text_or_html, bytes):
         from .ingest import read_bytes
 
-        article = read_bytes(text_or_html, where="<bytes>", url=url)
+        article = read_bytes(text_or_html, where="<bytes>", url=url, any_language=any_language)
     else:
-        article = read_text_or_html(text_or_html, url=url)
+        article = read_text_or_html(text_or_html, url=url, any_language=any_language)
     return annotate(article, mode)

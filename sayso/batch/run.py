@@ -92,11 +92,12 @@ def pipeline_plugin(mode: str):
     return LoadPipeline()
 
 
-def run_partition(partition: Partition, out: str, mode: str = "fast") -> dict[str, Any]:
+def run_partition(partition: Partition, out: str, mode: str = "fast", any_language: bool = False) -> dict[str, Any]:
     """Read, clean, annotate and write one partition; returns its counts. Runs on a worker.
 
-    Records that cannot be read or annotated go to the partition's errors file with their reason; the
-    errors file is written before the shard, whose existence marks the partition done.
+    Records that cannot be read or annotated (or are not in English, unless ``any_language``) go to the
+    partition's errors file with their reason; the errors file is written before the shard, whose existence
+    marks the partition done.
     """
     started = time.perf_counter()
     errors: list[dict[str, str]] = []
@@ -107,7 +108,7 @@ def run_partition(partition: Partition, out: str, mode: str = "fast") -> dict[st
     def articles() -> Iterator[tuple[str, Article]]:
         for record in partition.read(failed):
             try:
-                yield record.id, record.to_article()
+                yield record.id, record.to_article(any_language=any_language)
             except InputError as exc:
                 failed(exc)
 
@@ -152,13 +153,14 @@ def _annotated(chunk: list[tuple[str, Article]], mode: str,
 def run_batch(inputs: Iterable[str | Path], out: str | Path, *, workers: int | None = None,
               scheduler: str | None = None, client=None, partition_size: int = PARTITION_SIZE,
               mode: str = "fast", on_input_error: Callable[[InputError], None] | None = None,
-              show_progress: bool | None = None) -> Summary:
+              show_progress: bool | None = None, any_language: bool = False) -> Summary:
     """Annotate every article of the inputs into Parquet shards under ``out``; resumes a stopped batch.
 
     Runs on ``client`` if given, else on the Dask cluster at ``scheduler``, else on a local cluster of
     ``workers`` processes (one per core by default). ``on_input_error`` hears of each input that cannot be
-    read (or not to the end); per-record failures go to ``out/errors.jsonl``. ``show_progress`` None shows
-    a progress bar on stderr when it is a terminal.
+    read (or not to the end); per-record failures go to ``out/errors.jsonl``, pages that are not in English
+    among them unless ``any_language``. ``show_progress`` None shows a progress bar on stderr when it is a
+    terminal.
     """
     inputs = list(inputs)
     out = Path(out)
@@ -169,7 +171,7 @@ def run_batch(inputs: Iterable[str | Path], out: str | Path, *, workers: int | N
     remove_temporaries(out)
     prints = fingerprint(inputs)
     if manifest is not None:
-        _check_same_batch(out, manifest, prints, partition_size, mode)
+        _check_same_batch(out, manifest, prints, partition_size, mode, any_language)
         pending = _pending(out, manifest)
     summary = Summary(out=str(out), workers=0, partitions=0, shards=0, records=0, articles=0, failed=0)
 
@@ -177,7 +179,7 @@ def run_batch(inputs: Iterable[str | Path], out: str | Path, *, workers: int | N
     if manifest is None or pending:
         with _connect(client, scheduler, workers) as dask_client:
             if manifest is None:
-                manifest = _plan(dask_client, inputs, prints, partition_size, mode)
+                manifest = _plan(dask_client, inputs, prints, partition_size, mode, any_language)
                 write_manifest(out, manifest)
                 pending = _pending(out, manifest)
             _report_input_errors(manifest, on_input_error)
@@ -193,14 +195,16 @@ def run_batch(inputs: Iterable[str | Path], out: str | Path, *, workers: int | N
     return summary
 
 
-def _plan(client, inputs: list, prints: list[dict], partition_size: int, mode: str) -> dict[str, Any]:
+def _plan(client, inputs: list, prints: list[dict], partition_size: int, mode: str,
+          any_language: bool = False) -> dict[str, Any]:
     """The manifest of a new batch: its inputs and options, and every partition, none done yet."""
     def map_scans(fn, jobs):
         return client.gather(client.map(fn, jobs, pure=False, retries=RETRIES))
 
     the_plan = plan(inputs, partition_size, map_scans=map_scans)
     return {
-        "schema": BATCH_SCHEMA, "mode": mode, "partition_size": partition_size, "inputs": prints,
+        "schema": BATCH_SCHEMA, "mode": mode, "partition_size": partition_size, "any_language": any_language,
+        "inputs": prints,
         "input_errors": [{"record_id": e.where, "reason": e.problem} for e in the_plan.input_errors],
         "partitions": [{**p.to_json(), "done": False} for p in the_plan.partitions],
     }
@@ -239,13 +243,17 @@ def _check_out(out: Path, manifest: dict | None) -> None:
                                    "empty folder")
 
 
-def _check_same_batch(out: Path, manifest: dict, prints: list[dict], partition_size: int, mode: str) -> None:
-    """A batch folder resumes only the batch it holds: same inputs, unchanged, same partitions and mode."""
+def _check_same_batch(out: Path, manifest: dict, prints: list[dict], partition_size: int, mode: str,
+                      any_language: bool = False) -> None:
+    """A batch folder resumes only the batch it holds: same inputs, unchanged, same partitions and options."""
     differs = same_inputs(manifest["inputs"], prints)
     if differs is None and manifest["partition_size"] != partition_size:
         differs = f"it was started with --partition-size {manifest['partition_size']}"
     if differs is None and manifest["mode"] != mode:
         differs = f"it was started with --mode {manifest['mode']}"
+    # a manifest written before --any-language existed read English pages only
+    if differs is None and manifest.get("any_language", False) != any_language:
+        differs = f"it was started {'with' if manifest.get('any_language') else 'without'} --any-language"
     if differs:
         raise InputError(str(out), f"holds another batch ({differs}); resume it with its own inputs and "
                                    "options, or name a new --out folder")
@@ -290,9 +298,10 @@ def _run_pending(client, pending: list[Partition], out: Path, mode: str, manifes
     entries = {p["id"]: p for p in manifest["partitions"]}
     run = uuid.uuid4().hex[:8]
     shared_out = str(out.absolute())  # workers elsewhere have their own working folder
+    any_language = manifest.get("any_language", False)
     futures = {
-        client.submit(run_partition, p, shared_out, mode, key=f"sayso-partition-{p.id}-{run}", retries=RETRIES,
-                      pure=False): p
+        client.submit(run_partition, p, shared_out, mode, any_language, key=f"sayso-partition-{p.id}-{run}",
+                      retries=RETRIES, pure=False): p
         for p in pending
     }
     bar = tqdm(total=sum(p.records for p in pending), unit="article", desc="batch", file=sys.stderr,

@@ -16,6 +16,7 @@ from ..errors import InputError
 from ..model import Article
 from .decode import decode
 from .html import clean_html, looks_like_html
+from .language import language_problem
 from .text import clean_text
 
 #: Largest input accepted, in bytes: far above any real article, small enough to parse in memory.
@@ -30,12 +31,13 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_text_or_html(content: str, *, where: str = "<text>", url: str | None = None, raw: bool = False,
-                      meta: dict | None = None) -> Article:
+                      meta: dict | None = None, any_language: bool = False) -> Article:
     """An Article (text and metadata, no attributions yet) from page content.
 
     HTML is told from text by its content. ``raw=True`` keeps a text exactly as given (offsets of a corpus
     stay valid); otherwise scraped boilerplate is removed and the text is rebuilt as headline + paragraphs.
-    ``meta`` (url, outlet, author, published, title) overrides what the page itself says.
+    ``meta`` (url, outlet, author, published, title) overrides what the page itself says. A text that is
+    surely not English is refused (:mod:`sayso.ingest.language`) unless ``any_language``.
     """
     meta = {k: v for k, v in (meta or {}).items() if v}
     if not content.strip():
@@ -56,6 +58,8 @@ def read_text_or_html(content: str, *, where: str = "<text>", url: str | None = 
     if len(art.text) > MAX_CHARS:
         raise InputError(where, f"article text of {len(art.text):,} characters is over the {MAX_CHARS:,}-character "
                                 f"limit of the parser")
+    if not any_language and (problem := language_problem(art.text)):
+        raise InputError(where, problem)
     for key in ("url", "outlet", "author", "published", "title"):
         if key in meta:
             setattr(art, key, valid_unicode(str(meta[key])))
@@ -73,22 +77,23 @@ def valid_unicode(text: str) -> str:
 
 
 def read_bytes(data: bytes, *, where: str, url: str | None = None, raw: bool = False,
-               meta: dict | None = None, charset: str | None = None) -> Article:
+               meta: dict | None = None, charset: str | None = None, any_language: bool = False) -> Article:
     """An Article from the bytes of a page, decoded by BOM, declared charset or detection.
 
     ``charset`` is the one a transport declared for the bytes (an HTTP header), if any.
     """
     if len(data) > MAX_BYTES:
         raise InputError(where, f"page of {len(data):,} bytes is over the {MAX_BYTES:,}-byte limit")
-    return read_text_or_html(decode(data, where, charset), where=where, url=url, raw=raw, meta=meta)
+    return read_text_or_html(decode(data, where, charset), where=where, url=url, raw=raw, meta=meta,
+                             any_language=any_language)
 
 
-def read_path(path: str | Path, *, raw: bool = False) -> Article:
+def read_path(path: str | Path, *, raw: bool = False, any_language: bool = False) -> Article:
     """An Article from a file (``-`` for stdin); InputError names the file and the problem."""
     where = str(path)
     if where == "-":
-        return read_bytes(sys.stdin.buffer.read(MAX_BYTES + 1), where="<stdin>", raw=raw)
-    return read_bytes(read_file(path, where), where=where, raw=raw)
+        return read_bytes(sys.stdin.buffer.read(MAX_BYTES + 1), where="<stdin>", raw=raw, any_language=any_language)
+    return read_bytes(read_file(path, where), where=where, raw=raw, any_language=any_language)
 
 
 def read_file(path: str | Path, where: str | None = None, info: os.stat_result | None = None) -> bytes:

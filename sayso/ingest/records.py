@@ -70,13 +70,14 @@ class Record:
     #: Where the record starts in its file, in bytes (JSONL lines and web archive records).
     offset: int | None = None
 
-    def to_article(self, raw: bool = False) -> Article:
+    def to_article(self, raw: bool = False, any_language: bool = False) -> Article:
         """The clean Article (no attributions yet); InputError names this record's id. ``raw`` keeps a text
-        page exactly as it is (no boilerplate removal)."""
+        page exactly as it is (no boilerplate removal); ``any_language`` reads a page that is not English."""
         if isinstance(self.page, bytes):
             return read_bytes(self.page, where=self.id, url=self.url, meta=self.meta, charset=self.charset,
-                              raw=raw)
-        return read_text_or_html(self.page, where=self.id, url=self.url, meta=self.meta, raw=raw)
+                              raw=raw, any_language=any_language)
+        return read_text_or_html(self.page, where=self.id, url=self.url, meta=self.meta, raw=raw,
+                                 any_language=any_language)
 
 
 @dataclass

@@ -63,10 +63,11 @@ class _Pending:
 
 def ingest(paths: Iterable[str | Path], db: str | Path, *, mode: str = "fast", batch_size: int = 16,
            on_failure: Callable[[Failure], None] | None = None,
-           on_done: Callable[[IngestSummary], None] | None = None) -> IngestSummary:
+           on_done: Callable[[IngestSummary], None] | None = None, any_language: bool = False) -> IngestSummary:
     """Store every article under ``paths`` in the corpus ``db`` (created if needed).
 
-    ``on_failure`` hears of each failure as it happens, ``on_done`` after each record (for progress).
+    ``on_failure`` hears of each failure as it happens, ``on_done`` after each record (for progress). A page
+    that is not English is a failure unless ``any_language``.
     """
     started = time.perf_counter()
     conn = connect(db)
@@ -94,7 +95,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, mode: str = "fast", b
         pages = [p for p in paths if p not in batch_outputs]
         for record in iter_records(pages, on_error=lambda exc: fail(exc.where, exc.problem)):
             try:
-                article = record.to_article()
+                article = record.to_article(any_language=any_language)
             except InputError as exc:
                 fail(exc.where, exc.problem)
                 continue

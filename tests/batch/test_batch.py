@@ -253,6 +253,28 @@ def test_cli_refuses_to_resume_over_changed_inputs(corpus, batch):
     assert message.startswith(f"sayso: {batch['out']}: holds another batch (input ") and "not given" in message
 
 
+def test_cli_refuses_to_resume_with_another_language_option(corpus, batch):
+    out = subprocess.run([*SAYSO, "batch", *map(str, corpus["inputs"]), "--out", str(batch["out"]),
+                          "--partition-size", "4", "--any-language"], cwd=ROOT, capture_output=True, timeout=120)
+    assert out.returncode == 2
+    assert out.stderr.decode().strip() == (f"sayso: {batch['out']}: holds another batch (it was started without "
+                                           "--any-language); resume it with its own inputs and options, or name a "
+                                           "new --out folder")
+
+
+def test_a_partition_refuses_a_page_in_another_language_unless_asked(tmp_path):
+    from sayso.batch import Partition, run_partition
+
+    french = tmp_path / "tarifs.txt"
+    french.write_text("Droits de douane\n\nLe président a déclaré mardi que le pays ne céderait pas dans le différend "
+                      "sur les droits de douane. Le gouvernement étudie toutes les options, a dit un porte-parole.")
+    partition = Partition(id="p", kind="pages", records=1, files=((str(french), "tarifs"),))
+    assert run_partition(partition, str(tmp_path / "english"))["failed"] == 1
+    (error,) = [json.loads(line) for line in (tmp_path / "english" / "errors" / "p.jsonl").read_text().splitlines()]
+    assert error["record_id"] == "tarifs" and error["reason"].startswith("not in English: the text reads as French")
+    assert run_partition(partition, str(tmp_path / "any"), any_language=True)["articles"] == 1
+
+
 def _count_shards(out: Path) -> int:
     """Finished shards (a shard being written has a temporary name starting with a dot)."""
     folder = out / "shards"

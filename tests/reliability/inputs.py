@@ -223,6 +223,18 @@ def _warc_false_encoding(folder: Path) -> dict[str, Expect]:
     return {ids[0]: article("this is not gzip")}
 
 
+def _not_english(folder: Path) -> dict[str, Expect]:
+    (folder / "pages" / "francais.txt").write_text(
+        "Le vote sur le pont est reporté\n\n« Nous ne voterons pas avant le printemps », a déclaré mardi la sénatrice "
+        "Maria Delgado. Le conseil a indiqué que le pont rouvrirait en juin, selon le Valley Ledger.", encoding="utf-8")
+    german = {"url": "https://x.example/brücke", "text": "Abstimmung über die Brücke verschoben\n\n„Wir stimmen nicht "
+              "vor dem Frühjahr ab“, sagte die Senatorin Maria Delgado am Dienstag. Der Rat teilte mit, die Brücke "
+              "werde im Juni wieder geöffnet."}
+    dump = _jsonl("languages.jsonl", [_record(german), _record(_story(12))],
+                  {1: error("not in English: the text reads as German (de)"), 2: article()})
+    return {"pages/francais.txt": error("not in English: the text reads as French (fr)"), **dump(folder)}
+
+
 def _not_a_warc(folder: Path) -> dict[str, Expect]:
     (folder / "archives" / "notes.warc").write_text("These are my notes, not a web archive.\n")
     return {"archives/notes.warc": error("not a readable WARC archive")}
@@ -310,9 +322,12 @@ KINDS: list[Kind] = [
          page("marks.txt", "Mixed Marks\n\n“We will win,” Ana Ruiz said. \"We will not,\" Omar Haddad said. "
                            "«Nothing will change», Lena Ortiz said. „Wir gewinnen“, Tom Weller said.".encode(),
               article(check=_speakers("Ana Ruiz", "Omar Haddad")))),
-    Kind("rtl", "an article in Hebrew and Arabic",
-         page("rtl.txt", "הצבעה נדחתה\n\n\"לא נצביע לפני האביב\", אמרה הסנטורית.\n\nقال الوزير إن الجسر سيفتح في يونيو.".encode(),
+    Kind("rtl", "an English article quoting Hebrew and Arabic",
+         page("rtl.txt", ("Vote Delayed in Jerusalem\n\n\"לא נצביע לפני האביב\", אמרה הסנטורית, the senator said in Hebrew "
+                          "on Monday: the vote would wait for the spring.\n\nThe minister added in Arabic: \"قال الوزير "
+                          "إن الجسر سيفتح في يونيو.\" The bridge, he said, would open in June.").encode(),
               article("אמרה", "الجسر"))),
+    Kind("not-english", "an article in French, and a dump line in German before an English one", _not_english),
     Kind("bidi-controls", "right-to-left overrides and isolates inside names",
          page("bidi.txt", _article("bidi").replace("Maria", "Ma\u202eria\u202c").replace("Valley", "\u2067Valley\u2069").encode(),
               article("Ma\u202eria\u202c"))),

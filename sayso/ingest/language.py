@@ -1,0 +1,78 @@
+"""Which language an article is written in: sayso reads English news, and says so when a page is not.
+
+A crawl or a dump of news holds pages in many languages. sayso's pipeline is English (its parser, its cue
+words, its tagger), and on a page in another language it finds nonsense: a French sentence gives "toutes"
+as a cue. So a page whose text reads as another language is refused with a one-line error naming the
+language, as an empty page is, unless the caller asks for any language (``--any-language``).
+
+The language is read with py3langid (the langid.py model, 97 languages, shipped in the wheel), on the first
+:data:`SAMPLE_CHARS` characters of the clean text. The test is one-sided: a page is refused only when
+English is ruled out (a normalised probability under :data:`MIN_ENGLISH`) on a text of at least
+:data:`MIN_CHARS` characters. Plain French, German, Spanish, Italian, Dutch, Portuguese, Russian or Chinese
+news of two sentences reads as English with a probability of about 1e-11 or less. PolNeAR's 924 train and dev
+texts read as English with at least 0.93, and their first 100 characters (a headline and a dateline) with at
+least 0.07; an English text that is six tenths a Spanish quotation, 0.0009. All of those pass.
+
+>>> not_english("Der Präsident sagte am Dienstag, dass Deutschland in dem Streit um die Zölle nicht "
+...             "nachgeben werde. Die Regierung prüfe alle Möglichkeiten, sagte ein Sprecher in Berlin.")
+('de', 'German')
+>>> not_english("The president said on Tuesday that the country would not give way in the dispute over "
+...             "tariffs. The government was weighing every option, a spokesman said in Washington.") is None
+True
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+#: How much of a text is read to tell its language (the head of an article says it as well as the whole).
+SAMPLE_CHARS = 5000
+#: Shortest text whose language is judged (a short headline is not judged).
+MIN_CHARS = 100
+#: A text is refused when the probability that it is English is below this (normalised over 97 languages).
+MIN_ENGLISH = 1e-6
+
+#: Names of the languages most often met in news crawls; any other is named by its ISO 639 code alone.
+NAMES = {
+    "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",
+    "el": "Greek", "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French",
+    "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian", "it": "Italian",
+    "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay", "nb": "Norwegian",
+    "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
+    "sk": "Slovak", "sl": "Slovene", "sr": "Serbian", "sv": "Swedish", "th": "Thai", "tr": "Turkish",
+    "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
+}
+
+
+@cache
+def _identifier():
+    """py3langid's identifier with normalised probabilities, loaded once per process (about a second)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def english_probability(text: str) -> tuple[str, float]:
+    """The language a text most likely is (an ISO 639 code) and the probability that it is English."""
+    ranked = _identifier().rank(text[:SAMPLE_CHARS])
+    return ranked[0][0], next((p for lang, p in ranked if lang == "en"), 0.0)
+
+
+def not_english(text: str) -> tuple[str, str] | None:
+    """``(code, name)`` of the language a text is written in when that is surely not English, else None."""
+    if len(text.strip()) < MIN_CHARS:
+        return None
+    top, english = english_probability(text)
+    if top == "en" or english >= MIN_ENGLISH:
+        return None
+    return top, NAMES.get(top, top)
+
+
+def language_problem(text: str) -> str | None:
+    """The one-line problem of a text that is not in English (None when it is, or may be)."""
+    found = not_english(text)
+    if found is None:
+        return None
+    code, name = found
+    said = name if name == code else f"{name} ({code})"
+    return f"not in English: the text reads as {said}; sayso reads English news (--any-language reads it anyway)"
