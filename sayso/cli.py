@@ -26,7 +26,7 @@ from .store.queries import SORTS, STANCES
 
 #: What --mode chooses (speeds: docs/benchmarks.md).
 MODE_HELP = ("fast: the rule-based extractor at parser speed; accurate: the trained tagger, more accurate and"
-             " about half as fast.")
+             " about a third as fast.")
 #: --any-language, the same for every command that reads pages.
 any_language_option = click.option(
     "--any-language", is_flag=True,
