@@ -31,6 +31,12 @@ def test_seed_page_loses_its_boilerplate(seed_page):
     assert len(paragraphs) == 4  # headline and three paragraphs
 
 
+def test_reading_a_closed_standard_input_is_an_input_error(monkeypatch):
+    monkeypatch.setattr("sys.stdin", None)  # as in a process started with "<&-"
+    with pytest.raises(InputError, match="^<stdin>: standard input is closed$"):
+        read_path("-")
+
+
 def test_byline_and_date_move_to_metadata(example_page):
     art = read_path(example_page)
     assert art.author == "Tomas Reyes"

@@ -92,7 +92,10 @@ def read_path(path: str | Path, *, raw: bool = False, any_language: bool = False
     """An Article from a file (``-`` for stdin); InputError names the file and the problem."""
     where = str(path)
     if where == "-":
-        return read_bytes(sys.stdin.buffer.read(MAX_BYTES + 1), where="<stdin>", raw=raw, any_language=any_language)
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # the process was started with standard input closed
+            raise InputError("<stdin>", "standard input is closed")
+        return read_bytes(stream.read(MAX_BYTES + 1), where="<stdin>", raw=raw, any_language=any_language)
     return read_bytes(read_file(path, where), where=where, raw=raw, any_language=any_language)
 
 
