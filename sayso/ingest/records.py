@@ -19,6 +19,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -165,8 +166,16 @@ def _expand(paths: Iterable[str | Path], on_error: OnError) -> Iterator[tuple[Pa
             info = _regular(path, on_error, info)
             if info is not None:
                 yield path, info
+        elif WEB_ADDRESS.match(str(raw)):
+            # "sayso extract https://...": the path would read "https:/..." in the message, and say nothing useful
+            on_error(InputError(str(raw), "is a web address, not a file: sayso reads pages saved to disk "
+                                          "(curl -sL URL -o page.html), dumps and web archives"))
         else:
             on_error(InputError(str(path), "no such file or directory"))
+
+
+#: An argument that names a web address rather than a file: "https://...", "http://...", "ftp://...".
+WEB_ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def _status(path: Path) -> os.stat_result | None:

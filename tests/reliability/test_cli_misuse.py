@@ -31,6 +31,17 @@ def test_standard_input_that_is_no_page(data, problem):
     assert one_line(run("extract", "-", stdin=data)) == problem
 
 
+def test_a_web_address_is_named_as_one_and_the_other_inputs_are_read(tmp_path):
+    url = "https://news.example.org/2016/10/putin-says"
+    out = run("extract", url, EXAMPLE)
+    problem = one_line(out)
+    assert problem == (f"sayso: {url}: is a web address, not a file: sayso reads pages saved to disk (curl -sL URL -o "
+                       "page.html), dumps and web archives")
+    assert len(out.stdout.decode().splitlines()) == 1  # the example's article
+    out = run("ingest", url, "--db", tmp_path / "c.sqlite")  # ingest's summary line follows the error
+    assert out.returncode == 2 and out.stderr.decode().splitlines()[0] == problem
+
+
 @pytest.mark.parametrize("command", [["extract", "-"], ["ingest", "-", "--db", "{db}"]], ids=["extract", "ingest"])
 def test_closed_standard_input_is_one_line(command, tmp_path):
     args = [a.format(db=tmp_path / "c.sqlite") for a in command]
