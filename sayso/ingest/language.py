@@ -45,7 +45,7 @@ NAMES = {
 
 
 @cache
-def _identifier():
+def load_identifier():
     """py3langid's identifier with normalised probabilities, loaded once per process (about a second)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -54,7 +54,7 @@ def _identifier():
 
 def english_probability(text: str) -> tuple[str, float]:
     """The language a text most likely is (an ISO 639 code) and the probability that it is English."""
-    ranked = _identifier().rank(text[:SAMPLE_CHARS])
+    ranked = load_identifier().rank(text[:SAMPLE_CHARS])
     return ranked[0][0], next((p for lang, p in ranked if lang == "en"), 0.0)
 
 

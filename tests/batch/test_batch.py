@@ -156,6 +156,9 @@ def test_the_pipeline_loads_once_per_worker(batch, dask_client):
     assert batch["summary"].partitions_run > 2
     loads = dask_client.run(lambda: __import__("sayso.nlp").nlp.load.cache_info().misses)
     assert list(loads.values()) == [1, 1]
+    identifiers = dask_client.run(lambda: __import__("sayso.ingest.language").ingest.language.load_identifier
+                                  .cache_info().misses)
+    assert list(identifiers.values()) == [1, 1]
 
 
 def test_a_rerun_redoes_only_missing_shards(corpus, batch, dask_client):
