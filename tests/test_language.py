@@ -8,7 +8,8 @@ import sayso
 from commands import run
 from sayso.errors import InputError
 from sayso.ingest import read_text_or_html
-from sayso.ingest.language import MIN_CHARS, language_problem, not_english
+from sayso.ingest.language import (ENGLISH_SHARE, MIN_CHARS, MIN_ENGLISH, common_english_share, english_probability,
+                                   language_problem, load_identifier, not_english)
 
 # the same news, two sentences, in each language
 NEWS = {
@@ -51,6 +52,18 @@ def test_news_in_another_language_is_named(code):
 ])
 def test_english_short_or_quoting_another_language_passes(text):
     assert not_english(text) is None and language_problem(text) is None
+    if len(text) >= MIN_CHARS:  # the model, asked, would not rule English out either
+        assert english_probability(text)[1] >= MIN_ENGLISH
+
+
+def test_english_is_told_by_its_common_words_without_the_model():
+    assert common_english_share(ENGLISH) >= ENGLISH_SHARE
+    assert all(common_english_share(text) < ENGLISH_SHARE for text, _ in NEWS.values())
+    load_identifier.cache_clear()
+    assert not_english(ENGLISH) is None
+    assert load_identifier.cache_info().misses == 0  # never loaded
+    assert not_english(NEWS["de"][0]) == ("de", "German")
+    assert load_identifier.cache_info().misses == 1
 
 
 def test_no_polnear_article_is_refused(polnear_dir):

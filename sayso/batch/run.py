@@ -77,19 +77,17 @@ class Summary:
 
 # ------------------------------------------------------------------------------------------- on a worker
 def pipeline_plugin(mode: str):
-    """A worker plugin that loads the spaCy pipeline and the language identifier when a worker starts, once
-    per worker process (later calls in the same process hit their caches)."""
+    """A worker plugin that loads the spaCy pipeline when a worker starts, once per worker process (later
+    calls of ``sayso.nlp.load`` in the same process hit its cache)."""
     from distributed import WorkerPlugin
 
     class LoadPipeline(WorkerPlugin):
         name = f"sayso-pipeline-{mode}"
 
         def setup(self, worker) -> None:
-            from ..ingest.language import load_identifier
             from ..nlp import load
 
             load(mode)
-            load_identifier()
 
     return LoadPipeline()
 
