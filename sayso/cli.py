@@ -174,7 +174,8 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int, any_lan
     the database (same url and clean text) is skipped, so a rerun picks up where the last one stopped.
     A path of - reads standard input: a dump or an archive (gzipped or not) by its first bytes, else one page.
     Inputs that cannot be read, or that are not in English (see --any-language), are reported on stderr
-    and the others still stored; the exit status is then 2. Prints a JSON summary on stdout: new, skipped, failed, and each failure with its reason.
+    and the others still stored; the exit status is then 2. Prints a JSON summary on stdout: new, skipped,
+    failed, and each failure with its reason.
 
     \b
     Example:
@@ -480,9 +481,9 @@ def batch(inputs: tuple[str, ...], out: Path, workers: int | None, scheduler: st
     in OUT/shards, one row per article: record_id, url, title, n_attributions, article (sayso.article/1 JSON).
 
     Run the same command again to resume a batch that was stopped: finished partitions are skipped and no
-    article is written twice. Records that fail (no article text, undecodable, not in English, ...) are listed with their
-    reason in OUT/errors.jsonl; inputs that cannot be read are reported on stderr. A summary is printed as
-    JSON on stdout; the exit status is 2 when anything failed.
+    article is written twice. Records that fail (no article text, undecodable, not in English, ...) are
+    listed with their reason in OUT/errors.jsonl; inputs that cannot be read are reported on stderr. A
+    summary is printed as JSON on stdout; the exit status is 2 when anything failed.
 
     \b
     Example:

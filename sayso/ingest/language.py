@@ -5,7 +5,7 @@ words, its tagger), and on a page in another language it finds nonsense: a Frenc
 as a cue. So a page whose text reads as another language is refused with a one-line error naming the
 language, as an empty page is, unless the caller asks for any language (``--any-language``).
 
-The language is read with py3langid (the langid.py model, 97 languages, shipped in the wheel), on the first
+The language is read with py3langid (a langid.py model of 140 languages, shipped in the wheel), on the first
 :data:`SAMPLE_CHARS` characters of the clean text. The test is one-sided: a page is refused only when
 English is ruled out (a normalised probability under :data:`MIN_ENGLISH`) on a text of at least
 :data:`MIN_CHARS` characters. Plain French, German, Spanish, Italian, Dutch, Portuguese, Russian or Chinese
@@ -37,7 +37,7 @@ from functools import cache
 SAMPLE_CHARS = 5000
 #: Shortest text whose language is judged (a short headline is not judged).
 MIN_CHARS = 100
-#: A text is refused when the probability that it is English is below this (normalised over 97 languages).
+#: A text is refused when the probability that it is English is below this (normalised over 140 languages).
 MIN_ENGLISH = 1e-6
 
 #: The most common words of English news: a text made of enough of them is English.
