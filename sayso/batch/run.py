@@ -196,7 +196,7 @@ def run_batch(inputs: Iterable[str | Path], out: str | Path, *, workers: int | N
 
 
 def _plan(client, inputs: list, prints: list[dict], partition_size: int, mode: str,
-          any_language: bool = False) -> dict[str, Any]:
+          any_language: bool) -> dict[str, Any]:
     """The manifest of a new batch: its inputs and options, and every partition, none done yet."""
     def map_scans(fn, jobs):
         return client.gather(client.map(fn, jobs, pure=False, retries=RETRIES))
@@ -244,7 +244,7 @@ def _check_out(out: Path, manifest: dict | None) -> None:
 
 
 def _check_same_batch(out: Path, manifest: dict, prints: list[dict], partition_size: int, mode: str,
-                      any_language: bool = False) -> None:
+                      any_language: bool) -> None:
     """A batch folder resumes only the batch it holds: same inputs, unchanged, same partitions and options."""
     differs = same_inputs(manifest["inputs"], prints)
     if differs is None and manifest["partition_size"] != partition_size:

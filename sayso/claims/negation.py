@@ -132,8 +132,8 @@ def opposite(word: str, label_terms: set[str] | None, pos: str = "ADJ") -> bool:
     label_terms = _compared(frozenset(label_terms))
     if t in label_terms:
         return False
-    if len(word) < 4:  # a short word is no prefixed form, but may be a plain antonym: "cut" against "keep"
-        return any(frozenset((t, other)) in ANTONYMS for other in label_terms)
+    # a word of three letters is no prefixed form (each stem below is four letters or more), but it may be a
+    # plain antonym: "cut" against "keep"
     for p in ANTONYM_PREFIXES:
         if p in LATIN_PREFIXES and pos != "ADJ":
             continue

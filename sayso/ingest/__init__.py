@@ -11,6 +11,7 @@ import re
 import stat
 import sys
 from pathlib import Path
+from typing import IO
 
 from ..errors import InputError
 from ..model import Article
@@ -21,6 +22,8 @@ from .text import clean_text
 
 #: Largest input accepted, in bytes: far above any real article, small enough to parse in memory.
 MAX_BYTES = 10 * 1024 * 1024
+#: What standard input's page, records and errors are named.
+STDIN_NAME = "<stdin>"
 #: Longest article text accepted, in characters: spaCy's ``nlp.max_length``. The parse of a text this long
 #: takes about a minute and 3.5 GB of memory; a longer text is refused with a clear error, never cut or split
 #: (a cut would drop the end of the article, a split would part quotes from their speakers).
@@ -92,11 +95,16 @@ def read_path(path: str | Path, *, raw: bool = False, any_language: bool = False
     """An Article from a file (``-`` for stdin); InputError names the file and the problem."""
     where = str(path)
     if where == "-":
-        stream = getattr(sys.stdin, "buffer", None)
-        if stream is None:  # the process was started with standard input closed
-            raise InputError("<stdin>", "standard input is closed")
-        return read_bytes(stream.read(MAX_BYTES + 1), where="<stdin>", raw=raw, any_language=any_language)
+        return read_bytes(stdin_stream().read(MAX_BYTES + 1), where=STDIN_NAME, raw=raw, any_language=any_language)
     return read_bytes(read_file(path, where), where=where, raw=raw, any_language=any_language)
+
+
+def stdin_stream() -> IO[bytes]:
+    """Standard input's bytes; InputError when the process was started with it closed ("<&-")."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise InputError(STDIN_NAME, "standard input is closed")
+    return stream
 
 
 def read_file(path: str | Path, where: str | None = None, info: os.stat_result | None = None) -> bytes:

@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import stat
-import sys
 import tempfile
 import zlib
 from dataclasses import dataclass, field
@@ -32,7 +31,8 @@ from typing import IO, Callable, Iterable, Iterator
 from ..errors import InputError
 from ..layout import BATCH_MANIFEST, SHARD_SUFFIX
 from ..model import Article
-from . import MAX_BYTES, os_problem, read_bytes, read_file, read_text_or_html, regular_file, valid_unicode
+from . import (MAX_BYTES, STDIN_NAME, os_problem, read_bytes, read_file, read_text_or_html, regular_file, stdin_stream,
+               valid_unicode)
 
 #: File name endings read as single pages.
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".xhtml")
@@ -41,8 +41,10 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 #: File name endings read as web archives (see warc.py).
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
-#: The path that names standard input, and the name its records and errors go by.
-STDIN, STDIN_NAME = "-", "<stdin>"
+#: The path that names standard input (its records and errors go by STDIN_NAME).
+STDIN = "-"
+#: An argument that names a web address rather than a file: "https://...", "http://...", "ftp://...".
+WEB_ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: How much of standard input is read to tell a dump or an archive from a page.
 SNIFF_BYTES = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
@@ -174,9 +176,6 @@ def _expand(paths: Iterable[str | Path], on_error: OnError) -> Iterator[tuple[Pa
             on_error(InputError(str(path), "no such file or directory"))
 
 
-#: An argument that names a web address rather than a file: "https://...", "http://...", "ftp://...".
-WEB_ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
 
 def _status(path: Path) -> os.stat_result | None:
     """The status of a named path; None where ``Path.exists`` says False (no such path, a link loop, a name
@@ -232,9 +231,10 @@ def stdin_records(on_error: OnError = raise_error, stream: IO[bytes] | None = No
     from .warc import warc_records
 
     if stream is None:
-        stream = getattr(sys.stdin, "buffer", None)
-        if stream is None:  # started with standard input closed: "sayso extract - <&-"
-            on_error(InputError(STDIN_NAME, "standard input is closed"))
+        try:
+            stream = stdin_stream()
+        except InputError as exc:  # started with standard input closed: "sayso extract - <&-"
+            on_error(exc)
             return
     try:
         head = _read_head(stream)
@@ -274,7 +274,7 @@ def sniff(head: bytes) -> tuple[str, bool]:
     ``WARC/`` opens a web archive; ``{`` (after blank space) opens a JSONL dump; both may be gzipped.
     Anything else, gzipped data included, is a page (and gzipped data is then refused as binary).
 
-    >>> sniff(b"WARC/1.0\r\n"), sniff(b'\n{"url": "https://example.org/a", "text": "..."}'), sniff(b"<html>")
+    >>> sniff(b"WARC/1.0\\r\\n"), sniff(b'\\n{"url": "https://example.org/a", "text": "..."}'), sniff(b"<html>")
     (('warc', False), ('jsonl', False), ('page', False))
     """
     gzipped = head[:2] == GZIP_MAGIC
