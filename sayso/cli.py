@@ -481,7 +481,7 @@ def batch(inputs: tuple[str, ...], out: Path, workers: int | None, scheduler: st
     in OUT/shards, one row per article: record_id, url, title, n_attributions, article (sayso.article/1 JSON).
 
     Run the same command again to resume a batch that was stopped: finished partitions are skipped and no
-    article is written twice. Records that fail (no article text, undecodable, not in English, ...) are
+    article is written twice (so a batch reads files, not standard input). Records that fail (no article text, undecodable, not in English, ...) are
     listed with their reason in OUT/errors.jsonl; inputs that cannot be read are reported on stderr. A
     summary is printed as JSON on stdout; the exit status is 2 when anything failed.
 

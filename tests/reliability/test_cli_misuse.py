@@ -3,6 +3,7 @@ Each ends as one line on stderr and exit status 2, never a traceback, and never 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import threading
@@ -40,6 +41,16 @@ def test_a_web_address_is_named_as_one_and_the_other_inputs_are_read(tmp_path):
     assert len(out.stdout.decode().splitlines()) == 1  # the example's article
     out = run("ingest", url, "--db", tmp_path / "c.sqlite")  # ingest's summary line follows the error
     assert out.returncode == 2 and out.stderr.decode().splitlines()[0] == problem
+
+
+def test_a_batch_names_standard_input_as_no_input_it_can_resume_and_reads_the_rest(tmp_path):
+    from sayso.batch.plan import STDIN_REFUSED
+
+    out = run("batch", "-", EXAMPLE, "--out", tmp_path / "out", "--workers", "1", stdin=b"<p>never read</p>")
+    lines = out.stderr.decode().strip().splitlines()
+    assert out.returncode == 2 and lines[0] == f"sayso: <stdin>: {STDIN_REFUSED}"
+    summary = json.loads(out.stdout)
+    assert summary["articles"] == 1 and summary["failed"] == 1  # the example, and the input refused
 
 
 @pytest.mark.parametrize("command", [["extract", "-"], ["ingest", "-", "--db", "{db}"]], ids=["extract", "ingest"])
