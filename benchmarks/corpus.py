@@ -163,11 +163,16 @@ def main() -> None:
         searches += [{"outlet": o} for o in rng.sample(outlets, 3)]
         searches += [{"kind": "according_to", "since": "2016-10-01", "until": "2016-10-31"}, {"via": str(top[0])}, {}]
         search_paths = ["?" + urllib.parse.urlencode(s) for s in searches]
+        # what was said about someone: the most quoted, by id and by name, alone and with other filters
+        abouts = [{"about": str(s)} for s in top[:5]] + [
+            {"about": "Putin"}, {"about": "Comey", "speaker": str(top[0])}, {"about": "Clinton", "kind": "direct"}]
         for path in search_paths[:5]:
             get(base + "/api/search" + path)  # warm the page cache before timing
         results = {
             "search (HTML page)": timed(base, ["/search" + p for p in search_paths], args.repeat),
             "search (JSON)": timed(base, ["/api/search" + p for p in search_paths], args.repeat),
+            "search about someone (JSON)": timed(base, ["/api/search?" + urllib.parse.urlencode(s) for s in abouts],
+                                                 args.repeat),
             "search page 5 (JSON)": timed(base, ["/api/search" + p + "&page=5" for p in search_paths[:10]],
                                           args.repeat),
             "speaker page (HTML)": timed(base, [f"/speakers/{s}" for s in speakers], args.repeat),

@@ -366,6 +366,8 @@ SEARCH_FORMATS = ("jsonl", "csv", "parquet")
               help="The corpus database (made by sayso ingest; opened read-only).")
 @click.option("--speaker", metavar="NAME", help='Said by this speaker: a corpus id, a name or an alias ("Putin").')
 @click.option("--via", metavar="NAME", help='Passed on by this intermediary ("TASS": who quoted TASS).')
+@click.option("--about", metavar="NAME", help='Said about this speaker, or anyone so named: the content names them '
+                                              '(by any of their names, or as its article resolved it).')
 @click.option("--outlet", help="Published by this outlet (case-insensitive).")
 @click.option("--kind", type=click.Choice(KINDS), help="Only attributions of this kind.")
 @click.option("--since", metavar="DATE", help="Published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -382,8 +384,8 @@ SEARCH_FORMATS = ("jsonl", "csv", "parquet")
 @click.option("--base-url", default="", metavar="URL",
               help="Where the corpus is served (http://127.0.0.1:8000), to make the link column absolute; "
                    "without it links are paths (/articles/ID#aN).")
-def search(query: str | None, db: Path, speaker: str | None, via: str | None, outlet: str | None,
-           kind: str | None, since: str | None, until: str | None, sort: str, fmt: str, output: Path | None,
+def search(query: str | None, db: Path, speaker: str | None, via: str | None, about: str | None,
+           outlet: str | None, kind: str | None, since: str | None, until: str | None, sort: str, fmt: str, output: Path | None,
            limit: int | None, base_url: str) -> None:
     """Search a corpus's attributions from the shell and export them: the server's search, without a server.
 
@@ -394,12 +396,13 @@ def search(query: str | None, db: Path, speaker: str | None, via: str | None, ou
     Example:
       sayso search Russia --speaker Pence --db corpus.sqlite       # JSON Lines on stdout
       sayso search --via TASS --format csv -o via-tass.csv          # who quoted TASS, as a table
+      sayso search --about Putin --speaker Trump                    # what Trump said about Putin
       sayso search --since 2016-10 --until 2016-10 --format parquet -o october.parquet
     """
     from .store import connect_readonly, export, queries
 
-    f = queries.Filters.parse(q=query, speaker=speaker, via=via, outlet=outlet, kind=kind, since=since,
-                              until=until, sort=sort)
+    f = queries.Filters.parse(q=query, speaker=speaker, via=via, about=about, outlet=outlet, kind=kind,
+                              since=since, until=until, sort=sort)
     if fmt == "parquet" and output is None and sys.stdout.isatty():
         raise click.UsageError("Parquet is binary: give -o FILE, or pipe it")
     conn = connect_readonly(db)

@@ -55,6 +55,7 @@ class Filters:
     q: str | None = None          # full text over what was said (the contents)
     speaker: str | None = None    # a speaker id, or a name or alias
     via: str | None = None        # an intermediary: id, name or alias ("who quoted TASS")
+    about: str | None = None      # a speaker that the content names: id, name or alias ("said about Putin")
     outlet: str | None = None     # the outlet, case-insensitive
     kind: str | None = None       # one of sayso.model.KINDS
     since: str | None = None      # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
@@ -283,12 +284,59 @@ def _where(conn: sqlite3.Connection, f: Filters) -> tuple[str, str, list[Any], d
             ids = named[name] = find_speakers(conn, value)
             clauses.append(test.format(",".join("?" * len(ids)) or "NULL"))
             params.extend(ids)
+    if f.about:
+        ids = named["about"] = find_speakers(conn, f.about)
+        clause, values = _about(conn, ids, f.about)
+        clauses.append(clause)
+        params.extend(values)
     for value, test in ((f.outlet, "a.article_id IN (SELECT id FROM articles WHERE outlet = ? COLLATE NOCASE)"),
                         (f.kind, "a.kind = ?"), (f.since, "a.date >= ?"), (f.until, "a.date <= ?")):
         if value:
             clauses.append(test)
             params.append(value)
     return tables, (" WHERE " + " AND ".join(clauses)) if clauses else "", params, named
+
+
+#: The most names of one speaker that an ``about`` filter looks for in contents (the most used first).
+ABOUT_NAMES = 40
+
+
+def _about(conn: sqlite3.Connection, ids: list[int], value: str) -> tuple[str, list[Any]]:
+    """The test of an ``about`` filter: the attribution's content holds a mention of one of the speakers
+    ``ids``, as its article resolved it (a name of that article's entity, wherever the article has one), or
+    one of their names that no other speaker goes by ("Pence", "Mike Pence"; not "Obama" when Michelle
+    Obama speaks in the corpus, unless ``value``, the name asked for, is "Obama"). Descriptions ("a senior
+    official") are matched by mention only: the words name no one in particular. A name that is no
+    speaker's (no ``ids``) is looked for as a phrase: someone who is talked about and never quoted."""
+    if not ids and not _SPEAKER_ID.match(value):
+        phrase = fts_query('"' + value.replace('"', " ") + '"')
+        if phrase is not None:
+            return "a.id IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)", [phrase]
+    marks = ",".join("?" * len(ids)) or "NULL"
+    mentioned = (
+        "SELECT s.attribution_id FROM entities e JOIN mentions m ON m.entity_id = e.id"
+        " JOIN attributions x ON x.article_id = e.article_id AND x.start <= m.start AND m.end <= x.end"
+        " JOIN spans s ON s.attribution_id = x.id AND s.role = 'content' AND s.start <= m.start AND m.end <= s.end"
+        f" WHERE e.speaker_id IN ({marks})")
+    # a person's names and their surname alone ("Putin"), where no other speaker is called so
+    rows = conn.execute(
+        "SELECT c.name, c.key FROM (SELECT l.alias AS name, l.key AS key, l.count AS n FROM speaker_aliases l"
+        f" JOIN speakers k ON k.id = l.speaker_id WHERE l.speaker_id IN ({marks}) AND k.named = 1"
+        f" UNION ALL SELECT surname, surname, attributions FROM speakers WHERE id IN ({marks}) AND named = 1"
+        " AND surname IS NOT NULL) c WHERE length(c.key) > 2"
+        f" AND NOT EXISTS (SELECT 1 FROM speaker_aliases o WHERE o.key = c.key AND o.speaker_id NOT IN ({marks}))"
+        f" AND NOT EXISTS (SELECT 1 FROM speakers o WHERE o.surname = c.key AND o.id NOT IN ({marks}))"
+        " GROUP BY c.key ORDER BY sum(c.n) DESC, c.key", (*ids, *ids, *ids, *ids)).fetchall()
+    names = [name for name, _ in rows[:ABOUT_NAMES]]
+    if (not _SPEAKER_ID.match(value) and alias_key(value) not in {key for _, key in rows}
+            and conn.execute(f"SELECT 1 FROM speakers WHERE id IN ({marks}) AND named = 1", ids).fetchone()):
+        names.insert(0, value)  # the name asked for, even where another speaker goes by it too
+    phrases = fts_query(" OR ".join('"' + name.replace('"', " ") + '"' for name in names))
+    if phrases is None:
+        return f"a.id IN ({mentioned})", list(ids)
+    # one set of ids, made once per query (two IN tests joined by OR make the newest-first page slower)
+    named = "SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?"
+    return f"a.id IN ({mentioned} UNION {named})", [*ids, phrases]
 
 
 _ORDER = {

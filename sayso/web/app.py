@@ -92,6 +92,7 @@ def search_filters(
     q: Annotated[str | None, Query(description='Full text over contents: words, "a phrase", OR, -exclude, prefix*')] = None,
     speaker: Annotated[str | None, Query(description="Speaker id, or a name or alias (Putin, a senior official)")] = None,
     via: Annotated[str | None, Query(description="Intermediary id, name or alias: attributions that came through them")] = None,
+    about: Annotated[str | None, Query(description="Speaker id, name or alias (or any name): attributions whose content names them")] = None,
     outlet: Annotated[str | None, Query(description="Outlet, case-insensitive")] = None,
     kind: Annotated[str | None, Query(description=f"One of: {', '.join(KINDS)}")] = None,
     since: Annotated[str | None, Query(description="From this date: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
@@ -99,7 +100,7 @@ def search_filters(
     sort: Annotated[str, Query(description="newest, oldest, or relevance (with q)")] = "newest",
 ) -> queries.Filters:
     """The search filters of a request (QueryError, a 400, for values that mean nothing)."""
-    return queries.Filters.parse(q=q, speaker=speaker, via=via, outlet=outlet, kind=kind, since=since,
+    return queries.Filters.parse(q=q, speaker=speaker, via=via, about=about, outlet=outlet, kind=kind, since=since,
                                  until=until, sort=sort)
 
 
@@ -183,7 +184,7 @@ def create_app(db: str | Path) -> FastAPI:
     def api_search(f: SearchFilters, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> dict:
         """One page of the attributions matching every filter given, newest first by default. With `q`,
         each hit has `matches`: the [start, end] offsets of the matched words in `content.text`.
-        `named` lists the speakers that the `speaker` and `via` values stood for."""
+        `named` lists the speakers that the `speaker`, `via` and `about` values stood for."""
         return queries.search(conn(), f, page, per_page)
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)

@@ -59,6 +59,63 @@ def test_who_quoted_whom_through_an_intermediary(conn):
         assert len(hit["via"]) == len(hit["via_speakers"])
 
 
+def _mentions_in_content(conn, hit, speaker):
+    """Mentions that the hit's article resolved to ``speaker`` inside the hit's content spans."""
+    return conn.execute(
+        "SELECT count(*) FROM entities e JOIN mentions m ON m.entity_id = e.id WHERE e.article_id = ?"
+        " AND e.speaker_id = ? AND EXISTS (SELECT 1 FROM attributions a JOIN spans s ON s.attribution_id = a.id"
+        " WHERE a.article_id = e.article_id AND a.local_id = ? AND s.role = 'content' AND s.start <= m.start"
+        " AND m.end <= s.end)", (hit["article"]["id"], speaker, hit["id"])).fetchone()[0]
+
+
+def test_what_was_said_about_a_speaker(conn):
+    whitcombe = speaker_id(conn, "Paul Whitcombe")
+    about = search(conn, Filters.parse(about="Whitcombe"), per_page=200)
+    assert [s["id"] for s in about["named"]["about"]] == [whitcombe]
+    assert any("Governor Paul Whitcombe privately told" in h["content"]["text"] for h in about["results"])
+    # each hit names him, or holds a mention its article resolved to him ("the governor knew it")
+    for hit in about["results"]:
+        assert "Whitcombe" in hit["content"]["text"] or _mentions_in_content(conn, hit, whitcombe), hit
+    assert any("Whitcombe" not in h["content"]["text"] for h in about["results"])
+    # no content that names him is left out
+    named = conn.execute("SELECT count(*) FROM attributions WHERE content_text LIKE '%Whitcombe%'").fetchone()[0]
+    assert about["total"] >= named > 0
+    assert search(conn, Filters.parse(about=str(whitcombe)))["total"] == about["total"]
+    # with a speaker: what Delgado said about him
+    hers = search(conn, Filters.parse(about="Whitcombe", speaker="Delgado"), per_page=200)
+    assert 0 < hers["total"] < about["total"] and {h["speaker"]["name"] for h in hers["results"]} == {"Maria Delgado"}
+    # a name that is no speaker's is looked for as a phrase
+    bridge = search(conn, Filters.parse(about="Harbor Bridge"), per_page=200)
+    assert bridge["named"]["about"] == [] and bridge["total"] > 0
+    assert all("harbor bridge" in h["content"]["text"].lower() for h in bridge["results"])
+    assert search(conn, Filters.parse(about="Nobody Known"))["total"] == 0
+
+
+def test_a_surname_two_speakers_share_is_theirs_only_where_the_article_says_whose(tmp_path):
+    from sayso.store import connect_readonly, ingest
+
+    pages = {
+        "rally.txt": "Obamas Speak At Rally\n\nThe economy has recovered, President Barack Obama said on Monday. The "
+                     "campaign had been long and tiring for everyone involved in it, former first lady Michelle Obama told "
+                     "the crowd. "
+                     "Senator Jane Roe said Barack Obama had kept his promise to the city.\n",
+        "council.txt": "Council Votes On Budget\n\nSenator Jane Roe said Obama had failed the city on housing. The mayor, "
+                       "Tom Hale, told reporters that Roe was wrong about the budget and the harbor.\n",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text)
+    ingest([tmp_path / name for name in pages], tmp_path / "c.sqlite")
+    conn = connect_readonly(tmp_path / "c.sqlite")
+    contents = lambda about: sorted(h["content"]["text"] for h in search(conn, Filters.parse(about=about))["results"])  # noqa: E731
+    assert len(find_speakers(conn, "Obama")) == 2  # both speak
+    # "Obama" alone could be either of them: Barack Obama's are the contents that name him in full
+    assert contents("Barack Obama") == ["Barack Obama had kept his promise to the city"]
+    assert contents("Michelle Obama") == []
+    # asked for by the surname itself, every content that writes it
+    assert contents("Obama") == ["Barack Obama had kept his promise to the city", "Obama had failed the city on housing"]
+    assert contents("Jane Roe") == ["that Roe was wrong about the budget and the harbor"]
+
+
 def test_pages_split_the_results_without_overlap(conn):
     f = Filters()
     total = search(conn, f)["total"]

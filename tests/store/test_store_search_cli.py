@@ -26,6 +26,13 @@ def test_jsonl_lines_are_the_api_hits_of_every_page(corpus_db, conn):
     assert out.stderr.decode().strip() == f"sayso: {corpus_db}: {len(hits)} attributions"
 
 
+def test_about_and_speaker_together_from_the_shell(corpus_db, conn):
+    out = run("search", "--about", "Whitcombe", "--speaker", "Delgado", "--db", corpus_db)
+    assert out.returncode == 0, out.stderr
+    hits = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert hits and hits == search(conn, Filters.parse(about="Whitcombe", speaker="Delgado"), per_page=200)["results"]
+
+
 def test_csv_and_parquet_rows_hold_the_export_columns(corpus_db, conn, tmp_path):
     total = search(conn, Filters.parse(kind="direct"))["total"]
     out = run("search", "--kind", "direct", "--sort", "oldest", "--format", "csv", "--db", corpus_db)

@@ -69,6 +69,22 @@ def test_a_speakers_quote_links_to_its_highlighted_sentence(page, server):
     expect(page.locator("#panel .level").first).to_contain_text("Harlan Pruitt")
 
 
+def test_a_speaker_page_leads_to_what_was_said_about_them(page, server):
+    page.goto(server + "/speakers?q=whitcombe")
+    page.locator("#speaker-list a.speaker", has_text="Paul Whitcombe").click()
+    page.locator("#said-about").click()
+    expect(page).to_have_url(re.compile(r"/search\?about=\d+$"))
+    expect(page.locator(".named a.speaker")).to_have_text("Paul Whitcombe")
+    hits = page.locator("#hits .hit")
+    expect(hits.first).to_be_visible()
+    assert hits.count() == int(page.locator("#total strong").inner_text())
+    # the form keeps the filter, and a speaker narrows it to what she said about him
+    submit(page, "#search-form", speaker="Delgado")
+    expect(page).to_have_url(re.compile(r"about=\d+.*speaker=Delgado|speaker=Delgado.*about=\d+"))
+    names = page.locator("#hits .hit-head a.speaker").all_inner_texts()
+    assert names and set(names) == {"Maria Delgado"}
+
+
 def test_search_filters_and_exports_what_it_found(page, server, tmp_path):
     page.goto(server + "/search")
     submit(page, "#search-form", q="loan", speaker="Delgado")

@@ -77,6 +77,21 @@ def test_search_twin_and_its_filters(client):
     assert "<mark>loan</mark>" in page
 
 
+def test_what_was_said_about_a_speaker_from_their_page(client):
+    whitcombe = client.get("/api/speakers", params={"q": "Paul Whitcombe"}).json()["results"][0]
+    assert f'href="/search?about={whitcombe["id"]}"' in client.get(f"/speakers/{whitcombe['id']}").text
+    data = client.get("/api/search", params={"about": whitcombe["id"], "per_page": 200}).json()
+    assert data["total"] > 0 and [s["name"] for s in data["named"]["about"]] == ["Paul Whitcombe"]
+    assert data["filters"] == {"about": str(whitcombe["id"])}
+    page = client.get("/search", params={"about": "Whitcombe"}).text
+    assert f'<strong>{data["total"]}</strong> attribution' in page and "About:" in page
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/search.csv", params={"about": "Whitcombe"}).text)))
+    assert len(rows) == data["total"]
+    # a name that is no speaker's is said to be one, escaped
+    page = client.get("/search", params={"about": "<b>Nobody</b>"}).text
+    assert "no speaker by that name</strong>: contents that name “&lt;b&gt;Nobody&lt;/b&gt;”" in page
+
+
 @pytest.mark.parametrize("query, status, message", [
     ("kind=rumour", 400, "kind must be one of"),
     ("since=2016-13-01", 400, "since must be a date"),
@@ -193,7 +208,7 @@ def test_pages_carry_safety_headers_and_load_nothing_from_elsewhere(client):
     spec = client.get("/openapi.json").json()
     assert {"/api", "/api/search", "/api/search.csv", "/api/search.jsonl", "/api/search.parquet", "/api/articles",
             "/api/articles/{article_id}", "/api/speakers", "/api/speakers/{speaker_id}"} <= set(spec["paths"])
-    filters = ["q", "speaker", "via", "outlet", "kind", "since", "until", "sort"]
+    filters = ["q", "speaker", "via", "about", "outlet", "kind", "since", "until", "sort"]
     for fmt in ("csv", "jsonl", "parquet"):
         assert [p["name"] for p in spec["paths"][f"/api/search.{fmt}"]["get"]["parameters"]] == filters
 
