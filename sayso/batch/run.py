@@ -278,8 +278,13 @@ class _connect:
                 raise InputError(self.scheduler, f"no Dask scheduler answers there ({exc})") from None
             self.owned = [client]
             return client
+        # No dashboard, and the scheduler's own HTTP routes on a free loopback port: with no address it takes
+        # 8787, and warns on stderr where another cluster holds that port. Dask's own messages stay quiet (a
+        # worker still beating its heart as the cluster closes logs a traceback): what fails is reported by
+        # the batch itself, per partition and per record.
         cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                               processes=True, dashboard_address=None, silence_logs=logging.CRITICAL,
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
         client = Client(cluster)
         self.owned = [client, cluster]
         return client

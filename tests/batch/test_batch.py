@@ -239,6 +239,26 @@ def test_cli_prints_a_summary_and_exits_2_when_records_failed(tmp_path, dask_cli
     assert error == {"record_id": str(tmp_path / "login.html"), "reason": "no article text found in the HTML page"}
 
 
+def test_a_local_cluster_leaves_the_dashboard_port_alone(tmp_path):
+    """Another cluster on port 8787 (Dask's default) is no business of a batch: nothing about it on stderr."""
+    import socket
+
+    holder = socket.socket()
+    with contextlib.suppress(OSError):  # where something already holds the port, so much the better
+        holder.bind(("127.0.0.1", 8787))
+        holder.listen()
+    try:
+        (tmp_path / "story.html").write_text(make_page(800).html)
+        out = subprocess.run([*SAYSO, "batch", str(tmp_path / "story.html"), "--out", str(tmp_path / "out"),
+                              "--workers", "1"], cwd=ROOT, capture_output=True, timeout=300)
+    finally:
+        holder.close()
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.decode().strip().splitlines() == [
+        f"sayso batch: 1 articles in 1/1 shards, 0 failed (see {tmp_path / 'out' / 'errors.jsonl'}); this run: "
+        + out.stderr.decode().split("; this run: ", 1)[1].strip()]
+
+
 def test_cli_refuses_a_folder_that_holds_something_else(tmp_path, corpus):
     (tmp_path / "notes.txt").write_text("mine")
     out = subprocess.run([*SAYSO, "batch", str(corpus["warc"]), "--out", str(tmp_path)], cwd=ROOT,
