@@ -385,8 +385,8 @@ SEARCH_FORMATS = ("jsonl", "csv", "parquet")
               help="Where the corpus is served (http://127.0.0.1:8000), to make the link column absolute; "
                    "without it links are paths (/articles/ID#aN).")
 def search(query: str | None, db: Path, speaker: str | None, via: str | None, about: str | None,
-           outlet: str | None, kind: str | None, since: str | None, until: str | None, sort: str, fmt: str, output: Path | None,
-           limit: int | None, base_url: str) -> None:
+           outlet: str | None, kind: str | None, since: str | None, until: str | None, sort: str, fmt: str,
+           output: Path | None, limit: int | None, base_url: str) -> None:
     """Search a corpus's attributions from the shell and export them: the server's search, without a server.
 
     QUERY is full text over what was said (the contents): words, "a phrase", or OR between them. Every
@@ -484,9 +484,10 @@ def batch(inputs: tuple[str, ...], out: Path, workers: int | None, scheduler: st
     in OUT/shards, one row per article: record_id, url, title, n_attributions, article (sayso.article/1 JSON).
 
     Run the same command again to resume a batch that was stopped: finished partitions are skipped and no
-    article is written twice (so a batch reads files, not standard input). Records that fail (no article text, undecodable, not in English, ...) are
-    listed with their reason in OUT/errors.jsonl; inputs that cannot be read are reported on stderr. A
-    summary is printed as JSON on stdout; the exit status is 2 when anything failed.
+    article is written twice (so a batch reads files, not standard input). Records that fail (no article
+    text, undecodable, not in English, ...) are listed with their reason in OUT/errors.jsonl; inputs that
+    cannot be read are reported on stderr. A summary is printed as JSON on stdout; the exit status is 2 when
+    anything failed.
 
     \b
     Example:

@@ -95,24 +95,28 @@ def test_a_surname_two_speakers_share_is_theirs_only_where_the_article_says_whos
     from sayso.store import connect_readonly, ingest
 
     pages = {
-        "rally.txt": "Obamas Speak At Rally\n\nThe economy has recovered, President Barack Obama said on Monday. The "
-                     "campaign had been long and tiring for everyone involved in it, former first lady Michelle Obama told "
-                     "the crowd. "
-                     "Senator Jane Roe said Barack Obama had kept his promise to the city.\n",
-        "council.txt": "Council Votes On Budget\n\nSenator Jane Roe said Obama had failed the city on housing. The mayor, "
-                       "Tom Hale, told reporters that Roe was wrong about the budget and the harbor.\n",
+        "rally.txt": "Obamas Speak At Rally\n\nThe economy has recovered, President Barack Obama said on "
+                     "Monday. The campaign had been long and tiring for everyone involved in it, former first lady "
+                     "Michelle Obama told the crowd. Senator Jane Roe said Barack Obama had kept his promise to the "
+                     "city.\n",
+        "council.txt": "Council Votes On Budget\n\nSenator Jane Roe said Obama had failed the city on housing. The "
+                       "mayor, Tom Hale, told reporters that Roe was wrong about the budget and the harbor.\n",
     }
     for name, text in pages.items():
         (tmp_path / name).write_text(text)
     ingest([tmp_path / name for name in pages], tmp_path / "c.sqlite")
     conn = connect_readonly(tmp_path / "c.sqlite")
-    contents = lambda about: sorted(h["content"]["text"] for h in search(conn, Filters.parse(about=about))["results"])  # noqa: E731
+
+    def contents(about):
+        return sorted(h["content"]["text"] for h in search(conn, Filters.parse(about=about))["results"])
+
     assert len(find_speakers(conn, "Obama")) == 2  # both speak
     # "Obama" alone could be either of them: Barack Obama's are the contents that name him in full
     assert contents("Barack Obama") == ["Barack Obama had kept his promise to the city"]
     assert contents("Michelle Obama") == []
     # asked for by the surname itself, every content that writes it
-    assert contents("Obama") == ["Barack Obama had kept his promise to the city", "Obama had failed the city on housing"]
+    assert contents("Obama") == ["Barack Obama had kept his promise to the city",
+                                 "Obama had failed the city on housing"]
     assert contents("Jane Roe") == ["that Roe was wrong about the budget and the harbor"]
 
 
