@@ -6,6 +6,7 @@ problem; the rest of the inputs are still processed, and the exit status is 2.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -75,9 +76,11 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str, readable=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write here instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]),
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]),
               help="json: one pretty object (default for one page); jsonl: one line per article (default for "
-                   "several pages, folders, JSONL dumps and web archives).")
+                   "several pages, folders, JSONL dumps and web archives); csv: a table, one row per attribution "
+                   "(record, attribution, kind, speaker, speaker_kind, speaker_roles, source, cue, content, via, "
+                   "confidence, the spans, title, outlet, published, url).")
 @click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
               help=MODE_HELP)
 @click.option("--raw", is_flag=True,
@@ -99,9 +102,11 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
       sayso extract page.html                 # pretty JSON
       sayso extract pages/ -o out.jsonl       # one line per article
       sayso extract dump.jsonl crawl.warc.gz  # one line per record
+      sayso extract pages/ --format csv -o quotes.csv   # a spreadsheet, a row per attribution
     """
     from .ingest.records import STDIN, STDIN_NAME, iter_records, kind_of
     from .pipeline import annotate_many
+    from .tables import COLUMNS, attribution_rows
 
     def page_file(path: str) -> bool:
         return path != STDIN and kind_of(Path(path)) in ("page", None) and not os.path.isdir(path)
@@ -134,6 +139,10 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
 
     total = len(paths) if all(page_file(p) for p in paths) else None
     out = open_output(output)
+    table = None
+    if fmt == "csv":
+        table = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+        table.writeheader()
     try:
         for article in progress(annotate_many(articles(), mode), total, "extract"):
             record = read.popleft()
@@ -143,7 +152,9 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
                 failed += 1
                 error(f"{record}: annotation refused ({exc})")
                 continue
-            if pretty(record):
+            if table is not None:
+                table.writerows(attribution_rows(data))
+            elif pretty(record):
                 out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             else:
                 out.write(json.dumps(data, ensure_ascii=False) + "\n")

@@ -1,3 +1,4 @@
+import csv
 import gzip
 import json
 
@@ -44,6 +45,35 @@ def test_extract_many_is_jsonl_and_bad_files_do_not_stop_the_rest(tmp_path, exam
     assert len(lines) == 2
     for line in lines:
         validate(json.loads(line))
+
+
+def test_extract_as_a_table_has_a_row_per_attribution_on_the_article_text(tmp_path, example_page, seed_page):
+    from sayso.tables import COLUMNS
+
+    jsonl = run("extract", example_page, seed_page, tmp_path / "missing.txt", "--format", "jsonl")
+    table = run("extract", example_page, seed_page, tmp_path / "missing.txt", "--format", "csv", "-o",
+                tmp_path / "quotes.csv")
+    assert jsonl.returncode == table.returncode == 2  # the missing file, named on stderr; the rest written
+    assert table.stderr == jsonl.stderr
+    with open(tmp_path / "quotes.csv", newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        assert reader.fieldnames == list(COLUMNS)
+        rows = list(reader)
+    articles = [json.loads(line) for line in jsonl.stdout.decode().splitlines()]
+    assert len(rows) == sum(len(a["attributions"]) for a in articles) > 20
+    by_record = {a["record"]: a for a in articles}
+    for row in rows:
+        article = by_record[row["record"]]
+        att = next(a for a in article["attributions"] if a["id"] == row["attribution"])
+        for role in ("source", "cue", "content"):
+            spans = json.loads(row[f"{role}_spans"])
+            assert spans == att[role]["spans"]
+            assert row[role] == " ".join(article["text"][s:e] for s, e in spans)
+        assert row["title"] == article["title"] and row["kind"] == att["kind"]
+    # the governor's words came through two intermediaries, named nearest first
+    governor = next(r for r in rows if r["source"] == "Governor Paul Whitcombe")
+    assert governor["speaker"] == "Paul Whitcombe" and governor["speaker_roles"] == "Governor"
+    assert governor["via"] == "two people familiar with the meeting | Valley Ledger"
 
 
 def test_extract_reads_folders_and_dumps_record_by_record(tmp_path, validate):
