@@ -80,7 +80,7 @@ def main() -> None:
               help="json: one pretty object (default for one page); jsonl: one line per article (default for "
                    "several pages, folders, JSONL dumps and web archives); csv: a table, one row per attribution "
                    "(record, attribution, kind, speaker, speaker_kind, speaker_roles, source, cue, content, via, "
-                   "confidence, the spans, title, outlet, published, url).")
+                   "confidence, the spans, title, outlet, published, url), the default for -o FILE.csv.")
 @click.option("--mode", type=click.Choice(MODES), default="fast", show_default=True,
               help=MODE_HELP)
 @click.option("--raw", is_flag=True,
@@ -93,7 +93,7 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
     dump or an archive there (gzipped or not) is told from a page by its first bytes.
 
     Prints one sayso.article/1 JSON object per article, with "record" saying where it came from (the file,
-    FILE:LINE of a dump, the WARC-Record-ID). Pages or records that cannot be read, or that are not in
+    FILE:LINE of a dump, the WARC-Record-ID), or with --format csv a table row per attribution. Pages or records that cannot be read, or that are not in
     English (see --any-language), are reported on stderr by that name, the others are still written, and
     the exit status is then 2.
 
@@ -102,7 +102,7 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
       sayso extract page.html                 # pretty JSON
       sayso extract pages/ -o out.jsonl       # one line per article
       sayso extract dump.jsonl crawl.warc.gz  # one line per record
-      sayso extract pages/ --format csv -o quotes.csv   # a spreadsheet, a row per attribution
+      sayso extract pages/ -o quotes.csv      # a spreadsheet, a row per attribution
     """
     from .ingest.records import STDIN, STDIN_NAME, iter_records, kind_of
     from .pipeline import annotate_many
@@ -138,6 +138,8 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
         return one_page and (paths[0] != STDIN or record == STDIN_NAME)
 
     total = len(paths) if all(page_file(p) for p in paths) else None
+    if fmt is None and output is not None and output.suffix.lower() == ".csv":
+        fmt = "csv"
     out = open_output(output)
     table = None
     if fmt == "csv":

@@ -51,8 +51,7 @@ def test_extract_as_a_table_has_a_row_per_attribution_on_the_article_text(tmp_pa
     from sayso.tables import COLUMNS
 
     jsonl = run("extract", example_page, seed_page, tmp_path / "missing.txt", "--format", "jsonl")
-    table = run("extract", example_page, seed_page, tmp_path / "missing.txt", "--format", "csv", "-o",
-                tmp_path / "quotes.csv")
+    table = run("extract", example_page, seed_page, tmp_path / "missing.txt", "-o", tmp_path / "quotes.csv")
     assert jsonl.returncode == table.returncode == 2  # the missing file, named on stderr; the rest written
     assert table.stderr == jsonl.stderr
     with open(tmp_path / "quotes.csv", newline="", encoding="utf-8") as f:
@@ -70,6 +69,8 @@ def test_extract_as_a_table_has_a_row_per_attribution_on_the_article_text(tmp_pa
             assert spans == att[role]["spans"]
             assert row[role] == " ".join(article["text"][s:e] for s, e in spans)
         assert row["title"] == article["title"] and row["kind"] == att["kind"]
+    # asked for by name, the table goes to stdout too
+    assert run("extract", example_page, "--format", "csv").stdout.decode().splitlines()[0] == ",".join(COLUMNS)
     # the governor's words came through two intermediaries, named nearest first
     governor = next(r for r in rows if r["source"] == "Governor Paul Whitcombe")
     assert governor["speaker"] == "Paul Whitcombe" and governor["speaker_roles"] == "Governor"
