@@ -93,9 +93,9 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
     dump or an archive there (gzipped or not) is told from a page by its first bytes.
 
     Prints one sayso.article/1 JSON object per article, with "record" saying where it came from (the file,
-    FILE:LINE of a dump, the WARC-Record-ID), or with --format csv a table row per attribution. Pages or records that cannot be read, or that are not in
-    English (see --any-language), are reported on stderr by that name, the others are still written, and
-    the exit status is then 2.
+    FILE:LINE of a dump, the WARC-Record-ID), or with --format csv a table row per attribution. Pages or
+    records that cannot be read, or that are not in English (see --any-language), are reported on stderr by
+    that name, the others are still written, and the exit status is then 2.
 
     \b
     Example:

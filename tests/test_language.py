@@ -8,7 +8,7 @@ import sayso
 from commands import run
 from sayso.errors import InputError
 from sayso.ingest import read_text_or_html
-from sayso.ingest.language import (ENGLISH_SHARE, MIN_CHARS, MIN_ENGLISH, common_english_share, english_probability,
+from sayso.ingest.language import (ENGLISH_SHARE, MIN_CHARS, MIN_ENGLISH, common_english_share, identify,
                                    language_problem, load_identifier, not_english)
 
 # the same news, two sentences, in each language
@@ -53,7 +53,7 @@ def test_news_in_another_language_is_named(code):
 def test_english_short_or_quoting_another_language_passes(text):
     assert not_english(text) is None and language_problem(text) is None
     if len(text) >= MIN_CHARS:  # the model, asked, would not rule English out either
-        assert english_probability(text)[1] >= MIN_ENGLISH
+        assert identify(text)[1] >= MIN_ENGLISH
 
 
 def test_english_is_told_by_its_common_words_without_the_model():

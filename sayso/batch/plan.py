@@ -17,12 +17,15 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import InputError
 from ..ingest import STDIN_NAME
-from ..ingest.records import OnError, Record, Scan, expand, jsonl_records, kind_of, page_records, scan_jsonl
+from ..ingest.records import STDIN, OnError, Record, Scan, expand, jsonl_records, kind_of, page_records, scan_jsonl
 from ..ingest.warc import scan_warc, warc_records
 
 #: Records per partition unless told otherwise: big enough that scheduling costs nothing next to parsing,
 #: small enough that a kill loses little work and the last partitions balance across workers.
 PARTITION_SIZE = 100
+#: Why standard input is no input of a batch: a partition is read again where a stopped batch resumes.
+STDIN_REFUSED = ("a batch reads files, which it reads again to resume: save the stream to a file first "
+                 "(... > dump.jsonl), or pipe it to sayso ingest - or sayso extract -")
 
 
 @dataclass(frozen=True)
@@ -103,11 +106,6 @@ def _stamp(digest, file: Path, name: str) -> None:
         digest.update(f"{name}\0unreadable\n".encode())
 
 
-#: Why ``-`` is no input of a batch.
-STDIN_REFUSED = ("a batch reads files, which it reads again to resume: save the stream to a file first "
-                 "(... > dump.jsonl), or pipe it to sayso ingest - or sayso extract -")
-
-
 def plan(inputs: Iterable[str | Path], size: int = PARTITION_SIZE, map_scans: Mapper = map) -> Plan:
     """Cut the inputs into partitions of at most ``size`` records, in input order.
 
@@ -119,7 +117,7 @@ def plan(inputs: Iterable[str | Path], size: int = PARTITION_SIZE, map_scans: Ma
     result = Plan()
     files: dict[Path, str] = {}  # absolute path -> name as given, of every file to read (each once)
     for raw in inputs:
-        if str(raw) == "-":  # a partition is read again where a stopped batch resumes: standard input cannot be
+        if str(raw) == STDIN:
             result.input_errors.append(InputError(STDIN_NAME, STDIN_REFUSED))
             continue
         for file in expand([raw], on_error=result.input_errors.append):

@@ -251,9 +251,9 @@ def _check_same_batch(out: Path, manifest: dict, prints: list[dict], partition_s
         differs = f"it was started with --partition-size {manifest['partition_size']}"
     if differs is None and manifest["mode"] != mode:
         differs = f"it was started with --mode {manifest['mode']}"
-    # a manifest written before --any-language existed read English pages only
-    if differs is None and manifest.get("any_language", False) != any_language:
-        differs = f"it was started {'with' if manifest.get('any_language') else 'without'} --any-language"
+    started_any = manifest.get("any_language", False)  # a manifest from before --any-language: English only
+    if differs is None and started_any != any_language:
+        differs = f"it was started {'with' if started_any else 'without'} --any-language"
     if differs:
         raise InputError(str(out), f"holds another batch ({differs}); resume it with its own inputs and "
                                    "options, or name a new --out folder")

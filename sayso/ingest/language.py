@@ -69,8 +69,8 @@ def load_identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def english_probability(text: str) -> tuple[str, float]:
-    """The language a text most likely is (an ISO 639 code) and the probability that it is English."""
+def identify(text: str) -> tuple[str, float]:
+    """The language a text most likely is (an ISO 639 code), and the probability that it is English."""
     ranked = load_identifier().rank(text[:SAMPLE_CHARS])
     return ranked[0][0], next((p for lang, p in ranked if lang == "en"), 0.0)
 
@@ -85,7 +85,7 @@ def not_english(text: str) -> tuple[str, str] | None:
     """``(code, name)`` of the language a text is written in when that is surely not English, else None."""
     if len(text.strip()) < MIN_CHARS or common_english_share(text) >= ENGLISH_SHARE:
         return None
-    top, english = english_probability(text)
+    top, english = identify(text)
     if top == "en" or english >= MIN_ENGLISH:
         return None
     return top, NAMES.get(top, top)

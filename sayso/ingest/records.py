@@ -176,7 +176,6 @@ def _expand(paths: Iterable[str | Path], on_error: OnError) -> Iterator[tuple[Pa
             on_error(InputError(str(path), "no such file or directory"))
 
 
-
 def _status(path: Path) -> os.stat_result | None:
     """The status of a named path; None where ``Path.exists`` says False (no such path, a link loop, a name
     the system cannot hold), and the error it raises where it raises one."""

@@ -308,35 +308,38 @@ def _about(conn: sqlite3.Connection, ids: list[int], value: str) -> tuple[str, l
     Obama speaks in the corpus, unless ``value``, the name asked for, is "Obama"). Descriptions ("a senior
     official") are matched by mention only: the words name no one in particular. A name that is no
     speaker's (no ``ids``) is looked for as a phrase: someone who is talked about and never quoted."""
-    if not ids and not _SPEAKER_ID.match(value):
-        phrase = fts_query('"' + value.replace('"', " ") + '"')
-        if phrase is not None:
-            return "a.id IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)", [phrase]
-    marks = ",".join("?" * len(ids)) or "NULL"
-    mentioned = (
-        "SELECT s.attribution_id FROM entities e JOIN mentions m ON m.entity_id = e.id"
-        " JOIN attributions x ON x.article_id = e.article_id AND x.start <= m.start AND m.end <= x.end"
-        " JOIN spans s ON s.attribution_id = x.id AND s.role = 'content' AND s.start <= m.start AND m.end <= s.end"
-        f" WHERE e.speaker_id IN ({marks})")
-    # a person's names and their surname alone ("Putin"), where no other speaker is called so
-    rows = conn.execute(
-        "SELECT c.name, c.key FROM (SELECT l.alias AS name, l.key AS key, l.count AS n FROM speaker_aliases l"
-        f" JOIN speakers k ON k.id = l.speaker_id WHERE l.speaker_id IN ({marks}) AND k.named = 1"
-        f" UNION ALL SELECT surname, surname, attributions FROM speakers WHERE id IN ({marks}) AND named = 1"
-        " AND surname IS NOT NULL) c WHERE length(c.key) > 2"
-        f" AND NOT EXISTS (SELECT 1 FROM speaker_aliases o WHERE o.key = c.key AND o.speaker_id NOT IN ({marks}))"
-        f" AND NOT EXISTS (SELECT 1 FROM speakers o WHERE o.surname = c.key AND o.id NOT IN ({marks}))"
-        " GROUP BY c.key ORDER BY sum(c.n) DESC, c.key", (*ids, *ids, *ids, *ids)).fetchall()
+    by_name = not _SPEAKER_ID.match(value)
+    named_ids = [r[0] for r in conn.execute(
+        f"SELECT id FROM speakers WHERE id IN ({','.join('?' * len(ids))}) AND named = 1", ids)]
+    rows: list = []
+    if named_ids:
+        # their names and a person's surname alone ("Putin"), where no other speaker is called so
+        marks, others = ",".join("?" * len(named_ids)), ",".join("?" * len(ids))
+        rows = conn.execute(
+            "SELECT c.name, c.key FROM (SELECT alias AS name, key, count AS n FROM speaker_aliases"
+            f" WHERE speaker_id IN ({marks}) UNION ALL SELECT surname, surname, attributions FROM speakers"
+            f" WHERE id IN ({marks}) AND surname IS NOT NULL) c WHERE length(c.key) > 2"
+            " AND NOT EXISTS (SELECT 1 FROM speaker_aliases o WHERE o.key = c.key"
+            f" AND o.speaker_id NOT IN ({others}))"
+            f" AND NOT EXISTS (SELECT 1 FROM speakers o WHERE o.surname = c.key AND o.id NOT IN ({others}))"
+            " GROUP BY c.key ORDER BY sum(c.n) DESC, c.key", (*named_ids, *named_ids, *ids, *ids)).fetchall()
     names = [name for name, _ in rows[:ABOUT_NAMES]]
-    if (not _SPEAKER_ID.match(value) and alias_key(value) not in {key for _, key in rows}
-            and conn.execute(f"SELECT 1 FROM speakers WHERE id IN ({marks}) AND named = 1", ids).fetchone()):
+    if by_name and (named_ids or not ids) and alias_key(value) not in {key for _, key in rows}:
         names.insert(0, value)  # the name asked for, even where another speaker goes by it too
     phrases = fts_query(" OR ".join('"' + name.replace('"', " ") + '"' for name in names))
-    if phrases is None:
-        return f"a.id IN ({mentioned})", list(ids)
+    sets, params = [], []
+    if ids:
+        sets.append(
+            "SELECT s.attribution_id FROM entities e JOIN mentions m ON m.entity_id = e.id"
+            " JOIN attributions x ON x.article_id = e.article_id AND x.start <= m.start AND m.end <= x.end"
+            " JOIN spans s ON s.attribution_id = x.id AND s.role = 'content' AND s.start <= m.start"
+            f" AND m.end <= s.end WHERE e.speaker_id IN ({','.join('?' * len(ids))})")
+        params.extend(ids)
+    if phrases is not None:
+        sets.append("SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?")
+        params.append(phrases)
     # one set of ids, made once per query (two IN tests joined by OR make the newest-first page slower)
-    named = "SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?"
-    return f"a.id IN ({mentioned} UNION {named})", [*ids, phrases]
+    return f"a.id IN ({' UNION '.join(sets) or 'SELECT NULL WHERE 0'})", params
 
 
 _ORDER = {
