@@ -27,6 +27,7 @@ SHOTS = [
     ("corpus-speaker.png", "/speakers?q=delgado", "speaker"),
     ("corpus-search.png", "/search?q=loan+OR+toll*", None),
     ("corpus-claim.png", "/claims?q=%22has+been+for+a+year%22", "claim"),
+    ("corpus-extract.png", "/extract", "extract"),
 ]
 
 
@@ -49,6 +50,10 @@ def main() -> None:
                     page.locator("#speaker-list a.speaker").first.click()
                 elif then == "claim":
                     page.locator("#claim-list a.claim-label").first.click()
+                elif then == "extract":
+                    page.locator("textarea[name=article]").fill((ROOT / "examples" / "harbor-bridge.txt").read_text())
+                    page.locator("#extract-form button[type=submit]").click()
+                    page.locator("#article-text .m.source", has_text="two people familiar").click()
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=ROOT / "docs" / name, full_page=True)
                 print(f"docs/{name}: {page.url.replace(url, '')}")

@@ -238,14 +238,18 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int, any_lan
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Server processes; each opens the database read-only on its own (one per core serves most).")
-def serve(db: Path, host: str, port: int, workers: int) -> None:
+@click.option("--extract/--no-extract", "extraction", default=True, show_default=True,
+              help="Offer /extract and POST /api/extract, which find the attributions of a page sent to them "
+                   "(one page at a time, nothing stored); --no-extract leaves the server to the corpus alone.")
+def serve(db: Path, host: str, port: int, workers: int, extraction: bool) -> None:
     """Browse and search a corpus in the browser, with a JSON API.
 
     Pages: / (overview), /search, /articles/ID, /speakers/ID, /claims, /claims/ID; each has a JSON twin
     under /api/... (/api, /api/search, /api/articles/ID, /api/speakers/ID, /api/claims, /api/claims/ID),
     searches export as /api/search.csv, .jsonl and .parquet, a claim as schema.org JSON-LD at
     /api/claims/ID.jsonld, and the API is described at /docs. The database is opened read-only; its claims
-    are computed by sayso claims.
+    are computed by sayso claims. /extract (and POST /api/extract) finds the attributions of a pasted or
+    posted page without storing it.
 
     \b
     Example:
@@ -255,16 +259,17 @@ def serve(db: Path, host: str, port: int, workers: int) -> None:
 
     from .store.schema import connect_readonly
     from .web import create_app
-    from .web.app import DB_VARIABLE
+    from .web.app import DB_VARIABLE, EXTRACT_VARIABLE
     from .web.safety import HEAD_BUFFER_BYTES, MAX_CONNECTIONS
 
     # StoreError (missing or foreign database) stops here, before listening
     if workers == 1:
-        app = create_app(db)
+        app = create_app(db, extraction=extraction)
     else:
         connect_readonly(db).close()  # each worker process makes its own app
     if host not in ("127.0.0.1", "localhost", "::1"):
-        error(f"warning: serving {db} on {host}:{port} without any login; anyone who reaches it can read it")
+        error(f"warning: serving {db} on {host}:{port} without any login; anyone who reaches it can read it"
+              + (" and have pages read (--no-extract stops that)" if extraction else ""))
     shown = f"[{host}]" if ":" in host else host
     error(f"serving {db} (read-only) at http://{shown}:{port}/ ; API at /docs ; Ctrl+C stops")
     # a bounded request head, and 503 rather than an ever longer queue past MAX_CONNECTIONS (docs/reliability.md)
@@ -275,6 +280,7 @@ def serve(db: Path, host: str, port: int, workers: int) -> None:
         return
     # worker processes import the application by name and find the database in their environment
     os.environ[DB_VARIABLE] = str(db.resolve())
+    os.environ[EXTRACT_VARIABLE] = "1" if extraction else "0"
     uvicorn.run("sayso.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
                 log_level="warning", **limits)
 

@@ -35,6 +35,8 @@ from functools import cache
 
 #: How much of a text is read to tell its language (the head of an article says it as well as the whole).
 SAMPLE_CHARS = 5000
+#: How the one-line problem of a page that is not English says what reads it anyway (the web says it its way).
+ANYWAY = "--any-language reads it anyway"
 #: Shortest text whose language is judged (a short headline is not judged).
 MIN_CHARS = 100
 #: A text is refused when the probability that it is English is below this (normalised over 140 languages).
@@ -98,4 +100,4 @@ def language_problem(text: str) -> str | None:
         return None
     code, name = found
     said = name if name == code else f"{name} ({code})"
-    return f"not in English: the text reads as {said}; sayso reads English news (--any-language reads it anyway)"
+    return f"not in English: the text reads as {said}; sayso reads English news ({ANYWAY})"

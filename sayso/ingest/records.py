@@ -380,17 +380,26 @@ def _jsonl_lines(f: IO[bytes], name: str, on_error: OnError, *, start: int = 0, 
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             on_error(InputError(where, f"not a JSON object ({exc.__class__.__name__})"))
             continue
-        if not isinstance(obj, dict):
-            on_error(InputError(where, "not a JSON object"))
+        try:
+            record = dump_record(obj, where, line_offset)
+        except InputError as exc:
+            on_error(exc)
             continue
-        page = obj.get("html") or obj.get("text")
-        if not isinstance(page, str) or not page.strip():
-            on_error(InputError(where, 'no "html" or "text" field with the page'))
-            continue
-        meta = {k: valid_unicode(str(obj[k])) for k in ("published", "outlet", "title", "author") if obj.get(k)}
-        url = obj.get("url")
-        yield Record(id=where, page=valid_unicode(page), url=valid_unicode(url) if isinstance(url, str) and url
-                     else None, meta=meta, offset=line_offset)
+        yield record
+
+
+def dump_record(obj: object, where: str, offset: int | None = None) -> Record:
+    """The record of one parsed dump line, ``{"url", "html" or "text", "published"?, "outlet"?, "title"?,
+    "author"?}``; InputError (named ``where``) when it holds no page."""
+    if not isinstance(obj, dict):
+        raise InputError(where, "not a JSON object")
+    page = obj.get("html") or obj.get("text")
+    if not isinstance(page, str) or not page.strip():
+        raise InputError(where, 'no "html" or "text" field with the page')
+    meta = {k: valid_unicode(str(obj[k])) for k in ("published", "outlet", "title", "author") if obj.get(k)}
+    url = obj.get("url")
+    return Record(id=where, page=valid_unicode(page), url=valid_unicode(url) if isinstance(url, str) and url else None,
+                  meta=meta, offset=offset)
 
 
 def scan_jsonl(path: Path, every: int) -> Scan:

@@ -18,6 +18,7 @@ page                   JSON twin                   what
                        /api/claims.csv?…           every claim kept, a row per attribution, for download
 /claims/{id}           /api/claims/{id}            who asserts, denies, doubts it; quote spread; graph
                        /api/claims/{id}.jsonld     the claim as schema.org Claim (application/ld+json)
+/extract (form, POST)  POST /api/extract           a page's attributions, found now and not stored
 =====================  ==========================  ==============================================
 
 The OpenAPI description is at /openapi.json, rendered at /docs (Swagger UI) and /redoc, all served from
@@ -44,14 +45,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..claims import STANCES
 from ..claims.jsonld import claim_jsonld
-from ..errors import QueryError
+from ..errors import InputError, QueryError
 from ..model import KINDS
 from ..store import connect_readonly
 from ..store import export, queries
+from ..ingest.records import Record
+from ..nlp import MODES
 from .chart import timeline_chart
+from .extract import BODY_NAME, Busy, Extractor, display, form_values, posted_record, problem, read_body
 from .graph import claim_graph
 from .highlight import colours, excerpt, pieces
-from .safety import DOCS_PATHS, RequestLimits, SafetyHeaders
+from .safety import DOCS_PATHS, MAX_PAGE_BYTES, RequestLimits, SafetyHeaders
 
 HERE = Path(__file__).parent
 
@@ -69,6 +73,10 @@ each attribution with its `speaker` (`id`, `name`, `aliases`), `stance` toward t
 `denies`, `doubts`, `neutral`), `content`, `cue`, `article_id` and `attribution_id` (the `a3` of
 `/articles/{article_id}#a3`); each edge joins two speakers who `agree` or `contradict`, with its
 `evidence` attributions. `/api/claims/{id}.jsonld` is the claim as a schema.org `Claim`.
+
+**Extraction**: `POST /api/extract` finds the attributions of a page sent in the request body (HTML or text,
+or a JSON object like a line of a dump) and answers its `sayso.article/1` object, as `sayso extract` prints
+it. Nothing is stored. Pages are read one at a time: a busy server answers 503 with `Retry-After`.
 """
 
 
@@ -116,10 +124,27 @@ ClaimWords = Annotated[str | None, Query(description="Full text over what was sa
 ClaimSpeaker = Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")]
 ClaimStance = Annotated[str | None, Query(description=f"One of: {', '.join(STANCES)}; with speaker, theirs")]
 SearchFilters = Annotated[queries.Filters, Depends(search_filters)]
+ExtractMode = Annotated[str, Query(pattern=f"^({'|'.join(MODES)})$",
+                                   description="fast (rules) or accurate (the trained tagger, about a third as fast)")]
 
 
-def create_app(db: str | Path) -> FastAPI:
-    """The web application over the corpus database ``db`` (opened read-only; StoreError if unusable)."""
+#: The request bodies POST /api/extract reads, for its OpenAPI description.
+EXTRACT_BODY = {"required": True, "content": {
+    "text/html": {"schema": {"type": "string"}, "example": "<html><head><title>Harlan Wins</title></head><body>"
+                  "<p>“We won,” Senator Maria Harlan said.</p></body></html>"},
+    "text/plain": {"schema": {"type": "string"}, "example": "Harlan Wins\n\n“We won,” Senator Maria Harlan said."},
+    "application/json": {"schema": {"type": "object", "properties": {
+        "html": {"type": "string"}, "text": {"type": "string"}, "url": {"type": "string"},
+        "title": {"type": "string"}, "outlet": {"type": "string"}, "author": {"type": "string"},
+        "published": {"type": "string"}}}},
+}}
+#: Waiting for the pipeline, a client is asked to come back after this many seconds.
+RETRY_AFTER = "5"
+
+
+def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
+    """The web application over the corpus database ``db`` (opened read-only; StoreError if unusable);
+    without ``extraction``, no /extract page or /api/extract route."""
     from fastapi_offline import FastAPIOffline
 
     corpus = Corpus(db)
@@ -128,7 +153,8 @@ def create_app(db: str | Path) -> FastAPI:
                          openapi_tags=[{"name": "search", "description": "Attributions across the corpus"},
                                        {"name": "articles"}, {"name": "speakers"},
                                        {"name": "claims", "description": "Who asserts, denies and doubts the same thing"},
-                                       {"name": "corpus"}])
+                                       {"name": "corpus"},
+                                       {"name": "extract", "description": "Attributions of a page, not stored"}])
     app.state.corpus = corpus
     # added last, the headers wrap everything, the refusals of the limits and the server's own 500 included
     app.add_middleware(RequestLimits)
@@ -136,7 +162,7 @@ def create_app(db: str | Path) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(KINDS=KINDS, STANCES=STANCES, version=__version__, page_url=page_url,
-                                 safe_url=safe_url)
+                                 safe_url=safe_url, extraction=extraction)
     templates.env.filters["marked"] = marked
     templates.env.filters["by_stance"] = by_stance
 
@@ -162,8 +188,9 @@ def create_app(db: str | Path) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def not_found(request: Request, exc: StarletteHTTPException) -> Response:
         if wants_html(request):
-            return html(request, "error.html", exc.status_code, title="Not here", message=str(exc.detail))
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+            title = "Not here" if exc.status_code in (404, 405) else "That request cannot be served"
+            return html(request, "error.html", exc.status_code, title=title, message=str(exc.detail))
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     def conn():
         return corpus.conn()
@@ -267,19 +294,7 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: ArticleId) -> HTMLResponse:
-        data = find_article(article_id)
-        colour_of = colours(data)
-        panel = {a["id"]: {"kind": a["kind"], "cue": a["cue"]["text"], "source": a["source"]["text"],
-                           "speaker": a["speaker"], "via": a["via_speakers"], "colour": colour_of[a["id"]]}
-                 for a in data["attributions"]}
-        legend: dict[int, dict] = {}
-        for a in data["attributions"]:
-            if a["speaker"]:
-                entry = legend.setdefault(a["speaker"]["id"], {"speaker": a["speaker"], "colour": colour_of[a["id"]],
-                                                               "count": 0})
-                entry["count"] += 1
-        return html(request, "article.html", data=data, pieces=pieces(data, colour_of), colour_of=colour_of,
-                    panel=panel, legend=list(legend.values()))
+        return html(request, "article.html", **article_view(find_article(article_id)))
 
     # ------------------------------------------------------------------------------------- speakers
     @app.get("/api/speakers", tags=["speakers"], summary="Find speakers")
@@ -392,17 +407,100 @@ def create_app(db: str | Path) -> FastAPI:
         return html(request, "claim.html", data=data, groups=groups, excerpts=excerpts, graph=claim_graph(data),
                     jsonld=claim_jsonld(found))
 
+    if extraction:
+        add_extraction(app, html)
     return app
+
+
+def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
+    """POST /api/extract and the /extract page (sayso.web.extract)."""
+    extractor = Extractor()
+
+    def busy() -> HTTPException:
+        return HTTPException(503, "Other pages are being read; try again in a few seconds.",
+                             headers={"Retry-After": RETRY_AFTER})
+
+    @app.post("/api/extract", tags=["extract"], summary="Find the attributions of a page (not stored)",
+              openapi_extra={"requestBody": EXTRACT_BODY},
+              responses={400: {"description": "The page cannot be read (one line: what is wrong)"},
+                         413: {"description": f"The body is over {MAX_PAGE_BYTES:,} bytes"},
+                         503: {"description": "Other pages are being read: retry after Retry-After seconds"}})
+    async def api_extract(
+        request: Request,
+        url: Annotated[str | None, Query(description="The page's address (it also names the outlet)")] = None,
+        mode: ExtractMode = "fast",
+        raw: Annotated[bool, Query(description="Take a text page exactly as sent (offsets match the body)")] = False,
+        any_language: Annotated[bool, Query(description="Read a page that is not English too")] = False,
+    ) -> dict:
+        """The page in the request body, read as `sayso extract` reads it: HTML or text (its charset from the
+        Content-Type, else found), or a JSON object like a line of a dump (`html` or `text`, `url`, `title`,
+        `outlet`, `author`, `published`). The answer is its `sayso.article/1` object: the cleaned text, the
+        entities, and every attribution with its source, cue and content as spans of that text. Nothing is
+        stored."""
+        body = await read_body(request)
+        try:
+            record = posted_record(body, request.headers.get("content-type"), url)
+            return await extractor.run(record, mode, raw=raw, any_language=any_language)
+        except InputError as exc:
+            raise HTTPException(400, problem(exc, "any_language=true reads it anyway")) from None
+        except Busy:
+            raise busy() from None
+
+    @app.get("/extract", response_class=HTMLResponse, include_in_schema=False)
+    def extract_form(request: Request) -> HTMLResponse:
+        return html(request, "extract.html", values={"article": "", "url": "", "mode": MODES[0]}, modes=MODES)
+
+    @app.post("/extract", response_class=HTMLResponse, include_in_schema=False)
+    async def extract_page(request: Request) -> HTMLResponse:
+        try:
+            values = form_values(await read_body(request))
+        except InputError as exc:
+            raise HTTPException(400, str(exc)) from None
+
+        def again(status: int, message: str) -> HTMLResponse:  # the form as sent, with what went wrong
+            return html(request, "extract.html", status, values=values, modes=MODES, message=message)
+
+        if values["mode"] not in MODES:
+            return again(400, f"There is no {values['mode']!r} mode: {' or '.join(MODES)}.")
+        record = Record(id=BODY_NAME, page=values["article"], url=values["url"].strip() or None)
+        try:
+            data = await extractor.run(record, values["mode"], any_language="any_language" in values)
+        except InputError as exc:
+            return again(400, problem(exc, "tick “any language” to read it anyway"))
+        except Busy:
+            response = again(503, "Other pages are being read; send it again in a few seconds.")
+            response.headers["Retry-After"] = RETRY_AFTER
+            return response
+        return html(request, "extract.html", values=values, modes=MODES, **article_view(display(data)))
+
+
+def article_view(data: dict[str, Any]) -> dict[str, Any]:
+    """What the article template shows of an article's JSON: its text in highlighted pieces, a colour per
+    speaker, the details panel's data and the legend of speakers."""
+    colour_of = colours(data)
+    panel = {a["id"]: {"kind": a["kind"], "cue": a["cue"]["text"], "source": a["source"]["text"],
+                       "speaker": a["speaker"], "via": a["via_speakers"], "colour": colour_of[a["id"]]}
+             for a in data["attributions"]}
+    legend: dict[Any, dict] = {}
+    for a in data["attributions"]:
+        if a["speaker"]:
+            entry = legend.setdefault(a["speaker"]["id"], {"speaker": a["speaker"], "colour": colour_of[a["id"]],
+                                                           "count": 0})
+            entry["count"] += 1
+    return {"data": data, "pieces": pieces(data, colour_of), "colour_of": colour_of, "panel": panel,
+            "legend": list(legend.values())}
 
 
 #: The environment variable that names the database for the worker processes of ``sayso serve --workers``.
 DB_VARIABLE = "SAYSO_SERVE_DB"
+#: Set to 0 for the worker processes of ``sayso serve --workers N --no-extract``.
+EXTRACT_VARIABLE = "SAYSO_SERVE_EXTRACT"
 
 
 def app_from_environment() -> FastAPI:
     """The application over the database named by ``$SAYSO_SERVE_DB``: what each worker process of
     ``sayso serve --workers N`` runs (uvicorn imports its application by name)."""
-    return create_app(os.environ[DB_VARIABLE])
+    return create_app(os.environ[DB_VARIABLE], extraction=os.environ.get(EXTRACT_VARIABLE, "1") != "0")
 
 
 def page_url(path: str, params: dict[str, Any] | None = None, **changes: Any) -> str:

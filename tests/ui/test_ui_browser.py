@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tabs import submit
+from tabs import submit, watched_tab
 
 pytestmark = pytest.mark.ui
 
@@ -126,6 +126,34 @@ def test_script_in_an_article_is_shown_as_text(page, server):
     quote.click()
     expect(page.locator("#panel")).to_contain_text("Lena Ortiz")
     assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_a_pasted_page_is_shown_with_its_attributions(browser, server):
+    # the empty page sent last is answered 400, which the browser logs
+    with watched_tab(browser, server, allow=("responded with a status of 400",)) as page:
+        pasted_page_is_shown(page, server)
+
+
+def pasted_page_is_shown(page, server):
+    page.goto(server + "/")
+    page.locator("header.top nav a", has_text="Extract").click()
+    text = ("Reyes Vows Ferry Fares Will Hold\n\n"
+            "\"We will not raise the fares this year,\" Mayor Ana Reyes said on Tuesday.\n\n"
+            "According to the Coastline Herald, the <script>window.__pwned=5</script> ferry lost money again.")
+    submit(page, "#extract-form", article=text, mode="fast")
+    expect(page.locator("article h1")).to_have_text("Reyes Vows Ferry Fares Will Hold")
+    expect(page.locator("#attribution-table tbody tr")).to_have_count(3)  # the headline, the quote, the Herald
+    expect(page.locator("#extract-form textarea")).to_have_value(text)  # kept, to change and send again
+    quote = page.locator("#article-text .m.content", has_text="We will not raise the fares").first
+    quote.click()
+    panel = page.locator("#panel")
+    expect(panel.locator(".level").first).to_contain_text("Ana Reyes")
+    expect(panel.locator("a.speaker")).to_have_count(0)  # no corpus page to link to
+    expect(page.locator("#article-text")).to_contain_text("<script>window.__pwned=5</script>")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+    submit(page, "#extract-form", article="   ")
+    expect(page.locator("#extract-problem")).to_contain_text("empty input")
 
 
 def test_api_docs_render_from_this_server_alone(page, server):

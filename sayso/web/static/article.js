@@ -26,6 +26,8 @@
   }
   function speaker(s, fallback) {
     if (!s) return el("span", "speaker none", fallback || "no source");
+    // an extracted article's speakers are its own entities ("e1"), with no corpus page
+    if (typeof s.id !== "number") return el("span", "speaker", s.name);
     var a = el("a", "speaker", s.name);
     a.href = "/speakers/" + encodeURIComponent(s.id);
     return a;

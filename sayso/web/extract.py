@@ -1,0 +1,134 @@
+"""Extraction on the corpus server: a page posted to ``/api/extract``, or pasted into the ``/extract`` form,
+is read and annotated in the server's process as ``sayso extract`` would read it, and given back without
+being stored (the corpus stays read-only; ``sayso ingest`` adds articles).
+
+Extraction costs the server a parse per request, where every other route costs it a few queries, so pages
+go through the pipeline one at a time. A request waits for its turn up to ``WAIT_SECONDS``; past that, or
+when ``MAX_WAITING`` requests already wait, the answer is 503 with ``Retry-After``, and the waiting holds
+no server thread. A body is read up to ``safety.MAX_PAGE_BYTES`` and refused (413) past it, whether or not
+it declared its length. Each mode's pipeline is loaded on its first request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import InputError
+from ..ingest.language import ANYWAY
+from ..ingest.records import Record, dump_record
+from ..nlp import MODES
+from .safety import MAX_PAGE_BYTES
+
+#: How long a request waits for the pipeline before it is answered 503, in seconds.
+WAIT_SECONDS = 30.0
+#: Requests allowed to wait for the pipeline at once; one more is answered 503 at once.
+MAX_WAITING = 8
+#: What a posted page is called in the one-line errors about it.
+BODY_NAME = "<request body>"
+#: The form fields of the /extract page.
+FORM_FIELDS = ("article", "url", "mode", "any_language")
+
+
+class Busy(Exception):
+    """The pipeline stayed busy with other requests for longer than a request may wait."""
+
+
+class Extractor:
+    """Annotates posted pages one at a time (see the module's documentation)."""
+
+    def __init__(self) -> None:
+        self._turn = asyncio.Lock()
+        self._waiting = 0
+
+    async def run(self, record: Record, mode: str, raw: bool = False, any_language: bool = False) -> dict[str, Any]:
+        """The ``sayso.article/1`` object of ``record``; InputError when its page cannot be read, Busy when
+        its turn does not come."""
+        if self._waiting >= MAX_WAITING:
+            raise Busy
+        self._waiting += 1
+        try:
+            await asyncio.wait_for(self._turn.acquire(), WAIT_SECONDS)
+        except TimeoutError:
+            raise Busy from None
+        finally:
+            self._waiting -= 1
+        try:
+            return await run_in_threadpool(extract_record, record, mode, raw, any_language)
+        finally:
+            self._turn.release()
+
+
+def extract_record(record: Record, mode: str, raw: bool = False, any_language: bool = False) -> dict[str, Any]:
+    """Read and annotate one record as ``sayso extract`` does; its ``sayso.article/1`` object."""
+    from ..pipeline import annotate
+
+    return annotate(record.to_article(raw=raw, any_language=any_language), mode).to_json()
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, refused (413) as soon as it passes MAX_PAGE_BYTES."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_PAGE_BYTES:
+            raise HTTPException(413, f"The page is over the {MAX_PAGE_BYTES:,}-byte limit of extraction here.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def posted_record(body: bytes, content_type: str | None, url: str | None) -> Record:
+    """The record of a body posted to /api/extract: a JSON object as one line of a dump (``{"html" or "text",
+    "url"?, "title"?, "outlet"?, "author"?, "published"?}``) when it is sent as application/json, else the
+    page's own bytes, decoded by the charset the Content-Type declares, by BOM or by detection."""
+    media, _, params = (content_type or "").partition(";")
+    if media.strip().lower() == "application/json":
+        try:
+            obj = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(BODY_NAME, f"not a JSON object ({exc.__class__.__name__})") from None
+        record = dump_record(obj, BODY_NAME)
+        record.url = url or record.url
+        return record
+    charset = None
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"')
+    return Record(id=BODY_NAME, page=body, url=url or None, charset=charset)
+
+
+def problem(exc: InputError, anyway: str) -> str:
+    """The one-line problem of a page that cannot be read, saying how a page in another language is read anyway
+    here (``anyway``) instead of on the command line."""
+    return str(exc).replace(ANYWAY, anyway)
+
+
+def form_values(body: bytes) -> dict[str, str]:
+    """The /extract form's fields from its url-encoded body; a textarea's CRLF line ends made LF again."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(BODY_NAME, "the form is not UTF-8") from None
+    fields = parse_qs(text, keep_blank_values=True, max_num_fields=len(FORM_FIELDS) + 4)
+    values = {k: v[0] for k, v in fields.items() if k in FORM_FIELDS}
+    values["article"] = values.get("article", "").replace("\r\n", "\n")
+    values.setdefault("url", "")
+    values["mode"] = values.get("mode") or MODES[0]
+    return values
+
+
+def display(article: dict[str, Any]) -> dict[str, Any]:
+    """An extracted article's JSON as the article page shows it: each attribution's ``speaker`` and
+    ``via_speakers`` are the article's own entities (an id such as ``e1``, which no speaker page has)."""
+    people = {e["id"]: {"id": e["id"], "name": e["name"], "kind": e["kind"], "roles": e["roles"]}
+              for e in article["entities"]}
+    attributions = [{**a, "speaker": people.get(a["source"]["entity"]),
+                     "via_speakers": [people[v] for v in a["via"] if v in people]}
+                    for a in article["attributions"]]
+    return {**article, "id": None, "attributions": attributions, "has_original": False}

@@ -1,0 +1,200 @@
+"""Extraction on the server: POST /api/extract and the /extract page read a page as `sayso extract` does and
+store nothing."""
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sayso.ingest.records import Record
+from sayso.pipeline import extract
+from sayso.web import app as app_module
+from sayso.web import create_app
+from sayso.web import extract as server_extract
+from sayso.web.safety import MAX_PAGE_BYTES
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "examples" / "corpus" / "2026-06-eastern-span.html"
+
+
+def rows(db) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("articles", "attributions", "speakers", "spans")}
+    finally:
+        conn.close()
+
+
+def test_a_posted_page_is_its_article_json_as_extract_makes_it_and_nothing_is_stored(client, corpus_db, validate):
+    before = rows(corpus_db)
+    data = PAGE.read_bytes()
+    r = client.post("/api/extract", content=data, headers={"Content-Type": "text/html"})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    validate(got)
+    assert got == extract(data).to_json()
+    assert len(got["attributions"]) >= 3 and got["outlet"]
+    # and as a text page
+    text = (ROOT / "examples" / "harbor-bridge.txt").read_text()
+    r = client.post("/api/extract", content=text.encode(), headers={"Content-Type": "text/plain; charset=utf-8"})
+    assert r.json() == extract(text).to_json()
+    assert rows(corpus_db) == before
+
+
+def test_a_json_body_is_read_as_a_line_of_a_dump(client, validate):
+    line = json.loads((ROOT / "examples" / "corpus" / "harbor-wire.jsonl").read_text().splitlines()[0])
+    page = line.get("html") or line["text"]
+    r = client.post("/api/extract", json={**line, "title": "Set By The Sender", "outlet": "Wire Desk"})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    validate(got)
+    assert (got["title"], got["outlet"]) == ("Set By The Sender", "Wire Desk")
+    assert got["attributions"] == extract(page, url=line.get("url")).to_json()["attributions"]
+    # the query's url wins over the object's
+    r = client.post("/api/extract?url=https://news.example.org/x", json={"text": page})
+    assert r.json()["url"] == "https://news.example.org/x"
+
+
+def test_the_declared_charset_decodes_the_body(client):
+    text = 'Café Row Reopens\n\n"The café will stay," Mayor Irène Dubois said on Monday.'
+    r = client.post("/api/extract", content=text.encode("cp1252"), headers={"Content-Type": "text/plain; charset=windows-1252"})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert "Irène Dubois" in got["text"]
+    assert [a["source"]["text"] for a in got["attributions"]] == ["Mayor Irène Dubois"]
+
+
+def test_raw_keeps_the_offsets_of_the_body(client):
+    text = "Advertisement\n\nHarbor News\n\n\n   \"We won,\" Senator Maria Harlan said.   \n\nShare this article\n"
+    got = client.post("/api/extract?raw=true", content=text.encode()).json()
+    assert got["text"] == text
+    (a,) = got["attributions"]
+    assert [text[s:e] for s, e in a["content"]["spans"]] == ['"We won,"']
+    cleaned = client.post("/api/extract", content=text.encode()).json()
+    assert cleaned["text"] == 'Harbor News\n\n"We won," Senator Maria Harlan said.'
+
+
+@pytest.mark.parametrize("body, content_type, says", [
+    (b"   \n ", "text/plain", "empty input"),
+    (b"{", "application/json", "not a JSON object"),
+    (b"[1, 2]", "application/json", "not a JSON object"),
+    (b'{"url": "https://example.org/"}', "application/json", 'no "html" or "text" field'),
+    ("La alcaldesa dijo el martes que el puente estará listo antes de las lluvias de la primavera, y que la "
+     "ciudad cumplirá su promesa a los vecinos del barrio.".encode(), "text/plain", "not in English"),
+])
+def test_a_page_that_cannot_be_read_is_a_400_naming_the_body_and_the_problem(client, body, content_type, says):
+    r = client.post("/api/extract", content=body, headers={"Content-Type": content_type})
+    assert r.status_code == 400
+    detail = r.json()["detail"]
+    assert detail.startswith(server_extract.BODY_NAME + ": ") and says in detail and "\n" not in detail
+
+
+def test_any_language_reads_a_page_that_is_not_english(client):
+    body = ("La alcaldesa dijo el martes que el puente estará listo antes de las lluvias de la primavera, y que la "
+            "ciudad cumplirá su promesa a los vecinos del barrio.").encode()
+    assert "any_language=true reads it anyway" in client.post("/api/extract", content=body).json()["detail"]
+    assert client.post("/api/extract?any_language=true", content=body).status_code == 200
+
+
+def test_a_mode_that_does_not_exist_is_a_422(client):
+    r = client.post("/api/extract?mode=slow", content=b"Harlan Wins\n\nHarlan said she won.")
+    assert r.status_code == 422 and "mode" in json.dumps(r.json())
+
+
+def test_accurate_mode_answers_too(client, validate):
+    text = (ROOT / "examples" / "harbor-bridge.txt").read_text()
+    got = client.post("/api/extract?mode=accurate", content=text.encode()).json()
+    validate(got)
+    assert got == extract(text, mode="accurate").to_json()
+
+
+def test_an_oversized_body_is_refused_declared_or_not(client):
+    big = b"a" * (MAX_PAGE_BYTES + 1)
+    r = client.post("/api/extract", content=big)
+    assert r.status_code == 413 and f"{MAX_PAGE_BYTES:,}" in r.json()["detail"]
+
+    def chunks():  # no Content-Length: the body is counted as it arrives
+        for _ in range(MAX_PAGE_BYTES // 65536 + 2):
+            yield b"a" * 65536
+
+    r = client.post("/api/extract", content=chunks())
+    assert r.status_code == 413
+    assert client.post("/api/extract", content=b"Harlan Wins\n\n\"We won,\" Senator Maria Harlan said.").status_code == 200
+
+
+def test_pages_wait_their_turn_and_a_long_wait_is_a_503(monkeypatch):
+    record = Record(id="<request body>", page='Harlan Wins\n\n"We won," Senator Maria Harlan said.')
+
+    async def scenario():
+        extractor = server_extract.Extractor()
+        monkeypatch.setattr(server_extract, "WAIT_SECONDS", 0.2)
+        await extractor._turn.acquire()  # a long extraction holds the pipeline
+        with pytest.raises(server_extract.Busy):
+            await extractor.run(record, "fast")
+        monkeypatch.setattr(server_extract, "MAX_WAITING", 0)
+        with pytest.raises(server_extract.Busy):
+            await extractor.run(record, "fast")
+        monkeypatch.setattr(server_extract, "MAX_WAITING", 8)
+        monkeypatch.setattr(server_extract, "WAIT_SECONDS", 30)
+        waiting = asyncio.ensure_future(extractor.run(record, "fast"))
+        await asyncio.sleep(0.1)
+        assert not waiting.done()
+        extractor._turn.release()  # its turn comes
+        got = await waiting
+        assert got["attributions"][0]["source"]["text"] == "Senator Maria Harlan"
+        assert not extractor._turn.locked() and extractor._waiting == 0
+
+    asyncio.run(scenario())
+
+
+def test_the_form_shows_the_page_highlighted_and_keeps_the_text_on_error(client):
+    r = client.get("/extract")
+    assert r.status_code == 200 and 'action="/extract"' in r.text and 'name="article"' in r.text
+    text = (ROOT / "examples" / "harbor-bridge.txt").read_text()
+    r = client.post("/extract", data={"article": text.replace("\n", "\r\n"), "url": "", "mode": "fast"})
+    assert r.status_code == 200
+    found = extract(text).to_json()
+    # every attribution in the table, its speakers named but not linked: they have no page in this corpus
+    assert r.text.count('<tr id="row-a') == len(found["attributions"]) > 3
+    assert '<span class="speaker">Paul Whitcombe</span>' in r.text and "/speakers/e" not in r.text
+    assert 'class="m content' in r.text and "attribution-data" in r.text
+    r = client.post("/extract", data={"article": "   ", "url": "https://example.org/kept", "mode": "fast"})
+    assert r.status_code == 400 and 'id="extract-problem"' in r.text and "empty input" in r.text
+    assert 'value="https://example.org/kept"' in r.text
+    r = client.post("/extract", data={"article": text, "mode": "slow"})
+    assert r.status_code == 400 and "no &#39;slow&#39; mode" in r.text and "Whitcombe" in r.text
+
+
+def test_a_hostile_page_is_shown_as_text(client):
+    text = ('Mayor Says <script>window.__pwned=1</script> Is Only Text\n\n"The tag <b>x</b> is only text," Mayor '
+            'Lena Ortiz said.\n\n</textarea><script>window.__pwned=4</script>')
+    r = client.post("/extract", data={"article": text, "mode": "fast"})
+    assert r.status_code == 200
+    assert "<script>window.__pwned" not in r.text and "</textarea><script>" not in r.text
+    assert "&lt;script&gt;window.__pwned=4&lt;/script&gt;" in r.text
+
+
+def test_no_extract_leaves_the_server_to_the_corpus(corpus_db, monkeypatch):
+    # one process, and each worker process of `sayso serve --workers N --no-extract`, which reads its environment
+    monkeypatch.setenv(app_module.DB_VARIABLE, str(corpus_db))
+    monkeypatch.setenv(app_module.EXTRACT_VARIABLE, "0")
+    for app in (create_app(corpus_db, extraction=False), app_module.app_from_environment()):
+        with TestClient(app) as c:
+            assert c.post("/api/extract", content=b"Harlan Wins\n\nHarlan said she won.").status_code in (404, 405)
+            assert c.get("/extract").status_code == 404
+            assert 'href="/extract"' not in c.get("/").text
+            assert "/api/extract" not in c.get("/openapi.json").json()["paths"]
+    monkeypatch.setenv(app_module.EXTRACT_VARIABLE, "1")
+    with TestClient(app_module.app_from_environment()) as c:
+        assert 'href="/extract"' in c.get("/").text
+
+
+def test_the_api_description_says_what_the_body_may_be(client):
+    op = client.get("/openapi.json").json()["paths"]["/api/extract"]["post"]
+    assert set(op["requestBody"]["content"]) == {"text/html", "text/plain", "application/json"}
+    assert [p["name"] for p in op["parameters"]] == ["url", "mode", "raw", "any_language"]
+    assert {"400", "413", "503"} <= set(op["responses"])
