@@ -346,7 +346,7 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
         why = None
     if why:
         error(f"{db}: {why}")
-        units = {"read": "article", "embed": "batch"}
+        units = {"read": "article", "embed": "batch", "compare": "block", "parse": "sentence", "label": "claim"}
         summary = compute(db, progress=lambda it, n, stage: progress(it, n, f"claims: {stage}", unit=units[stage]))
         error(f"{db}: {summary.claims} claims ({summary.shared} of several speakers, {summary.edges} edges, "
               f"{summary.quotes} repeated quotes) over {summary.attributions} attributions; {summary.embedded} texts "

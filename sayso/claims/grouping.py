@@ -32,7 +32,7 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import numpy as np
 
@@ -54,6 +54,17 @@ LEAST_GRAPH_WEIGHT = 2000.0
 SEED = 0
 #: Added to the similarity of two attributions of the same speaker in the same article.
 SAME_SPEAKER_BONUS = 0.1
+T = TypeVar("T")
+#: ``progress(iterable, total, stage)``: shows how far a stage ("embed", "compare", "parse") has come; returns the
+#: iterable.
+Progress = Callable[[Iterable[T], int, str], Iterable[T]]
+
+
+def quiet(iterable: Iterable[T], total: int, stage: str) -> Iterable[T]:
+    """The Progress that shows nothing."""
+    return iterable
+
+
 #: Weights of the three views of a pair: content embeddings, sentence embeddings, key-word overlap.
 CONTENT_WEIGHT, SENTENCE_WEIGHT, WORD_WEIGHT = 0.3, 0.7, 0.3
 #: The similarity matrix is computed this many rows at a time (see find_claims), fewer in a corpus so large that
@@ -388,7 +399,7 @@ def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
 
 
 def links(v: Views, threshold: float, same_speaker_bonus: float = SAME_SPEAKER_BONUS,
-          block: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+          block: int | None = None, progress: Progress = quiet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of items (i < j) whose combined similarity is at or above ``threshold``, as arrays of
     rows, columns and similarities, computed ``block`` rows at a time (memory: block x n floats, then one
     entry per linked pair; by default :data:`BLOCK` rows, fewer where that would exceed
@@ -398,7 +409,7 @@ def links(v: Views, threshold: float, same_speaker_bonus: float = SAME_SPEAKER_B
         block = max(1, min(BLOCK, BLOCK_CELLS // max(n, 1)))
     everything = np.arange(n)
     rows, cols, sims = [], [], []
-    for start in range(0, n, block):
+    for start in progress(range(0, n, block), -(-n // block), "compare"):
         idx = everything[start:start + block]
         sim = similarities(v, idx, everything, same_speaker_bonus)
         r, c = np.nonzero(sim >= threshold)
@@ -505,9 +516,10 @@ def _piece_range(item: Item, piece: str) -> tuple[int, int]:
 class Parses:
     """The sentences of some items, parsed once, and spans of them by article offsets."""
 
-    def __init__(self, items: list[Item]):
+    def __init__(self, items: list[Item], progress: Progress = quiet):
         self.ranges = {id(it): _sentence_range(it) for it in items}
-        docs = parse([it.article.text[s:e] for it, (s, e) in zip(items, self.ranges.values())])
+        docs = parse(progress((it.article.text[s:e] for it, (s, e) in zip(items, self.ranges.values())), len(items),
+                              "parse"))
         self.docs = dict(zip(self.ranges, docs))
 
     def span(self, item: Item, start: int, end: int):
@@ -520,7 +532,7 @@ class Parses:
 
 def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESHOLD,
                 resolution: float = RESOLUTION, same_speaker_bonus: float = SAME_SPEAKER_BONUS, min_members: int = 1,
-                partition: list[int] | None = None) -> list[Claim]:
+                partition: list[int] | None = None, progress: Progress = quiet) -> list[Claim]:
     """Group the items into claims, label each, give every member its stance and derive the edges.
 
     Cost: the model embeds each distinct content piece and sentence once (cached by text); the pairwise
@@ -531,7 +543,9 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
 
     Claims come largest first; those with fewer than ``min_members`` attributions are left out.
     ``partition`` (one claim number per item) replaces the clustering: labels, stances and edges are then
-    those of a grouping given from outside (how the stance reader is measured on its own).
+    those of a grouping given from outside (how the stance reader is measured on its own). ``progress``
+    shows the stages that take long in a large corpus: "compare" (blocks of rows of the similarity), "parse"
+    (the sentences read for stance) and "label" (the claims).
     """
     if not items:
         return []
@@ -541,8 +555,8 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
             raise ValueError(f"partition has {len(partition)} claim numbers for {len(items)} items")
         labels = np.asarray(partition, dtype=int)
     else:
-        labels = np.asarray(communities(len(items), *links(v, threshold, same_speaker_bonus), threshold=threshold,
-                                        resolution=resolution))
+        labels = np.asarray(communities(len(items), *links(v, threshold, same_speaker_bonus, progress=progress),
+                                        threshold=threshold, resolution=resolution))
     by_article: dict[str, list[Item]] = {}
     for it in items:
         by_article.setdefault(it.article_id, []).append(it)
@@ -552,10 +566,10 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
         members.setdefault(int(c), []).append(i)
     wanted = [idx for idx in members.values() if len(idx) >= min_members]
     to_parse = {i for idx in wanted if len(idx) > 1 for i in idx} | {i for idx in wanted for i in idx if relays[i]}
-    parses = Parses([items[i] for i in sorted(to_parse)])
+    parses = Parses([items[i] for i in sorted(to_parse)], progress)
     passing = [bool(r) and any(_clause_relayed(items[i], o, parses) for o in r) for i, r in enumerate(relays)]
     claims = []
-    for idx in wanted:
+    for idx in progress(wanted, len(wanted), "label"):
         claims.append(_claim([items[i] for i in idx], [v.pieces[i] for i in idx], [v.vectors[i] for i in idx],
                              [passing[i] for i in idx], parses))
     claims.sort(key=lambda c: (-len(c.members), c.id))

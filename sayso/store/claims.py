@@ -20,27 +20,20 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Iterator
 
 import numpy as np
 
 from ..claims import Claim, Encoder, Item, find_claims, items_of
 from ..claims.embeddings import DIMENSIONS, MODEL, Embeds, text_key
+from ..claims.grouping import Progress, quiet
 from ..claims.spread import Quote, quote_spread
 from ..errors import StoreError
 from .queries import claims_speaker, load_article, speaker_objects
 from .schema import connect
 
-T = TypeVar("T")
-#: ``progress(iterable, total, stage)``: shows how far a stage ("read", "embed") has come; returns the iterable.
-Progress = Callable[[Iterable[T], int, str], Iterable[T]]
-
 #: Texts embedded and written to the database together: what a stopped run loses at most.
 EMBED_CHUNK = 256
-
-
-def _quiet(iterable: Iterable[T], total: int, stage: str) -> Iterable[T]:
-    return iterable
 
 
 @dataclass
@@ -68,7 +61,7 @@ class StoredEmbeddings:
     embedded is read back, only new texts go through ``encoder`` (all-MiniLM-L6-v2 unless given)."""
 
     def __init__(self, conn: sqlite3.Connection, encoder: Embeds | None = None, model: str = MODEL,
-                 progress: Progress = _quiet):
+                 progress: Progress = quiet):
         self.conn = conn
         self.encoder = encoder
         self.model = model
@@ -113,7 +106,7 @@ class StoredEmbeddings:
         return np.stack([vectors[k] for k in keys]).astype(np.float32)
 
 
-def corpus_items(conn: sqlite3.Connection, progress: Progress = _quiet) -> Iterator[Item]:
+def corpus_items(conn: sqlite3.Connection, progress: Progress = quiet) -> Iterator[Item]:
     """Every attribution of the corpus as a claims Item, with its corpus speaker, article by article.
 
     An article's ``published`` is its ISO date where the store could read one, so that quotes and
@@ -129,7 +122,7 @@ def corpus_items(conn: sqlite3.Connection, progress: Progress = _quiet) -> Itera
         yield from items_of(row["id"], article, {e: speakers[s] for e, s in entity_speakers.items()})
 
 
-def recompute(db: str | Path, *, encoder: Embeds | None = None, progress: Progress = _quiet) -> ClaimsSummary:
+def recompute(db: str | Path, *, encoder: Embeds | None = None, progress: Progress = quiet) -> ClaimsSummary:
     """Compute the claims of the whole corpus ``db`` and store them in place of the old ones.
 
     The store is upgraded to this schema version first if it is older. Raises StoreError for a missing or
@@ -144,7 +137,7 @@ def recompute(db: str | Path, *, encoder: Embeds | None = None, progress: Progre
         summary.articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         items = list(corpus_items(conn, progress))
         embeddings = StoredEmbeddings(conn, encoder, progress=progress)
-        claims = find_claims(items, embeddings)
+        claims = find_claims(items, embeddings, progress=progress)
         quotes = quote_spread(items)
         write_claims(conn, claims, quotes, summary.articles)
         summary.attributions = len(items)

@@ -161,6 +161,28 @@ def test_recomputing_is_idempotent_and_embeds_only_new_contents(db, tmp_path):
         assert stance == "asserts"
 
 
+def test_each_long_stage_of_a_computation_shows_how_far_it_has_come(db, tmp_path):
+    copy = tmp_path / "copy.sqlite"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    with connect_readonly(copy) as c:
+        before = dump(c)
+    shown: dict[str, list[int]] = {}
+
+    def progress(iterable, total, stage):  # what the command line's bars are given: each step, as it is taken
+        shown[stage] = [total, 0]
+        for x in iterable:
+            shown[stage][1] += 1
+            yield x
+
+    summary = recompute(copy, progress=progress)
+    assert {"read", "compare", "parse", "label"} <= set(shown)
+    assert all(total == steps for total, steps in shown.values()), shown
+    assert shown["read"][0] == 8 and shown["label"][0] == summary.claims
+    with connect_readonly(copy) as c:
+        assert dump(c) == before  # and the same claims as without it
+
+
 def test_a_merged_speaker_keeps_their_edges(db, tmp_path):
     copy = tmp_path / "copy.sqlite"
     with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
