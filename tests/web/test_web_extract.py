@@ -4,6 +4,7 @@ store nothing."""
 import asyncio
 import json
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -148,7 +149,9 @@ def test_pages_wait_their_turn_and_a_long_wait_is_a_503(monkeypatch):
         assert got["attributions"][0]["source"]["text"] == "Senator Maria Harlan"
         assert not extractor._turn.locked() and extractor._waiting == 0
 
-    asyncio.run(scenario())
+    # on a thread of its own: the browser tests' session may keep an event loop running on this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=120)
 
 
 def test_the_form_shows_the_page_highlighted_and_keeps_the_text_on_error(client):
