@@ -46,11 +46,11 @@ from .. import __version__
 from ..claims import STANCES
 from ..claims.jsonld import claim_jsonld
 from ..errors import InputError, QueryError
+from ..ingest.records import Record
 from ..model import KINDS
+from ..nlp import MODES
 from ..store import connect_readonly
 from ..store import export, queries
-from ..ingest.records import Record
-from ..nlp import MODES
 from .chart import timeline_chart
 from .extract import BODY_NAME, Busy, Extractor, display, form_values, posted_record, problem, read_body
 from .graph import claim_graph
