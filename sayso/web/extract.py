@@ -54,14 +54,19 @@ class Extractor:
         self._waiting += 1
         try:
             await asyncio.wait_for(self._turn.acquire(), WAIT_SECONDS)
-        except TimeoutError:
+        except asyncio.TimeoutError:
             raise Busy from None
         finally:
             self._waiting -= 1
         try:
-            return await run_in_threadpool(extract_record, record, mode, raw, any_language)
-        finally:
+            work = asyncio.ensure_future(run_in_threadpool(extract_record, record, mode, raw, any_language))
+        except BaseException:
             self._turn.release()
+            raise
+        # the turn ends when the work does: a request given up (its client gone) cannot stop the thread that
+        # parses its page, and the next page must not share the pipeline with it
+        work.add_done_callback(lambda _: self._turn.release())
+        return await asyncio.shield(work)
 
 
 def extract_record(record: Record, mode: str, raw: bool = False, any_language: bool = False) -> dict[str, Any]:

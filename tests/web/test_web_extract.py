@@ -149,6 +149,20 @@ def test_pages_wait_their_turn_and_a_long_wait_is_a_503(monkeypatch):
         assert got["attributions"][0]["source"]["text"] == "Senator Maria Harlan"
         assert not extractor._turn.locked() and extractor._waiting == 0
 
+        # a request given up while its page is parsed keeps the turn until the parse ends
+        long_page = Record(id="<request body>", page="Harlan Wins\n\n" + " ".join(
+            f'"We won round {n}," Senator Maria Harlan said.' for n in range(400)))
+        given_up = asyncio.ensure_future(extractor.run(long_page, "fast"))
+        await asyncio.sleep(0.05)
+        given_up.cancel()
+        await asyncio.sleep(0)
+        assert extractor._turn.locked()
+        for _ in range(600):
+            if not extractor._turn.locked():
+                break
+            await asyncio.sleep(0.05)
+        assert not extractor._turn.locked()
+
     # on a thread of its own: the browser tests' session may keep an event loop running on this one
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, scenario()).result(timeout=120)
