@@ -23,6 +23,7 @@ from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, SpanError, StoreError
 from .model import KINDS, Article
 from .nlp import MODES
+from .store.graph import NETWORK_FORMATS, RELATIONS
 from .store.queries import SORTS, STANCES
 
 #: What --mode chooses (speeds: docs/benchmarks.md).
@@ -451,6 +452,65 @@ def search(query: str | None, db: Path, speaker: str | None, via: str | None, ab
     finally:
         conn.close()
     error(f"{db}: {count} attribution{'s' if count != 1 else ''}" + (f" written to {output}" if output else ""))
+
+
+# ------------------------------------------------------------------------------------------------ network
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
+              help="The corpus database (made by sayso ingest; opened read-only).")
+@click.option("--relation", "relations", multiple=True, type=click.Choice(RELATIONS),
+              help="Only edges of this relation (repeat for several; all by default).")
+@click.option("--min-weight", type=click.IntRange(1), default=1, show_default=True,
+              help="Leave out edges seen fewer times than this (attributions; claims for agrees and contradicts).")
+@click.option("--format", "fmt", type=click.Choice(list(NETWORK_FORMATS)),
+              help="json: node-link JSON (networkx, D3); graphml (Gephi, Cytoscape, yEd) or gexf (Gephi). "
+                   "By default the ending of -o, else json.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def network(db: Path, relations: tuple[str, ...], min_weight: int, fmt: str | None, output: Path | None) -> None:
+    """The speakers of a corpus as a network: who passed on whose words, who named whom, who agrees with and
+    who contradicts whom.
+
+    Nodes are speakers (name, kind, attributions, relayed, aliases). Edges have a relation and a weight:
+    via (the source's words came through the target, per step of a chain of intermediaries), about (the
+    source's content names the target), agrees and contradicts (the two take the same or opposite sides of
+    claims; written once per pair, symmetric). Agrees and contradicts come from the stored claims (sayso
+    claims computes them). The number of nodes and edges is said on stderr.
+
+    \b
+    Example:
+      sayso network --db corpus.sqlite -o speakers.gexf          # open in Gephi
+      sayso network --relation contradicts --min-weight 2         # who contradicts whom, twice or more
+      sayso network --relation via | jq '.links[] | select(.weight > 5)'
+    """
+    from .store import connect_readonly, queries
+    from .store.graph import network_bytes, speaker_graph
+
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output else ""
+        fmt = suffix if suffix in NETWORK_FORMATS else "json"
+    relations = relations or RELATIONS
+    conn = connect_readonly(db)
+    try:
+        out = open_output(output, binary=True)
+        graph = speaker_graph(conn, relations, min_weight)
+        status = queries.claims_status(conn)
+    finally:
+        conn.close()
+    if {"agrees", "contradicts"} & set(relations):
+        if status is None:
+            error(f"{db}: no claims computed yet, so no agrees or contradicts edges (sayso claims --db {db} "
+                  f"computes them)")
+        elif status["stale"]:
+            error(f"{db}: the claims cover {status['articles']} of its {status['articles_now']} articles "
+                  f"(sayso claims --db {db} brings them up to date)")
+    try:
+        out.write(network_bytes(graph, fmt))
+        out.flush()
+    finally:
+        if output:
+            out.close()
+    error(f"{db}: {graph.number_of_nodes()} speakers, {graph.number_of_edges()} edges"
+          + (f" written to {output}" if output else ""))
 
 
 def _write_list(items: Iterator[str]) -> None:

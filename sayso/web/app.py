@@ -18,6 +18,7 @@ page                   JSON twin                   what
                        /api/claims.csv?…           every claim kept, a row per attribution, for download
 /claims/{id}           /api/claims/{id}            who asserts, denies, doubts it; quote spread; graph
                        /api/claims/{id}.jsonld     the claim as schema.org Claim (application/ld+json)
+                       /api/network.json|.graphml|.gexf   the speakers' network (via, about, agrees, contradicts)
 /extract (form, POST)  POST /api/extract           a page's attributions, found now and not stored
 =====================  ==========================  ==============================================
 
@@ -51,6 +52,7 @@ from ..model import KINDS
 from ..nlp import MODES
 from ..store import connect_readonly
 from ..store import export, queries
+from ..store.graph import NETWORK_FORMATS, RELATIONS, network_bytes, speaker_graph
 from .chart import timeline_chart
 from .extract import BODY_NAME, Busy, Extractor, display, form_values, posted_record, problem, read_body
 from .graph import claim_graph
@@ -362,6 +364,30 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         found = queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None)
         return StreamingResponse(export.claim_csv_chunks(found), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-claims.csv"'})
+
+    # ------------------------------------------------------------------------------------- network
+    def add_network(fmt: str, media_type: str) -> None:
+        @app.get(f"/api/network.{fmt}", tags=["speakers"], summary=f"The speakers' network as {NETWORK_FORMATS[fmt]}",
+                 response_class=Response, responses={200: {"content": {media_type: {}}}}, name=f"network_{fmt}",
+                 description="Speakers (nodes: `name`, `kind`, `attributions`, `relayed`, `aliases`) and the "
+                             "relations between them (edges: `relation`, `weight`): `via` (the source's words came "
+                             "through the target, per step of a chain), `about` (the source's content names the "
+                             "target), `agrees` and `contradicts` (the same or opposite sides of claims; once per "
+                             "pair, `symmetric`), as `sayso network` writes it.")
+        def api_network(
+            relation: Annotated[list[str] | None, Query(description=f"Only these relations: {', '.join(RELATIONS)}")] = None,
+            min_weight: Annotated[int, Query(ge=1, le=queries.MAX_COUNT, description="Only edges seen this often")] = 1,
+        ) -> Response:
+            unknown = sorted(set(relation or ()) - set(RELATIONS))
+            if unknown:
+                raise QueryError(f"unknown relation {', '.join(unknown)}: one of {', '.join(RELATIONS)}")
+            graph = speaker_graph(conn(), relation or RELATIONS, min_weight)
+            return Response(network_bytes(graph, fmt), media_type=media_type,
+                            headers={"Content-Disposition": f'attachment; filename="sayso-network.{fmt}"'})
+
+    for fmt, media_type in (("json", "application/json"), ("graphml", "application/graphml+xml"),
+                            ("gexf", "application/gexf+xml")):
+        add_network(fmt, media_type)
 
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
     def claims_page(request: Request, q: str | None = None, speaker: str | None = None, stance: str | None = None,
