@@ -45,6 +45,7 @@ bench: $(BIN)/sayso bench-corpus bench-claims  ## speed and memory figures (see 
 	$(BIN)/python -m benchmarks.core --data $(POLNEAR)
 	$(BIN)/python -m benchmarks.batch --data $(POLNEAR)
 	$(BIN)/python -m benchmarks.model --data $(POLNEAR)
+	$(BIN)/python -m benchmarks.extract_api --data $(POLNEAR)
 
 bench-corpus: $(BIN)/sayso  ## corpus store: 10,000 articles from PolNeAR, search and speaker-page latency
 	$(BIN)/python -m benchmarks.corpus --data $(POLNEAR)

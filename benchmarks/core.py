@@ -67,10 +67,16 @@ def _in_subprocess(what: str, data: Path, split: str, mode: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
+def polnear_parser(doc: str | None) -> argparse.ArgumentParser:
+    """A benchmark's command line, with the ``--data`` (the PolNeAR folder) and ``--split`` every one takes."""
+    ap = argparse.ArgumentParser(description=doc)
     ap.add_argument("--data", type=Path, default=Path("../shared/data/polnear"))
     ap.add_argument("--split", default="dev")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = polnear_parser(__doc__)
     ap.add_argument("--mode", default="fast")
     ap.add_argument("--one", choices=["bare", "sayso"], help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

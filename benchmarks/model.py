@@ -8,21 +8,16 @@ Run: ``python -m benchmarks.model --data ../shared/data/polnear``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-from pathlib import Path
 
-from benchmarks.core import OUT, _in_subprocess
+from benchmarks.core import OUT, _in_subprocess, polnear_parser
 
 GOAL = 4.0
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--data", type=Path, default=Path("../shared/data/polnear"))
-    ap.add_argument("--split", default="dev")
-    args = ap.parse_args(argv)
+    args = polnear_parser(__doc__).parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     runs = [_in_subprocess("sayso", args.data, args.split, mode) for _ in range(2) for mode in ("fast", "accurate")]
     best = {mode: max((r for r in runs if r["mode"] == mode), key=lambda r: r["words_per_s"])
