@@ -462,11 +462,14 @@ def search(query: str | None, db: Path, speaker: str | None, via: str | None, ab
               help="Only edges of this relation (repeat for several; all by default).")
 @click.option("--min-weight", type=click.IntRange(1), default=1, show_default=True,
               help="Leave out edges seen fewer times than this (attributions; claims for agrees and contradicts).")
+@click.option("--speaker", metavar="NAME", help='Only the edges of this speaker (an id, a name or an alias: "Putin") '
+                                                "and the speakers at their other ends.")
 @click.option("--format", "fmt", type=click.Choice(list(NETWORK_FORMATS)),
               help="json: node-link JSON (networkx, D3); graphml (Gephi, Cytoscape, yEd) or gexf (Gephi). "
                    "By default the ending of -o, else json.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
-def network(db: Path, relations: tuple[str, ...], min_weight: int, fmt: str | None, output: Path | None) -> None:
+def network(db: Path, relations: tuple[str, ...], min_weight: int, speaker: str | None, fmt: str | None,
+            output: Path | None) -> None:
     """The speakers of a corpus as a network: who passed on whose words, who named whom, who agrees with and
     who contradicts whom.
 
@@ -480,6 +483,7 @@ def network(db: Path, relations: tuple[str, ...], min_weight: int, fmt: str | No
     Example:
       sayso network --db corpus.sqlite -o speakers.gexf          # open in Gephi
       sayso network --relation contradicts --min-weight 2         # who contradicts whom, twice or more
+      sayso network --speaker Putin -o putin.graphml              # Putin and those around him
       sayso network --relation via | jq '.links[] | select(.weight > 5)'
     """
     from .store import connect_readonly, queries
@@ -491,8 +495,11 @@ def network(db: Path, relations: tuple[str, ...], min_weight: int, fmt: str | No
     relations = relations or RELATIONS
     conn = connect_readonly(db)
     try:
+        around = queries.find_speakers(conn, speaker) if speaker else None
+        if around == []:
+            error(f"{db}: no speaker is named {speaker!r}")
         out = open_output(output, binary=True)
-        graph = speaker_graph(conn, relations, min_weight)
+        graph = speaker_graph(conn, relations, min_weight, around)
         status = queries.claims_status(conn)
     finally:
         conn.close()

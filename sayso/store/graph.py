@@ -39,9 +39,11 @@ _CLAIM_RELATIONS = {"agree": "agrees", "contradict": "contradicts"}
 NODE_ALIASES = 5
 
 
-def speaker_graph(conn: sqlite3.Connection, relations: Iterable[str] = RELATIONS, min_weight: int = 1):
+def speaker_graph(conn: sqlite3.Connection, relations: Iterable[str] = RELATIONS, min_weight: int = 1,
+                  around: Iterable[int] | None = None):
     """The corpus's speakers and the ``relations`` between them (a networkx MultiDiGraph, one edge per
-    relation and pair, keyed by the relation), leaving out edges of a weight under ``min_weight``."""
+    relation and pair, keyed by the relation), leaving out edges of a weight under ``min_weight``; with
+    ``around`` (speaker ids), only the edges that touch one of those speakers: their neighbourhood."""
     import networkx as nx
 
     relations = tuple(relations)
@@ -84,7 +86,10 @@ def speaker_graph(conn: sqlite3.Connection, relations: Iterable[str] = RELATIONS
             examples.setdefault((*pair, relation), label)
 
     graph = nx.MultiDiGraph()
-    kept = {r: {pair: n for pair, n in counts.items() if n >= min_weight} for r, counts in edges.items()}
+    centre = None if around is None else set(around)
+    kept = {r: {pair: n for pair, n in counts.items()
+                if n >= min_weight and (centre is None or pair[0] in centre or pair[1] in centre)}
+            for r, counts in edges.items()}
     ids = {i for counts in kept.values() for pair in counts for i in pair}
     for node in _nodes(conn, ids):
         graph.add_node(node.pop("id"), **node)

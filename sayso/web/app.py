@@ -377,11 +377,13 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         def api_network(
             relation: Annotated[list[str] | None, Query(description=f"Only these relations: {', '.join(RELATIONS)}")] = None,
             min_weight: Annotated[int, Query(ge=1, le=queries.MAX_COUNT, description="Only edges seen this often")] = 1,
+            speaker: Annotated[str | None, Query(description="Speaker id, name or alias: only their edges")] = None,
         ) -> Response:
             unknown = sorted(set(relation or ()) - set(RELATIONS))
             if unknown:
                 raise QueryError(f"unknown relation {', '.join(unknown)}: one of {', '.join(RELATIONS)}")
-            graph = speaker_graph(conn(), relation or RELATIONS, min_weight)
+            around = queries.find_speakers(conn(), speaker) if speaker else None
+            graph = speaker_graph(conn(), relation or RELATIONS, min_weight, around)
             return Response(network_bytes(graph, fmt), media_type=media_type,
                             headers={"Content-Disposition": f'attachment; filename="sayso-network.{fmt}"'})
 

@@ -164,3 +164,24 @@ def test_a_corpus_without_claims_says_why_it_has_no_claim_edges(tmp_path):
     assert {e["relation"] for e in json.loads(r.stdout)["links"]} == {"via", "about"}
     r = run("--db", str(db), "--relation", "via")
     assert "no claims computed" not in r.stderr
+
+
+def test_a_speakers_neighbourhood_is_every_edge_they_are_on(graph, corpus_db):
+    pruitt = next(n for n, d in graph.nodes(data=True) if d["name"] == "Harlan Pruitt")
+    r = run("--db", str(corpus_db), "--speaker", "Pruitt")
+    assert r.returncode == 0, r.stderr
+    got = nx.node_link_graph(json.loads(r.stdout), edges="links")
+    touching = sorted((a, b, k, w) for a, b, k, w in graph.edges(keys=True, data="weight") if pruitt in (a, b))
+    assert touching and sorted(got.edges(keys=True, data="weight")) == touching
+    assert pruitt in got and set(got.nodes) == {x for a, b, _, _ in touching for x in (a, b)}
+    r = run("--db", str(corpus_db), "--speaker", "Nobody Anywhere")
+    assert r.returncode == 0 and "no speaker is named 'Nobody Anywhere'" in r.stderr
+    assert json.loads(r.stdout)["links"] == []
+
+    from fastapi.testclient import TestClient
+
+    from sayso.web import create_app
+
+    with TestClient(create_app(corpus_db)) as client:
+        by_id = client.get("/api/network.json", params={"speaker": str(pruitt)}).json()
+        assert nx.node_link_graph(by_id, edges="links").number_of_edges() == len(touching)
