@@ -63,13 +63,19 @@ def speaker_graph(conn: sqlite3.Connection, relations: Iterable[str] = RELATIONS
             if intermediary != chain[-1]:
                 edges["via"][(chain[-1], intermediary)] += 1
             chain.append(intermediary)
+    centre = None if around is None else set(around)
     if "about" in edges:
+        # around some speakers, only the attributions they said or that name them are read
+        only, args = "", ()
+        if centre is not None:
+            marks = ",".join("?" * len(centre))
+            only, args = f" AND (a.speaker_id IN ({marks}) OR e.speaker_id IN ({marks}))", (*sorted(centre),) * 2
         rows = conn.execute(
             "SELECT a.speaker_id, e.speaker_id, count(DISTINCT a.id) FROM attributions a"
             " JOIN spans s ON s.attribution_id = a.id AND s.role = 'content'"
             " JOIN entities e ON e.article_id = a.article_id AND e.speaker_id != a.speaker_id"
             " JOIN mentions m ON m.entity_id = e.id AND m.start >= s.start AND m.end <= s.end"
-            " WHERE a.speaker_id IS NOT NULL GROUP BY a.speaker_id, e.speaker_id")
+            f" WHERE a.speaker_id IS NOT NULL{only} GROUP BY a.speaker_id, e.speaker_id", args)
         for source, target, n in rows:
             edges["about"][(source, target)] += n
     claimed = [r for r in ("agrees", "contradicts") if r in edges]
@@ -86,7 +92,6 @@ def speaker_graph(conn: sqlite3.Connection, relations: Iterable[str] = RELATIONS
             examples.setdefault((*pair, relation), label)
 
     graph = nx.MultiDiGraph()
-    centre = None if around is None else set(around)
     kept = {r: {pair: n for pair, n in counts.items()
                 if n >= min_weight and (centre is None or pair[0] in centre or pair[1] in centre)}
             for r, counts in edges.items()}

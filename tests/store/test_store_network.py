@@ -185,3 +185,4 @@ def test_a_speakers_neighbourhood_is_every_edge_they_are_on(graph, corpus_db):
     with TestClient(create_app(corpus_db)) as client:
         by_id = client.get("/api/network.json", params={"speaker": str(pruitt)}).json()
         assert nx.node_link_graph(by_id, edges="links").number_of_edges() == len(touching)
+        assert f'href="/api/network.gexf?speaker={pruitt}"' in client.get(f"/speakers/{pruitt}").text
