@@ -54,7 +54,8 @@ from ..store import connect_readonly
 from ..store import export, queries
 from ..store.graph import NETWORK_FORMATS, RELATIONS, network_bytes, speaker_graph
 from .chart import timeline_chart
-from .extract import BODY_NAME, Busy, Extractor, display, form_values, posted_record, problem, read_body
+from .extract import (BODY_NAME, DOWNLOADS, Busy, Extractor, display, download, form_values, posted_record, problem,
+                      read_body)
 from .graph import claim_graph
 from .highlight import colours, excerpt, pieces
 from .safety import DOCS_PATHS, MAX_PAGE_BYTES, RequestLimits, SafetyHeaders
@@ -479,7 +480,7 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
         return html(request, "extract.html", values={"article": "", "url": "", "mode": MODES[0]}, modes=MODES)
 
     @app.post("/extract", response_class=HTMLResponse, include_in_schema=False)
-    async def extract_page(request: Request) -> HTMLResponse:
+    async def extract_page(request: Request) -> Response:
         try:
             values = form_values(await read_body(request))
         except InputError as exc:
@@ -490,6 +491,9 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
 
         if values["mode"] not in MODES:
             return again(400, f"There is no {values['mode']!r} mode: {' or '.join(MODES)}.")
+        fmt = values.get("download")
+        if fmt is not None and fmt not in DOWNLOADS:
+            return again(400, f"There is no {fmt!r} download: {' or '.join(DOWNLOADS)}.")
         record = Record(id=BODY_NAME, page=values["article"], url=values["url"].strip() or None)
         try:
             data = await extractor.run(record, values["mode"], any_language="any_language" in values)
@@ -499,6 +503,10 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
             response = again(503, "Other pages are being read; send it again in a few seconds.")
             response.headers["Retry-After"] = RETRY_AFTER
             return response
+        if fmt is not None:
+            name, media_type = DOWNLOADS[fmt]
+            return Response(download(data, fmt), media_type=media_type,
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
         return html(request, "extract.html", values=values, modes=MODES, **article_view(display(data)))
 
 

@@ -12,6 +12,8 @@ it declared its length. Each mode's pipeline is loaded on its first request.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 from typing import Any
 from urllib.parse import parse_qs
@@ -32,7 +34,10 @@ MAX_WAITING = 8
 #: What a posted page is called in the one-line errors about it.
 BODY_NAME = "<request body>"
 #: The form fields of the /extract page.
-FORM_FIELDS = ("article", "url", "mode", "any_language")
+FORM_FIELDS = ("article", "url", "mode", "any_language", "download")
+#: What the /extract form's download buttons give: the file's name and media type.
+DOWNLOADS = {"json": ("sayso-article.json", "application/json"),
+             "csv": ("sayso-attributions.csv", "text/csv; charset=utf-8")}
 
 
 class Busy(Exception):
@@ -137,3 +142,17 @@ def display(article: dict[str, Any]) -> dict[str, Any]:
                      "via_speakers": [people[v] for v in a["via"] if v in people]}
                     for a in article["attributions"]]
     return {**article, "id": None, "attributions": attributions, "has_original": False}
+
+
+def download(article: dict[str, Any], fmt: str) -> bytes:
+    """An extracted article as the form's download: its ``sayso.article/1`` object (``json``), or a table of
+    its attributions (``csv``), the columns of ``sayso extract --format csv``."""
+    from ..tables import COLUMNS, attribution_rows
+
+    if fmt == "json":
+        return (json.dumps(article, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    out = io.StringIO()
+    table = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    table.writeheader()
+    table.writerows(attribution_rows(article))
+    return out.getvalue().encode("utf-8")

@@ -152,6 +152,17 @@ def pasted_page_is_shown(page, server):
     expect(page.locator("#article-text")).to_contain_text("<script>window.__pwned=5</script>")
     assert page.evaluate("typeof window.__pwned") == "undefined"
 
+    # what was found, downloaded: the page sends the same text again, and the table has the same rows
+    shown = page.locator("#attribution-table tbody td.content").all_inner_texts()
+    with page.expect_download() as table:
+        page.locator("#extract-download button[value=csv]").click()
+    assert table.value.suggested_filename == "sayso-attributions.csv"
+    rows = list(csv.DictReader(open(table.value.path(), encoding="utf-8")))
+    assert [r["content"] for r in rows] == shown
+    with page.expect_download() as article:
+        page.locator("#extract-download button[value=json]").click()
+    assert json.load(open(article.value.path(), encoding="utf-8"))["text"] == text
+
     submit(page, "#extract-form", article="   ")
     expect(page.locator("#extract-problem")).to_contain_text("empty input")
 

@@ -2,6 +2,8 @@
 store nothing."""
 
 import asyncio
+import csv
+import io
 import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -12,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from sayso.ingest.records import Record
 from sayso.pipeline import extract
+from sayso.tables import attribution_rows
 from sayso.web import app as app_module
 from sayso.web import create_app
 from sayso.web import extract as server_extract
@@ -184,6 +187,25 @@ def test_the_form_shows_the_page_highlighted_and_keeps_the_text_on_error(client)
     assert 'value="https://example.org/kept"' in r.text
     r = client.post("/extract", data={"article": text, "mode": "slow"})
     assert r.status_code == 400 and "no &#39;slow&#39; mode" in r.text and "Whitcombe" in r.text
+
+
+def test_the_form_downloads_what_it_found_as_json_or_a_table(client):
+    text = (ROOT / "examples" / "harbor-bridge.txt").read_text()
+    found = extract(text).to_json()
+    shown = client.post("/extract", data={"article": text, "url": "", "mode": "fast"}).text
+    # the page carries the text to send again, as sent, in the download form
+    assert 'id="extract-download"' in shown and 'value="json"' in shown and 'value="csv"' in shown
+    r = client.post("/extract", data={"article": text.replace("\n", "\r\n"), "url": "", "mode": "fast",
+                                      "download": "json"})
+    assert r.status_code == 200 and 'filename="sayso-article.json"' in r.headers["content-disposition"]
+    assert r.json() == found
+    r = client.post("/extract", data={"article": text, "url": "", "mode": "fast", "download": "csv"})
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows == [{k: "" if v is None else str(v) for k, v in row.items()} for row in attribution_rows(found)]
+    assert [row["speaker"] for row in rows[:2]] == ["Maria Delgado", "Maria Delgado"]
+    r = client.post("/extract", data={"article": text, "mode": "fast", "download": "pdf"})
+    assert r.status_code == 400 and "no &#39;pdf&#39; download" in r.text
 
 
 def test_a_hostile_page_is_shown_as_text(client):
