@@ -108,9 +108,22 @@ def test_a_web_archive_cut_short_on_standard_input_is_named_as_standard_input(tm
     (b"Title\n\nShe said: {braces} are fine inside a page.", ("page", False)),
     (gzip.compress(b"<html><body>a gzipped page</body></html>"), ("page", False)),
     (b"", ("page", False)),
-], ids=["warc", "warc.gz", "jsonl-bom", "jsonl.gz", "html", "text", "gzipped-page", "empty"])
+    (b"{Editor's note: this story was corrected.}\n\nBridge Reopens\n\nShe said so.", ("page", False)),
+    (b'{ "text": "T"}\n', ("jsonl", False)),
+    (b'{}\n{"text": "T"}\n', ("jsonl", False)),
+    (b'{"text": broken\n', ("jsonl", False)),
+], ids=["warc", "warc.gz", "jsonl-bom", "jsonl.gz", "html", "text", "gzipped-page", "empty", "brace-page",
+        "jsonl-space", "jsonl-empty-object", "jsonl-broken-first-line"])
 def test_standard_input_is_told_apart_by_its_first_bytes(data, kind):
     assert sniff(data) == kind
+
+
+def test_a_page_that_opens_with_a_brace_is_a_page_on_standard_input():
+    text = b"{Editor's note: this story was corrected on Friday.}\n\nBridge Reopens\n\n\"We are open,\" Mayor Ana Ruiz said."
+    (record,), errors = _stdin(text)
+    assert errors == [] and record.id == "<stdin>"
+    article = record.to_article()
+    assert "Ana Ruiz" in article.text
 
 
 def test_a_page_on_standard_input_is_one_record_and_a_gzipped_page_is_refused_as_binary():

@@ -48,6 +48,8 @@ WEB_ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: How much of standard input is read to tell a dump or an archive from a page.
 SNIFF_BYTES = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
+#: How a JSON object opens: a brace, then a quoted key or the closing brace.
+_JSON_OBJECT = re.compile(rb'\{\s*["}]')
 
 OnError = Callable[[InputError], None]
 
@@ -270,11 +272,14 @@ def stdin_records(on_error: OnError = raise_error, stream: IO[bytes] | None = No
 def sniff(head: bytes) -> tuple[str, bool]:
     """What the first bytes of an input say it is: ``("warc" | "jsonl" | "page", gzipped)``.
 
-    ``WARC/`` opens a web archive; ``{`` (after blank space) opens a JSONL dump; both may be gzipped.
-    Anything else, gzipped data included, is a page (and gzipped data is then refused as binary).
+    ``WARC/`` opens a web archive; a JSON object's opening (after blank space: ``{`` and then a quoted key or
+    ``}``) opens a JSONL dump; both may be gzipped. Anything else, gzipped data included, is a page (and
+    gzipped data is then refused as binary): a text that opens with a brace, "{Editor's note: ...}", too.
 
     >>> sniff(b"WARC/1.0\\r\\n"), sniff(b'\\n{"url": "https://example.org/a", "text": "..."}'), sniff(b"<html>")
     (('warc', False), ('jsonl', False), ('page', False))
+    >>> sniff(b"{Editor's note: this story was corrected.}\\n\\nBridge Reopens")
+    ('page', False)
     """
     gzipped = head[:2] == GZIP_MAGIC
     if gzipped:
@@ -284,7 +289,7 @@ def sniff(head: bytes) -> tuple[str, bool]:
             return "page", False
     if head.startswith(b"WARC/"):
         return "warc", gzipped
-    if head.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"{"):
+    if _JSON_OBJECT.match(head.lstrip(b" \t\r\n\xef\xbb\xbf")):
         return "jsonl", gzipped
     return "page", False
 
