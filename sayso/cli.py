@@ -6,7 +6,6 @@ problem; the rest of the inputs are still processed, and the exit status is 2.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -107,7 +106,7 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
     """
     from .ingest.records import STDIN, STDIN_NAME, iter_records, kind_of
     from .pipeline import annotate_many
-    from .tables import COLUMNS, attribution_rows
+    from .tables import attribution_rows, table_writer
 
     def page_file(path: str) -> bool:
         return path != STDIN and kind_of(Path(path)) in ("page", None) and not os.path.isdir(path)
@@ -142,10 +141,7 @@ def extract(paths: tuple[str, ...], output: Path | None, fmt: str | None, mode: 
     if fmt is None and output is not None and output.suffix.lower() == ".csv":
         fmt = "csv"
     out = open_output(output)
-    table = None
-    if fmt == "csv":
-        table = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-        table.writeheader()
+    table = table_writer(out) if fmt == "csv" else None
     try:
         for article in progress(annotate_many(articles(), mode), total, "extract"):
             record = read.popleft()

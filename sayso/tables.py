@@ -7,8 +7,9 @@ leaves out: the JSON output has it).
 
 from __future__ import annotations
 
+import csv
 import json
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
 
 #: The columns of an extraction table, in order, with what each holds.
 COLUMNS = {
@@ -31,6 +32,13 @@ COLUMNS = {
     "published": "the publication date as the input gave it",
     "url": "the article's address, when the input gives it",
 }
+
+
+def table_writer(out: IO[str]) -> csv.DictWriter:
+    """A CSV writer of the table's rows on ``out``, its header written."""
+    table = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    table.writeheader()
+    return table
 
 
 def attribution_rows(article: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -15,10 +15,21 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _WIDE_UNICODE = re.compile(r"^utf[-_]?(16|32)", re.I)
 _WIDE = re.compile("[^\x00-\x7f]")
+
+
+def declared_charset(content_type: str | None) -> str | None:
+    """The charset a Content-Type header declares, if any: what :func:`decode` takes as ``charset``.
+
+    >>> declared_charset('text/html; charset="Windows-1252"'), declared_charset("text/plain")
+    ('Windows-1252', None)
+    """
+    found = _CHARSET.search(content_type or "")
+    return found.group(1) if found else None
 
 
 def decode(data: bytes, where: str, charset: str | None = None) -> str:

@@ -14,7 +14,6 @@ damage, then reports one InputError naming the file and the byte where reading s
 
 from __future__ import annotations
 
-import re
 import zlib
 from pathlib import Path
 from typing import Iterator
@@ -26,12 +25,12 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from ..errors import InputError
 from . import MAX_BYTES, os_problem
+from .decode import declared_charset
 from .records import OnError, Record, Scan, raise_error
 
 #: Content types of the responses read as pages.
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
-_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 # What warcio raises on damaged bytes: its own errors, gzip and I/O errors, and, for headers cut in the middle,
 # whatever its parser trips over (an AttributeError on a missing header, for one).
 _DAMAGE = (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, zlib.error, ValueError, OSError,
@@ -113,8 +112,7 @@ class _Entry:
         mime = content_type.split(";", 1)[0].strip().lower()
         self.is_page = mime in HTML_TYPES
         if self.is_page:
-            declared = _CHARSET.search(content_type)
-            self.charset = declared.group(1) if declared else None
+            self.charset = declared_charset(content_type)
 
 
 def _walk(path: Path, start: int, end: int | None, read_html: bool) -> Iterator[tuple[int, _Entry]]:

@@ -30,9 +30,10 @@ from collections import Counter
 from typing import Iterable
 
 RELATIONS = ("via", "about", "agrees", "contradicts")
-#: The files a network is written as, and what reads them.
-NETWORK_FORMATS = {"json": "node-link JSON (networkx, D3)", "graphml": "GraphML (Gephi, Cytoscape, yEd)",
-                   "gexf": "GEXF (Gephi)"}
+#: The files a network is written as: what reads them, and their media type.
+NETWORK_FORMATS = {"json": ("node-link JSON (networkx, D3)", "application/json"),
+                   "graphml": ("GraphML (Gephi, Cytoscape, yEd)", "application/graphml+xml"),
+                   "gexf": ("GEXF (Gephi)", "application/gexf+xml")}
 #: How the claims tables name the two relations between speakers of a claim.
 _CLAIM_RELATIONS = {"agree": "agrees", "contradict": "contradicts"}
 #: Aliases listed on a node.
@@ -76,10 +77,8 @@ def speaker_graph(conn: sqlite3.Connection, relations: Iterable[str] = RELATIONS
             " JOIN entities e ON e.article_id = a.article_id AND e.speaker_id != a.speaker_id"
             " JOIN mentions m ON m.entity_id = e.id AND m.start >= s.start AND m.end <= s.end"
             f" WHERE a.speaker_id IS NOT NULL{only} GROUP BY a.speaker_id, e.speaker_id", args)
-        for source, target, n in rows:
-            edges["about"][(source, target)] += n
-    claimed = [r for r in ("agrees", "contradicts") if r in edges]
-    if claimed:
+        edges["about"].update({(source, target): n for source, target, n in rows})
+    if "agrees" in edges or "contradicts" in edges:
         rows = conn.execute(
             "SELECT e.speaker_a, e.speaker_b, e.relation, c.label FROM claim_edges e JOIN claims c"
             " ON c.id = e.claim_id ORDER BY c.attributions DESC, c.id")

@@ -367,8 +367,8 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                                  headers={"Content-Disposition": 'attachment; filename="sayso-claims.csv"'})
 
     # ------------------------------------------------------------------------------------- network
-    def add_network(fmt: str, media_type: str) -> None:
-        @app.get(f"/api/network.{fmt}", tags=["speakers"], summary=f"The speakers' network as {NETWORK_FORMATS[fmt]}",
+    def add_network(fmt: str, what: str, media_type: str) -> None:
+        @app.get(f"/api/network.{fmt}", tags=["speakers"], summary=f"The speakers' network as {what}",
                  response_class=Response, responses={200: {"content": {media_type: {}}}}, name=f"network_{fmt}",
                  description="Speakers (nodes: `name`, `kind`, `attributions`, `relayed`, `aliases`) and the "
                              "relations between them (edges: `relation`, `weight`): `via` (the source's words came "
@@ -380,17 +380,16 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
             min_weight: Annotated[int, Query(ge=1, le=queries.MAX_COUNT, description="Only edges seen this often")] = 1,
             speaker: Annotated[str | None, Query(description="Speaker id, name or alias: only their edges")] = None,
         ) -> Response:
-            unknown = sorted(set(relation or ()) - set(RELATIONS))
-            if unknown:
-                raise QueryError(f"unknown relation {', '.join(unknown)}: one of {', '.join(RELATIONS)}")
             around = queries.find_speakers(conn(), speaker) if speaker else None
-            graph = speaker_graph(conn(), relation or RELATIONS, min_weight, around)
+            try:
+                graph = speaker_graph(conn(), relation or RELATIONS, min_weight, around)
+            except ValueError as exc:  # a relation it does not know
+                raise QueryError(str(exc)) from None
             return Response(network_bytes(graph, fmt), media_type=media_type,
                             headers={"Content-Disposition": f'attachment; filename="sayso-network.{fmt}"'})
 
-    for fmt, media_type in (("json", "application/json"), ("graphml", "application/graphml+xml"),
-                            ("gexf", "application/gexf+xml")):
-        add_network(fmt, media_type)
+    for fmt, (what, media_type) in NETWORK_FORMATS.items():
+        add_network(fmt, what, media_type)
 
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
     def claims_page(request: Request, q: str | None = None, speaker: str | None = None, stance: str | None = None,

@@ -12,7 +12,6 @@ it declared its length. Each mode's pipeline is loaded on its first request.
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import json
 from typing import Any
@@ -22,6 +21,7 @@ from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
+from ..ingest.decode import declared_charset
 from ..ingest.language import ANYWAY
 from ..ingest.records import Record, dump_record
 from ..nlp import MODES
@@ -63,11 +63,7 @@ class Extractor:
             raise Busy from None
         finally:
             self._waiting -= 1
-        try:
-            work = asyncio.ensure_future(run_in_threadpool(extract_record, record, mode, raw, any_language))
-        except BaseException:
-            self._turn.release()
-            raise
+        work = asyncio.ensure_future(run_in_threadpool(extract_record, record, mode, raw, any_language))
         # the turn ends when the work does: a request given up (its client gone) cannot stop the thread that
         # parses its page, and the next page must not share the pipeline with it
         work.add_done_callback(lambda _: self._turn.release())
@@ -96,8 +92,7 @@ def posted_record(body: bytes, content_type: str | None, url: str | None) -> Rec
     """The record of a body posted to /api/extract: a JSON object as one line of a dump (``{"html" or "text",
     "url"?, "title"?, "outlet"?, "author"?, "published"?}``) when it is sent as application/json, else the
     page's own bytes, decoded by the charset the Content-Type declares, by BOM or by detection."""
-    media, _, params = (content_type or "").partition(";")
-    if media.strip().lower() == "application/json":
+    if (content_type or "").partition(";")[0].strip().lower() == "application/json":
         try:
             obj = json.loads(body)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -105,12 +100,7 @@ def posted_record(body: bytes, content_type: str | None, url: str | None) -> Rec
         record = dump_record(obj, BODY_NAME)
         record.url = url or record.url
         return record
-    charset = None
-    for param in params.split(";"):
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            charset = value.strip().strip('"')
-    return Record(id=BODY_NAME, page=body, url=url or None, charset=charset)
+    return Record(id=BODY_NAME, page=body, url=url or None, charset=declared_charset(content_type))
 
 
 def problem(exc: InputError, anyway: str) -> str:
@@ -147,12 +137,10 @@ def display(article: dict[str, Any]) -> dict[str, Any]:
 def download(article: dict[str, Any], fmt: str) -> bytes:
     """An extracted article as the form's download: its ``sayso.article/1`` object (``json``), or a table of
     its attributions (``csv``), the columns of ``sayso extract --format csv``."""
-    from ..tables import COLUMNS, attribution_rows
+    from ..tables import attribution_rows, table_writer
 
     if fmt == "json":
         return (json.dumps(article, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     out = io.StringIO()
-    table = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-    table.writeheader()
-    table.writerows(attribution_rows(article))
+    table_writer(out).writerows(attribution_rows(article))
     return out.getvalue().encode("utf-8")

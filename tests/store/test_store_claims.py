@@ -67,6 +67,14 @@ def eastern_span_claim(conn) -> str:
     return claim_id
 
 
+def copied(db: Path, tmp_path: Path) -> Path:
+    """A copy of the module's store that a test may change."""
+    copy = tmp_path / "copy.sqlite"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    return copy
+
+
 def dump(conn) -> dict[str, list[tuple]]:
     return {name: [tuple(r) for r in conn.execute(sql)] for name, sql in CLAIM_TABLES.items()}
 
@@ -131,9 +139,7 @@ def test_the_quote_spread_is_stored_with_credit(conn):
 
 
 def test_recomputing_is_idempotent_and_embeds_only_new_contents(db, tmp_path):
-    copy = tmp_path / "copy.sqlite"
-    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
-        src.backup(dst)
+    copy = copied(db, tmp_path)
     with connect_readonly(copy) as c:
         before = dump(c)
     again = recompute(copy)
@@ -162,9 +168,7 @@ def test_recomputing_is_idempotent_and_embeds_only_new_contents(db, tmp_path):
 
 
 def test_each_long_stage_of_a_computation_shows_how_far_it_has_come(db, tmp_path):
-    copy = tmp_path / "copy.sqlite"
-    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
-        src.backup(dst)
+    copy = copied(db, tmp_path)
     with connect_readonly(copy) as c:
         before = dump(c)
     shown: dict[str, list[int]] = {}
@@ -184,9 +188,7 @@ def test_each_long_stage_of_a_computation_shows_how_far_it_has_come(db, tmp_path
 
 
 def test_a_merged_speaker_keeps_their_edges(db, tmp_path):
-    copy = tmp_path / "copy.sqlite"
-    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
-        src.backup(dst)
+    copy = copied(db, tmp_path)
     conn = connect(copy)
     pruitt, whitcombe = speaker_id(conn, "Harlan Pruitt"), speaker_id(conn, "Paul Whitcombe")
     def edges_of(speaker: int) -> int:
