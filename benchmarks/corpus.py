@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import platform
@@ -28,6 +29,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import sayso
 from sayso import __version__
 from sayso.ingest.records import Record
 from sayso.model import Article
@@ -54,7 +56,9 @@ def annotated_texts(data: Path, cache: Path) -> tuple[list[dict], dict]:
     with open(data / "metadata.tsv", newline="") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             meta[row["filename"]] = row
-    stamp = {"sayso": __version__, "files": len(files)}
+    # the article JSON's shape is part of the key: a cache written before a field was added is made again
+    shape = hashlib.sha256((Path(sayso.__file__).parent / "schema" / "article.schema.json").read_bytes()).hexdigest()
+    stamp = {"sayso": __version__, "files": len(files), "schema": shape[:16]}
     head = cache.with_suffix(".json")
     if cache.exists() and head.exists() and json.loads(head.read_text()) == stamp:
         return [json.loads(line) for line in cache.open()], {"cached": True}

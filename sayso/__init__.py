@@ -6,12 +6,12 @@
 """
 
 from .errors import InputError, SaysoError, SpanError
-from .model import SCHEMA, Article, Attribution, Entity
+from .model import SCHEMA, Article, Attribution, Entity, Subject
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "SCHEMA", "Article", "Attribution", "Entity", "InputError", "SaysoError", "SpanError",
+    "SCHEMA", "Article", "Attribution", "Entity", "InputError", "SaysoError", "SpanError", "Subject",
     "annotate", "annotate_many", "extract", "__version__",
 ]
 

@@ -226,6 +226,27 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int, any_lan
         sys.exit(EXIT_BAD_INPUT)
 
 
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
+              help="The corpus database to upgrade, in place.")
+def upgrade(db: Path) -> None:
+    """Bring a corpus database written by an older sayso up to this version's tables.
+
+    A step adds tables and fills them from what is stored; nothing stored is changed, and each step is one
+    transaction. Commands that write (ingest, claims) upgrade a corpus as they open it; those that only read
+    (serve, search, network) refuse an older one and name this command. Prints {"db", "from", "to"}.
+
+    \b
+    Example:
+      sayso upgrade --db corpus.sqlite
+    """
+    from .store.schema import upgrade as upgrade_store
+
+    before, now = upgrade_store(db)
+    click.echo(json.dumps({"db": str(db), "from": before, "to": now}))
+    error(f"{db}: schema version {before} → {now}" if before != now else f"{db}: schema version {now} already")
+
+
 # ------------------------------------------------------------------------------------------------ serve
 @main.command()
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,

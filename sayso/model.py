@@ -98,8 +98,22 @@ class Entity:
 
 
 @dataclass
+class Subject:
+    """Someone an attribution's content names: a person or organisation named in it, or a speaker the article
+    resolved a mention in it to (the "he" of a nested "he doubts"). ``name`` is the fullest name the article
+    gives them; ``mentions`` are where the content names them; ``entity`` is their entity's id when they are a
+    speaker of the article too."""
+
+    name: str
+    kind: str
+    mentions: list[Span] = field(default_factory=list)
+    entity: str | None = None
+
+
+@dataclass
 class Attribution:
-    """Who (source) said or thought (cue) what (content), with the chain of intermediaries (via)."""
+    """Who (source) said or thought (cue) what (content), with the chain of intermediaries (via), and whom
+    the content names (about)."""
 
     id: str
     kind: str
@@ -109,6 +123,7 @@ class Attribution:
     entity: str | None = None
     via: list[str] = field(default_factory=list)
     confidence: float = 0.5
+    about: list[Subject] = field(default_factory=list)
 
 
 @dataclass
@@ -172,6 +187,12 @@ class Article:
                     raise SpanError(f"attribution {att.id}: unknown intermediary {via}")
             if not 0.0 <= att.confidence <= 1.0:
                 raise SpanError(f"attribution {att.id}: confidence {att.confidence} outside [0, 1]")
+            for sub in att.about:
+                spans_ok(sub.mentions, f"attribution {att.id} about {sub.name!r}")
+                if not sub.mentions or not all(any(s <= a and b <= e for s, e in att.content) for a, b in sub.mentions):
+                    raise SpanError(f"attribution {att.id} about {sub.name!r}: mentions outside the content")
+                if sub.entity is not None and sub.entity not in ids:
+                    raise SpanError(f"attribution {att.id} about {sub.name!r}: unknown entity {sub.entity}")
 
     def to_json(self) -> dict[str, Any]:
         """The ``sayso.article/1`` JSON object; checks every span first (raises SpanError)."""
@@ -207,6 +228,8 @@ class Article:
                     "content": role(a.content),
                     "via": list(a.via),
                     "confidence": round(a.confidence, 4),
+                    "about": [{"name": b.name, "kind": b.kind, "entity": b.entity, **role(b.mentions)}
+                              for b in a.about],
                 }
                 for a in self.attributions
             ],
@@ -248,6 +271,8 @@ class Article:
                     entity=a["source"].get("entity"),
                     via=list(a.get("via", [])),
                     confidence=float(a.get("confidence", 0.5)),
+                    about=[Subject(b["name"], b.get("kind", "unknown"), spans(b), b.get("entity"))
+                           for b in a.get("about", [])],
                 )
                 for a in data.get("attributions", [])
             ],
@@ -257,4 +282,7 @@ class Article:
             for role in ("source", "cue", "content"):
                 if raw[role].get("text", art.span_text(getattr(a, role))) != art.span_text(getattr(a, role)):
                     raise SpanError(f"attribution {a.id} {role}: text differs from the article at its spans")
+            for sub, b in zip(a.about, raw.get("about", [])):
+                if b.get("text", art.span_text(sub.mentions)) != art.span_text(sub.mentions):
+                    raise SpanError(f"attribution {a.id} about {sub.name!r}: text differs from the article at its spans")
         return art

@@ -4,7 +4,8 @@ Sources come as names ("Russian President Vladimir Putin"), surnames ("Putin"), 
 descriptions ("a senior official"). Names are grouped by surname and the fullest form becomes the entity's
 name; the words before a name in its noun phrase and its appositions are kept as roles; pronouns resolve to
 the latest compatible speaker or person named before them. Intermediaries (``via``) are the entities of the
-attributions whose content holds this one, nearest first.
+attributions whose content holds this one, nearest first. Whom a content is ``about`` are the people and
+organisations named in it, and the speakers its mentions were resolved to, whether or not they speak.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from .attribution import Found
 from .attribution.cues import ORG_HEADS, PERSON_HEADS
-from .model import Attribution, Entity
+from .model import Attribution, Entity, Subject
 from .names import gender_of
 
 Span = tuple[int, int]
@@ -57,6 +58,7 @@ class _Speaker:
     roles: list[str] = field(default_factory=list)
     mentions: set[Span] = field(default_factory=set)
     gender: str | None = None
+    named: bool = False  # known by a name, not only by a description ("a senior official")
 
     def add_role(self, role: str) -> None:
         role = role.strip(" ,")
@@ -73,6 +75,8 @@ class _Resolver:
         self.timeline: list[tuple[int, str, bool]] = []
         # for each title asked about ("the president"), the timeline entries of persons who hold it
         self.titled_marks: dict[str, list[tuple[int, str]]] = {}
+        # every mention of a named speaker, by offset, made once all are known (for ``about``)
+        self.marks: list[tuple[int, int, str]] | None = None
         self.ents = [self.relabel(e) for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
         # the names by the tokens they cover and by the word their root hangs on
         self.ent_at: dict[int, SpacySpan] = {}
@@ -128,6 +132,8 @@ class _Resolver:
         else:
             kind = "outlet" if OUTLET_WORDS.search(name.text) else "organization"
             spk = self.speaker(key, name.text, kind)
+        # a name has a proper noun: "Crews will repair ..." tagged ORG is a common noun at a sentence start
+        spk.named = spk.named or any(t.pos_ == "PROPN" for t in name)
         spk.mentions.add((name.start_char, name.end_char))
         self.roles_around(name, spk)
         self.mark(name.start_char, spk.key, False)
@@ -213,6 +219,7 @@ class _Resolver:
                 return self.speakers[self.recent_speaker_key(ent) or self.key_of(ent)], (name.start_char, name.end_char)
             kind = "group" if ent.label_ == "NORP" else "organization"
             spk = self.speaker(f"{kind}:{ent.text.lower()}", ent.text, kind)
+            spk.named = True
             return spk, (ent.start_char, ent.end_char)
         if head.lower_ in PRONOUNS and len(span) == 1:
             spk = self.antecedent(head)
@@ -334,9 +341,25 @@ class _Resolver:
                     via.append(ids[outer.key])
             attributions.append(Attribution(
                 id=f"a{n}", kind=f.kind, cue=f.cue, content=f.content, source=f.source,
-                entity=own, via=via, confidence=f.confidence,
+                entity=own, via=via, confidence=f.confidence, about=self.about(f.content, ids),
             ))
         return attributions, entities
+
+    def about(self, content: list[Span], ids: dict[str, str]) -> list[Subject]:
+        """Whom a content names: each named speaker with a mention inside it, in the order of their first
+        mention there; ``ids`` are the entity ids of those who speak in the article."""
+        if self.marks is None:
+            self.marks = sorted((s, e, spk.key) for spk in self.speakers.values() if spk.named
+                                for s, e in _disjoint(spk.mentions))
+        found: dict[str, list[Span]] = {}
+        for start, end in content:
+            for s, e, key in self.marks[bisect.bisect_left(self.marks, (start,)):]:
+                if s >= end:
+                    break
+                if e <= end:
+                    found.setdefault(key, []).append((s, e))
+        return [Subject(self.speakers[key].name, self.speakers[key].kind, mentions, ids.get(key))
+                for key, mentions in sorted(found.items(), key=lambda item: item[1][0])]
 
 
 def _holds_title(spk: _Speaker, title: str) -> bool:

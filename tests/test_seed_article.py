@@ -93,3 +93,27 @@ def test_headline_kind(seed):
 
 def test_every_span_is_verbatim(seed, validate):
     validate(seed.to_json())
+
+
+def test_each_content_says_whom_it_is_about(seed_in_mode):
+    """Reuters' report names Pence, Obama and Clinton; NBC's names Putin; Trump's doubt is read through the
+    "he" of its nested source. Obama never speaks here: he is named, with no entity."""
+    seed = seed_in_mode
+
+    def about(fragment, who):
+        (att,) = [a for a in seed.attributions if fragment in seed.span_text(a.content) and speaker(seed, a) == who]
+        return {sub.name: sub for sub in att.about}
+
+    reuters = about("Mike Pence agrees with the Obama administration", "Reuters")
+    assert {"Mike Pence", "Obama"} <= set(reuters)
+    assert reuters["Mike Pence"].entity == next(e.id for e in seed.entities if e.name == "Mike Pence")
+    assert reuters["Obama"].entity is None and reuters["Obama"].kind == "person"
+    assert "Vladimir Putin" in about("shrugged off the accusations", "NBC News")
+    (doubt,) = [a for a in seed.attributions if seed.span_text(a.content).startswith("that he doubts")]
+    trump = next(e.id for e in seed.entities if e.name == "Donald Trump")
+    assert [(seed.span_text(s.mentions), s.entity) for s in doubt.about] == [("he", trump)]
+    for att in seed.attributions:  # every mention lies inside the content, in the order of the content
+        firsts = [s.mentions[0] for s in att.about]
+        assert firsts == sorted(firsts)
+        for sub in att.about:
+            assert all(any(s <= a and b <= e for s, e in att.content) for a, b in sub.mentions)

@@ -6,9 +6,9 @@ times the corpus shows it:
 - ``via``: the source's words came through the target ("Putin told reporters, according to TASS": Putin ->
   TASS), one edge per step of an attribution's chain of intermediaries (Putin -> TASS -> NBC News); the
   weight counts attributions.
-- ``about``: the source's content names the target, by a mention its article resolved to them (a name, or
-  the source of an attribution nested in the content); the weight counts attributions. Mentions of the
-  speaker themself are left out.
+- ``about``: the source's content names the target (its ``about`` in sayso.article/1: a name, or the source
+  of an attribution nested in the content, resolved to a speaker of that article); the weight counts
+  attributions. Mentions of the speaker themself are left out.
 - ``agrees`` and ``contradicts``: the two take the same side, or opposite sides, of a claim (``sayso
   claims`` computes them); the weight counts claims, ``claim`` is the label of the largest. These two are
   symmetric: each pair is written once, from the lower speaker id, with ``symmetric`` true.
@@ -70,13 +70,12 @@ def speaker_graph(conn: sqlite3.Connection, relations: Iterable[str] = RELATIONS
         only, args = "", ()
         if centre is not None:
             marks = ",".join("?" * len(centre))
-            only, args = f" AND (a.speaker_id IN ({marks}) OR e.speaker_id IN ({marks}))", (*sorted(centre),) * 2
+            only, args = f" AND (a.speaker_id IN ({marks}) OR b.speaker_id IN ({marks}))", (*sorted(centre),) * 2
         rows = conn.execute(
-            "SELECT a.speaker_id, e.speaker_id, count(DISTINCT a.id) FROM attributions a"
-            " JOIN spans s ON s.attribution_id = a.id AND s.role = 'content'"
-            " JOIN entities e ON e.article_id = a.article_id AND e.speaker_id != a.speaker_id"
-            " JOIN mentions m ON m.entity_id = e.id AND m.start >= s.start AND m.end <= s.end"
-            f" WHERE a.speaker_id IS NOT NULL{only} GROUP BY a.speaker_id, e.speaker_id", args)
+            "SELECT a.speaker_id, b.speaker_id, count(DISTINCT a.id) FROM about b"
+            " JOIN attributions a ON a.id = b.attribution_id AND a.speaker_id != b.speaker_id"
+            f" WHERE a.speaker_id IS NOT NULL{only}"
+            " GROUP BY a.speaker_id, b.speaker_id", args)
         edges["about"].update({(source, target): n for source, target, n in rows})
     if "agrees" in edges or "contradicts" in edges:
         rows = conn.execute(

@@ -26,7 +26,7 @@ from typing import Any, Iterator
 from ..claims import STANCES, AttributionRef, Claim, ClaimMember, Edge, Speaker
 from ..claims.spread import Quote, Sighting
 from ..errors import QueryError
-from ..model import KINDS, Article, Attribution, Entity
+from ..model import KINDS, Article, Attribution, Entity, Subject
 from .names import alias_key, fold, name_key
 
 #: Results per page of a search or listing, unless the caller asks for another size.
@@ -255,10 +255,65 @@ def speaker_page(conn: sqlite3.Connection, speaker_id: int, page: int = 1, per_p
         "outlets": outlets,
         "timeline": timeline,
         "intermediaries": [{"speaker": relay_objects[s], "count": n} for s, n in relays],
+        "talks_about": talks_about(conn, speaker_id),
+        "talked_about_by": talked_about_by(conn, speaker_id),
         "may_be": maybe,
         "claims": speaker_claims(conn, speaker_id),
         "said": said,
     }
+
+
+#: The most subjects listed for a speaker, both ways.
+SUBJECTS_LIMIT = 10
+#: How many of the names a speaker's contents give are looked up as corpus speakers.
+_NAMES_LOOKED_UP = 50
+
+
+def talks_about(conn: sqlite3.Connection, speaker_id: int, limit: int = SUBJECTS_LIMIT) -> list[dict[str, Any]]:
+    """Whom the speaker's contents name most (themself left out): ``{"speaker", "name", "kind", "count"}``,
+    ``count`` their attributions that name them. Someone who speaks in the article is its corpus speaker; a
+    name that no one speaks under there is the one corpus speaker of that name, where there is just one
+    (``speaker`` None when there is none)."""
+    rows = conn.execute(
+        "SELECT b.speaker_id, b.key, max(b.name), b.kind, count(DISTINCT b.attribution_id) AS n"
+        " FROM attributions a JOIN about b ON b.attribution_id = a.id WHERE a.speaker_id = ?"
+        " GROUP BY b.speaker_id, b.key, b.kind ORDER BY n DESC LIMIT ?",
+        (speaker_id, _NAMES_LOOKED_UP)).fetchall()
+    found: dict[Any, dict[str, Any]] = {}
+    for known, key, name, kind, n in rows:
+        if known is None:
+            ids = find_speakers(conn, name)
+            known = ids[0] if len(ids) == 1 else None
+        if known == speaker_id:
+            continue
+        entry = found.setdefault(known if known is not None else f"{kind}:{key}",
+                                 {"speaker": known, "name": name, "kind": kind, "count": 0})
+        entry["count"] += n
+    top = sorted(found.values(), key=lambda e: (-e["count"], e["name"]))[:limit]
+    objects = speaker_objects(conn, {e["speaker"] for e in top})
+    for e in top:
+        if e["speaker"] is not None:
+            e["speaker"] = objects[e["speaker"]]
+            e["name"], e["kind"] = e["speaker"]["name"], e["speaker"]["kind"]
+    return top
+
+
+def talked_about_by(conn: sqlite3.Connection, speaker_id: int, limit: int = SUBJECTS_LIMIT
+                    ) -> list[dict[str, Any]]:
+    """The speakers whose contents name this one most: ``{"speaker", "count"}``, by a mention their article
+    resolved to them, or by a name of theirs that no other corpus speaker goes by."""
+    keys = [r[0] for r in conn.execute(
+        "SELECT DISTINCT c.key FROM (SELECT key FROM speaker_aliases WHERE speaker_id = ?1 UNION"
+        " SELECT surname FROM speakers WHERE id = ?1 AND surname IS NOT NULL) c WHERE length(c.key) > 2"
+        " AND NOT EXISTS (SELECT 1 FROM speaker_aliases o WHERE o.key = c.key AND o.speaker_id != ?1)"
+        " AND NOT EXISTS (SELECT 1 FROM speakers o WHERE o.surname = c.key AND o.id != ?1)", (speaker_id,))]
+    rows = conn.execute(
+        "SELECT a.speaker_id, count(DISTINCT a.id) AS n FROM about b JOIN attributions a ON a.id = b.attribution_id"
+        f" WHERE (b.speaker_id = ? OR (b.speaker_id IS NULL AND b.key IN ({','.join('?' * len(keys))})))"
+        " AND a.speaker_id IS NOT NULL AND a.speaker_id != ? GROUP BY a.speaker_id ORDER BY n DESC, a.speaker_id"
+        " LIMIT ?", (speaker_id, *keys, speaker_id, limit)).fetchall()
+    objects = speaker_objects(conn, {r[0] for r in rows})
+    return [{"speaker": objects[s], "count": n} for s, n in rows]
 
 
 # ------------------------------------------------------------------------------------------------ search
@@ -418,6 +473,7 @@ def hydrate(conn: sqlite3.Connection, rows: list[sqlite3.Row], cache: dict[int, 
             f"SELECT v.attribution_id, e.local_id, v.speaker_id FROM via v JOIN entities e ON e.id = v.entity_id"
             f" WHERE v.attribution_id IN ({marks}) ORDER BY v.attribution_id, v.position", ids):
         via[att].append((local, speaker))
+    about = _about_objects(conn, ids)
     cache = {} if cache is None else cache
     wanted = {r["speaker_id"] for r in rows} | {s for chain in via.values() for _, s in chain}
     cache.update(speaker_objects(conn, {s for s in wanted if s is not None and s not in cache}))
@@ -425,7 +481,7 @@ def hydrate(conn: sqlite3.Connection, rows: list[sqlite3.Row], cache: dict[int, 
     for r in rows:
         i = r["rowid"]
         hits.append({
-            **_attribution_object(r, spans[i], [local for local, _ in via[i]]),
+            **_attribution_object(r, spans[i], [local for local, _ in via[i]], about.get(i, [])),
             "speaker": cache.get(r["speaker_id"]),
             "via_speakers": [cache[s] for _, s in via[i]],
             "article": {"id": r["article_id"], "title": r["title"], "url": r["url"], "outlet": r["outlet"],
@@ -456,8 +512,45 @@ def _matches(conn: sqlite3.Connection, match: str, ids: list[int]) -> dict[int, 
     return out
 
 
-def _attribution_object(r: sqlite3.Row, spans: dict[str, list[list[int]]], via: list[str]) -> dict[str, Any]:
-    """The sayso.article/1 attribution object of a stored attribution row."""
+def _about_objects(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Whom the contents of the attributions ``ids`` name: for each, its sayso.article/1 ``about`` list, each
+    subject with its corpus ``speaker`` id (None when they do not speak in that article) and its ``text``
+    cut from the stored content text."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    if not ids:
+        return out
+    rows = conn.execute(
+        "SELECT b.attribution_id, b.name, b.kind, e.local_id, b.speaker_id, b.spans, a.content_text,"
+        " (SELECT json_group_array(json_array(s.start, s.end)) FROM spans s WHERE s.attribution_id = a.id"
+        "  AND s.role = 'content') AS pieces FROM about b JOIN attributions a ON a.id = b.attribution_id"
+        f" LEFT JOIN entities e ON e.id = b.entity_id WHERE b.attribution_id IN ({','.join('?' * len(ids))})"
+        " ORDER BY b.attribution_id, b.seq", ids)
+    for att, name, kind, local, speaker, spans, content, pieces in rows:
+        spans = json.loads(spans)
+        out.setdefault(att, []).append({"name": name, "kind": kind, "entity": local, "spans": spans,
+                                        "text": _cut(content, json.loads(pieces), spans), "speaker": speaker})
+    return out
+
+
+def _cut(content: str, pieces: list[list[int]], spans: list[list[int]]) -> str:
+    """The words at ``spans`` (article offsets inside the content's ``pieces``) out of the content's text,
+    which holds the pieces joined by one space; pieces joined by one space too, as every ``text`` is."""
+    pieces = sorted(pieces)
+    out = []
+    for a, b in spans:
+        at = 0
+        for s, e in pieces:
+            if s <= a and b <= e:
+                out.append(content[at + a - s: at + b - s])
+                break
+            at += e - s + 1
+    return " ".join(out)
+
+
+def _attribution_object(r: sqlite3.Row, spans: dict[str, list[list[int]]], via: list[str],
+                        about: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sayso.article/1 attribution object of a stored attribution row (``about`` keeps each subject's
+    corpus ``speaker`` id besides)."""
     return {
         "id": r["local_id"],
         "kind": r["kind"],
@@ -466,6 +559,7 @@ def _attribution_object(r: sqlite3.Row, spans: dict[str, list[list[int]]], via: 
         "content": {"spans": spans["content"], "text": r["content_text"]},
         "via": via,
         "confidence": round(r["confidence"], 4),
+        "about": about,
     }
 
 
@@ -493,6 +587,8 @@ def article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
         local = att["source"]["entity"]
         att["speaker"] = objects.get(entity_speakers[local]) if local else None
         att["via_speakers"] = [objects[entity_speakers[v]] for v in att["via"]]
+        for sub in att["about"]:
+            sub["speaker"] = entity_speakers.get(sub["entity"])
     return {"id": row["id"], **data, "date": row["date"], "record": row["record"],
             "has_original": conn.execute("SELECT 1 FROM originals WHERE article_id = ?",
                                          (article_id,)).fetchone() is not None}
@@ -523,10 +619,15 @@ def load_article(conn: sqlite3.Connection, article_id: int, row: sqlite3.Row | N
             "SELECT v.attribution_id, v.entity_id FROM via v JOIN attributions a ON a.id = v.attribution_id"
             " WHERE a.article_id = ? ORDER BY v.attribution_id, v.position", (article_id,)):
         via[att].append(local_of[entity])
+    about: dict[int, list[Subject]] = {r["id"]: [] for r in rows}
+    for att, name, kind, entity, subject_spans in conn.execute(
+            "SELECT b.attribution_id, b.name, b.kind, b.entity_id, b.spans FROM about b JOIN attributions a"
+            " ON a.id = b.attribution_id WHERE a.article_id = ? ORDER BY b.attribution_id, b.seq", (article_id,)):
+        about[att].append(Subject(name, kind, [(s, e) for s, e in json.loads(subject_spans)], local_of.get(entity)))
     attributions = [
         Attribution(id=r["local_id"], kind=r["kind"], cue=spans[r["id"]]["cue"], content=spans[r["id"]]["content"],
                     source=spans[r["id"]]["source"], entity=local_of.get(r["entity_id"]), via=via[r["id"]],
-                    confidence=r["confidence"])
+                    confidence=r["confidence"], about=about[r["id"]])
         for r in rows
     ]
     art = Article(text=row["text"], title=row["title"], url=row["url"], outlet=row["outlet"], author=row["author"],

@@ -8,20 +8,23 @@ the whole corpus on demand and stored beside it. The tables are documented in do
 
 >>> conn = connect(":memory:")                                   # doctest: +SKIP
 >>> conn.execute("select value from meta where key = 'schema_version'").fetchone()[0]   # doctest: +SKIP
-'2'
+'3'
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import StoreError
 
 #: Bumped whenever a table changes; a store written by a newer sayso is refused, never half-read.
-#: Version 2 added the claims tables (an older store is upgraded by ``connect``, see MIGRATIONS).
-SCHEMA_VERSION = 2
+#: Version 2 added the claims tables, version 3 the ``about`` table (an older store is upgraded by
+#: ``connect``, see MIGRATIONS).
+SCHEMA_VERSION = 3
 
 #: Words are matched whole, case- and accent-insensitively; "sanction*" asks for every word that starts so.
 #: (No stemming: porter's stems break prefix queries, "immigra*" would find nothing.)
@@ -157,6 +160,23 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
 );
 """
 
+#: Whom each content names (an attribution's ``about`` in sayso.article/1), written by ingest.
+ABOUT_DDL = """
+CREATE TABLE IF NOT EXISTS about (
+    attribution_id INTEGER NOT NULL REFERENCES attributions(id),
+    seq INTEGER NOT NULL,          -- 0, 1, ... in the order of their first mention in the content
+    name TEXT NOT NULL,            -- the fullest name their article gives them
+    kind TEXT NOT NULL,            -- person, organization, outlet, group, unknown
+    key TEXT NOT NULL,             -- the name as a search box looks it up (sayso.store.names.alias_key)
+    entity_id INTEGER REFERENCES entities(id),    -- when they speak in the article too
+    speaker_id INTEGER REFERENCES speakers(id),   -- and that entity's corpus speaker
+    spans TEXT NOT NULL,           -- JSON [[start, end], ...]: their mentions inside the content
+    PRIMARY KEY (attribution_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS about_speaker ON about(speaker_id);
+CREATE INDEX IF NOT EXISTS about_key ON about(key);
+"""
+
 #: Claims across the corpus, written whole by ``sayso claims`` (sayso.store.claims), never by ingest.
 CLAIMS_DDL = """
 CREATE TABLE IF NOT EXISTS claims (
@@ -224,8 +244,35 @@ CREATE TABLE IF NOT EXISTS embeddings (
 ) WITHOUT ROWID;
 """
 
-#: What brings a store of each older version up to the next one.
-MIGRATIONS = {1: CLAIMS_DDL}
+def _about_from_mentions(conn: sqlite3.Connection) -> None:
+    """Fill the ``about`` table of a store written before it: whom each content names, as far as the store
+    knows, the named speakers of its article with a mention inside it (the names of people who never speak
+    in an article were not kept, so they are missing until the article is ingested again)."""
+    from .names import alias_key
+
+    for statement in _statements(ABOUT_DDL):
+        conn.execute(statement)
+    rows = conn.execute(
+        "SELECT s.attribution_id, e.id, e.name, e.kind, e.speaker_id, m.start, m.end FROM spans s"
+        " JOIN attributions a ON a.id = s.attribution_id JOIN entities e ON e.article_id = a.article_id"
+        " JOIN speakers k ON k.id = e.speaker_id AND k.named = 1"
+        " JOIN mentions m ON m.entity_id = e.id AND m.start >= s.start AND m.end <= s.end"
+        " WHERE s.role = 'content' ORDER BY s.attribution_id, m.start, m.end")
+    found: dict[int, dict[int, list]] = {}
+    for att, entity, name, kind, speaker, start, end in rows:
+        subject = found.setdefault(att, {}).setdefault(entity, [name, kind, speaker, []])
+        subject[3].append([start, end])
+    conn.executemany(
+        "INSERT INTO about (attribution_id, seq, name, kind, key, entity_id, speaker_id, spans)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(att, seq, name, kind, alias_key(name), entity, speaker, json.dumps(spans))
+         for att, subjects in found.items()
+         for seq, (entity, (name, kind, speaker, spans)) in enumerate(subjects.items())])
+
+
+#: What brings a store of each older version up to the next one: a script, or a function of the connection,
+#: run inside the step's transaction.
+MIGRATIONS = {1: CLAIMS_DDL, 2: _about_from_mentions}
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -245,7 +292,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
         if version is None:
             # one script, one transaction: a store has all its tables or none
             conn.executescript(
-                f"BEGIN IMMEDIATE; {DDL}{CLAIMS_DDL}"
+                f"BEGIN IMMEDIATE; {DDL}{ABOUT_DDL}{CLAIMS_DDL}"
                 f"INSERT INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');"
                 f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
             )
@@ -273,18 +320,57 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def upgrade(path: str | Path) -> tuple[int, int]:
+    """Bring the store at ``path`` up to this version's schema (``migrate``); its version before and now."""
+    p = Path(path)
+    if not p.is_file():
+        raise StoreError(str(path), "no such corpus database (create it with: sayso ingest PATH... --db FILE)")
+    try:
+        with closing(sqlite3.connect(f"file:{quote(str(p.resolve()))}?mode=ro", uri=True)) as conn:
+            before = _version(conn, path, upgradable=True)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(str(path), f"not a sayso corpus database ({exc})") from None
+    if before is None:
+        raise StoreError(str(path), "not a sayso corpus database (no sayso tables)")
+    connect(path).close()
+    return before, SCHEMA_VERSION
+
+
 def migrate(conn: sqlite3.Connection, version: int) -> None:
     """Bring a store of an older schema version up to this one, one version a transaction.
 
-    Every step so far only adds tables: what is stored stays as it is.
+    Every step so far only adds tables (and fills them from what is stored): what is stored stays as it is.
     """
     while version < SCHEMA_VERSION:
-        conn.executescript(
-            f"BEGIN IMMEDIATE; {MIGRATIONS[version]}"
-            f"UPDATE meta SET value = '{version + 1}' WHERE key = 'schema_version';"
-            f"PRAGMA user_version = {version + 1}; COMMIT;"
-        )
+        step = MIGRATIONS[version]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if callable(step):
+                step(conn)
+            else:
+                for statement in _statements(step):
+                    conn.execute(statement)
+            conn.execute(f"UPDATE meta SET value = '{version + 1}' WHERE key = 'schema_version'")
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
         version += 1
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a script of whole lines, one by one (``executescript`` would commit the
+    transaction they are meant to run in)."""
+    out, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return out
 
 
 def _version(conn: sqlite3.Connection, path: str | Path, upgradable: bool = False) -> int | None:
@@ -301,7 +387,7 @@ def _version(conn: sqlite3.Connection, path: str | Path, upgradable: bool = Fals
         if upgradable:
             return version
         raise StoreError(str(path), f"corpus schema version {version}; this sayso reads version {SCHEMA_VERSION}: "
-                                    f"upgrade it with `sayso claims --db {path}` (adds the claims tables)")
+                                    f"upgrade it with `sayso upgrade --db {path}` (adds tables, keeps what is stored)")
     if version != SCHEMA_VERSION:
         raise StoreError(str(path), f"corpus schema version {version}; this sayso reads version {SCHEMA_VERSION}")
     return version

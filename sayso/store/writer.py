@@ -1,8 +1,9 @@
 """Writing annotated articles into the store, one transaction each, and merging their speakers.
 
 An article is stored whole or not at all: its row, original input, entities, mentions, attributions,
-spans, intermediaries, full-text rows and the speaker counts are written in one transaction, so a run
-that is killed leaves every article either complete or absent, and a rerun picks up where it stopped.
+spans, intermediaries, whom each content is about, full-text rows and the speaker counts are written in one
+transaction, so a run that is killed leaves every article either complete or absent, and a rerun picks up
+where it stopped.
 
 Speakers are merged across articles by ``sayso.store.names.name_key``. One rule depends on what is
 already stored: a bare surname joins the single full name with that surname; when a full name arrives
@@ -164,6 +165,11 @@ class CorpusWriter:
             )
             conn.execute("INSERT INTO attributions_fts (rowid, content_text) VALUES (?, ?)",
                          (att_id, att["content"]["text"]))
+            conn.executemany(
+                "INSERT INTO about (attribution_id, seq, name, kind, key, entity_id, speaker_id, spans)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(att_id, n, sub["name"], sub["kind"], alias_key(sub["name"]), entity_ids.get(sub["entity"]),
+                  speaker_ids.get(sub["entity"]), json.dumps(sub["spans"])) for n, sub in enumerate(att["about"])])
             relayed = []
             for n, via in enumerate(att["via"], 1):
                 conn.execute("INSERT INTO via (attribution_id, position, entity_id, speaker_id) VALUES (?, ?, ?, ?)",
@@ -237,7 +243,7 @@ class CorpusWriter:
     def merge(self, old: int, into: int) -> None:
         """Fold speaker ``old`` into ``into``: its attributions, entities, aliases, roles and counts."""
         conn = self.conn
-        for table in ("entities", "attributions", "via"):
+        for table in ("entities", "attributions", "via", "about"):
             conn.execute(f"UPDATE {table} SET speaker_id = ? WHERE speaker_id = ?", (into, old))
         # stored claims keep their edges until the next `sayso claims`; they follow the merge meanwhile
         for column in ("speaker_a", "speaker_b"):

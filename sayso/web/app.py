@@ -66,8 +66,10 @@ DESCRIPTION = """
 Search and browse a corpus of news articles by **who said what, according to whom**.
 
 Every attribution is its `sayso.article/1` object (source, cue and content as character spans of the
-article text, the chain of intermediaries `via`) plus `speaker`, the corpus-level speaker it was merged
-into (`id`, `name`, `kind`, `aliases`, `roles`), and `via_speakers`, the intermediaries as corpus speakers.
+article text, the chain of intermediaries `via`, whom the content names `about`) plus `speaker`, the
+corpus-level speaker it was merged into (`id`, `name`, `kind`, `aliases`, `roles`), and `via_speakers`, the
+intermediaries as corpus speakers; each of `about` has its corpus `speaker` id too (null for someone who does
+not speak in that article).
 Every HTML page of the site has its JSON twin here.
 
 **Claims** group attributions that state the same proposition across speakers and articles (computed by
@@ -325,8 +327,10 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     def api_speaker(speaker_id: SpeakerId, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> Any:
         """The speaker (`id`, `name`, `kind`, every alias and role, most frequent first), their counts,
         attributions by kind and outlet, `timeline` (attributions per month), who relayed their words
-        (`intermediaries`), `may_be` (for a bare surname that several full names share: those people), and
-        `said`: their attributions, newest first, paginated as a search.
+        (`intermediaries`), whom their contents name most (`talks_about`: `speaker`, or null for someone who
+        is no corpus speaker, `name`, `kind`, `count`) and who names them most (`talked_about_by`: `speaker`,
+        `count`), `may_be` (for a bare surname that several full names share: those people), and `said`:
+        their attributions, newest first, paginated as a search.
         A speaker merged into another answers with a redirect to it."""
         return find_speaker(speaker_id, page, per_page, "/api")
 
@@ -514,7 +518,10 @@ def article_view(data: dict[str, Any]) -> dict[str, Any]:
     speaker, the details panel's data and the legend of speakers."""
     colour_of = colours(data)
     panel = {a["id"]: {"kind": a["kind"], "cue": a["cue"]["text"], "source": a["source"]["text"],
-                       "speaker": a["speaker"], "via": a["via_speakers"], "colour": colour_of[a["id"]]}
+                       "speaker": a["speaker"], "via": a["via_speakers"], "colour": colour_of[a["id"]],
+                       # a stored subject links to its corpus speaker; an extracted one has its entity id only
+                       "about": [{"id": sub.get("speaker", sub["entity"]), "name": sub["name"]}
+                                 for sub in a.get("about", [])]}
              for a in data["attributions"]}
     legend: dict[Any, dict] = {}
     for a in data["attributions"]:

@@ -219,14 +219,15 @@ def test_a_version_1_store_is_upgraded_by_a_writer_and_explained_to_a_reader(tmp
     conn = sqlite3.connect(old)
     conn.executescript(f"{DDL} INSERT INTO meta (key, value) VALUES ('schema_version', '1'); PRAGMA user_version = 1;")
     conn.close()
-    with pytest.raises(StoreError, match=r"schema version 1; .*sayso claims --db"):
+    with pytest.raises(StoreError, match=r"schema version 1; .*sayso upgrade --db"):
         connect_readonly(old)
-    with pytest.raises(StoreError, match=r"upgrade it with `sayso claims --db"):
+    with pytest.raises(StoreError, match=r"upgrade it with `sayso upgrade --db"):
         create_app(old)  # what `sayso serve` says, in one line, before it listens
-    upgraded = connect(old)
-    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+    upgraded = connect(old)  # a writer upgrades it, one version after the other
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
     assert upgraded.execute("SELECT count(*) FROM claims").fetchone()[0] == 0
+    assert upgraded.execute("SELECT count(*) FROM about").fetchone()[0] == 0
     upgraded.close()
     with connect_readonly(old) as c:
         assert queries.claims_status(c) is None

@@ -37,12 +37,7 @@ def expected_edges(db) -> dict[str, Counter]:
                 for x, y in zip(chain, chain[1:]):
                     if x != y:
                         out["via"][(x, y)] += 1
-                named = set()
-                for e in art["entities"]:
-                    if e["speaker"] == a["speaker"]["id"]:
-                        continue
-                    if any(s <= ms and me <= t for ms, me in e["mentions"] for s, t in a["content"]["spans"]):
-                        named.add(e["speaker"])
+                named = {sub["speaker"] for sub in a["about"]} - {None, a["speaker"]["id"]}
                 for target in named:
                     out["about"][(a["speaker"]["id"], target)] += 1
         claim_ids = [r[0] for r in conn.execute("SELECT id FROM claims")]

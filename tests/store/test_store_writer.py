@@ -182,7 +182,7 @@ def test_publication_dates(given, iso):
 def test_the_store_is_wal_and_versioned_and_refuses_strangers(tmp_path):
     conn = connect(tmp_path / "c.sqlite")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     conn.close()
     with pytest.raises(StoreError, match="schema version 99"):

@@ -85,6 +85,25 @@ def test_a_speaker_page_leads_to_what_was_said_about_them(page, server):
     assert names and set(names) == {"Maria Delgado"}
 
 
+def test_a_speaker_page_says_who_talks_about_them_and_the_panel_whom_a_content_names(page, server):
+    page.goto(server + "/speakers?q=whitcombe")
+    page.locator("#speaker-list a.speaker", has_text="Paul Whitcombe").click()
+    delgado = page.locator("#talked-about-by li", has_text="Maria Delgado")
+    count = int(delgado.locator("a[title]").inner_text())
+    delgado.locator("a[title]").click()
+    expect(page).to_have_url(re.compile(r"/search\?speaker=\d+&about=\d+$"))
+    assert int(page.locator("#total strong").inner_text()) >= count > 0
+    assert set(page.locator("#hits .hit-head a.speaker").all_inner_texts()) == {"Maria Delgado"}
+
+    # the Ledger's report is about the governor: its panel names him, and leads to his page
+    page.goto(server + "/search?q=%22privately+told%22&speaker=Valley+Ledger")
+    page.locator("#hits .hit a.in-article").first.click()
+    level = page.locator("#panel .level").first
+    expect(level).to_contain_text("Valley Ledger")
+    level.locator(".about a.speaker", has_text="Paul Whitcombe").click()
+    expect(page.locator("h1")).to_have_text("Paul Whitcombe")
+
+
 def test_search_filters_and_exports_what_it_found(page, server, tmp_path):
     page.goto(server + "/search")
     submit(page, "#search-form", q="loan", speaker="Delgado")

@@ -47,6 +47,14 @@
     });
     return span;
   }
+  function names(subjects) {
+    var span = el("span", "about");
+    subjects.forEach(function (s, i) {
+      if (i) span.appendChild(document.createTextNode(", "));
+      span.appendChild(speaker(s));
+    });
+    return span;
+  }
   function show(ids) {
     body.replaceChildren();
     ids.forEach(function (id, i) {
@@ -60,6 +68,7 @@
       if (a.source) row(dl, "written as", a.source);
       row(dl, "cue", a.cue);
       row(dl, "through", chain(a.via));
+      if (a.about.length) row(dl, "about", names(a.about));
       var link = el("a", null, "row in the table");
       link.href = "#row-" + id;
       row(dl, "see", link);
