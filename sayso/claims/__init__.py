@@ -7,11 +7,11 @@
 
 from .embeddings import Encoder
 from .grouping import (
-    AttributionRef, Claim, ClaimMember, Edge, Item, Speaker, find_claims, items_of,
+    AttributionRef, Claim, ClaimMember, ClaimSubject, Edge, Item, Speaker, find_claims, items_of,
 )
 from .stance import STANCES, stance
 
 __all__ = [
-    "AttributionRef", "Claim", "ClaimMember", "Edge", "Encoder", "Item", "STANCES", "Speaker",
+    "AttributionRef", "Claim", "ClaimMember", "ClaimSubject", "Edge", "Encoder", "Item", "STANCES", "Speaker",
     "find_claims", "items_of", "stance",
 ]

@@ -176,20 +176,38 @@ class Edge:
 
 
 @dataclass
+class ClaimSubject:
+    """Someone a claim's attributions name: a corpus speaker, or a name alone for someone never quoted."""
+
+    name: str
+    kind: str
+    speaker: Speaker | None
+    attributions: int  # the claim's members that name them
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"name", "kind", "speaker", "attributions"}``."""
+        return {"name": self.name, "kind": self.kind, "speaker": self.speaker.to_json() if self.speaker else None,
+                "attributions": self.attributions}
+
+
+@dataclass
 class Claim:
-    """A proposition stated by one or more attributions, labelled with the words of one of them."""
+    """A proposition stated by one or more attributions, labelled with the words of one of them; ``about``
+    is whom its attributions name most (read from a store; empty while the claims are being found)."""
 
     id: str
     label: str
     label_ref: AttributionRef
     members: list[ClaimMember]
     edges: list[Edge] = field(default_factory=list)
+    about: list[ClaimSubject] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"id", "label", "attributions": [...], "edges": [...]}``, the shape ``sayso claims --json`` prints."""
+        """``{"id", "label", "attributions": [...], "edges": [...], "about": [...]}``, the shape ``sayso claims
+        --json`` prints."""
         return {"id": self.id, "label": self.label, "label_attribution": self.label_ref.to_json(),
                 "attributions": [m.to_json() for m in self.members],
-                "edges": [e.to_json() for e in self.edges]}
+                "edges": [e.to_json() for e in self.edges], "about": [s.to_json() for s in self.about]}
 
     def speakers(self, stance_: str) -> list[Speaker]:
         """The distinct speakers with this stance, in member order."""

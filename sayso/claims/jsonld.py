@@ -4,7 +4,8 @@
 - ``author``: each speaker who, on balance, asserts it, a ``Person`` or an ``Organization``;
 - ``appearance``: each article it appears in, a ``NewsArticle`` with its ``url``, ``headline``,
   ``datePublished`` and ``publisher``;
-- ``firstAppearance``: the earliest published of those.
+- ``firstAppearance``: the earliest published of those;
+- ``about``: whom its attributions name most, each a ``Person`` or an ``Organization``.
 
 >>> claim_jsonld(claim)["@type"]      # doctest: +SKIP
 'Claim'
@@ -64,6 +65,10 @@ def claim_jsonld(claim: Claim) -> dict[str, Any]:
     out: dict[str, Any] = {"@context": CONTEXT, "@type": "Claim", "identifier": claim.id, "text": claim.label}
     if authors:
         out["author"] = [speaker_jsonld(s) for s in authors.values()]
+    if claim.about:
+        out["about"] = [speaker_jsonld(sub.speaker) if sub.speaker is not None else
+                        {"@type": SPEAKER_TYPES.get(sub.kind, "Organization"), "name": sub.name}
+                        for sub in claim.about]
     if appearances:
         out["appearance"] = [appearance_jsonld(m) for m in appearances.values()]
         dated = [m for m in appearances.values() if m.published]

@@ -23,7 +23,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any, Iterator
 
-from ..claims import STANCES, AttributionRef, Claim, ClaimMember, Edge, Speaker
+from ..claims import STANCES, AttributionRef, Claim, ClaimMember, ClaimSubject, Edge, Speaker
 from ..claims.spread import Quote, Sighting
 from ..errors import QueryError
 from ..model import KINDS, Article, Attribution, Entity, Subject
@@ -265,37 +265,53 @@ def speaker_page(conn: sqlite3.Connection, speaker_id: int, page: int = 1, per_p
 
 #: The most subjects listed for a speaker, both ways.
 SUBJECTS_LIMIT = 10
-#: How many of the names a speaker's contents give are looked up as corpus speakers.
-_NAMES_LOOKED_UP = 50
 
 
 def talks_about(conn: sqlite3.Connection, speaker_id: int, limit: int = SUBJECTS_LIMIT) -> list[dict[str, Any]]:
     """Whom the speaker's contents name most (themself left out): ``{"speaker", "name", "kind", "count"}``,
-    ``count`` their attributions that name them. Someone who speaks in the article is its corpus speaker; a
-    name that no one speaks under there is the one corpus speaker of that name, where there is just one
-    (``speaker`` None when there is none)."""
+    ``count`` their attributions that name them (``rank_subjects`` says who a subject is)."""
     rows = conn.execute(
-        "SELECT b.speaker_id, b.key, max(b.name), b.kind, count(DISTINCT b.attribution_id) AS n"
-        " FROM attributions a JOIN about b ON b.attribution_id = a.id WHERE a.speaker_id = ?"
-        " GROUP BY b.speaker_id, b.key, b.kind ORDER BY n DESC LIMIT ?",
-        (speaker_id, _NAMES_LOOKED_UP)).fetchall()
-    found: dict[Any, dict[str, Any]] = {}
-    for known, key, name, kind, n in rows:
-        if known is None:
-            ids = find_speakers(conn, name)
-            known = ids[0] if len(ids) == 1 else None
-        if known == speaker_id:
-            continue
-        entry = found.setdefault(known if known is not None else f"{kind}:{key}",
-                                 {"speaker": known, "name": name, "kind": kind, "count": 0})
-        entry["count"] += n
-    top = sorted(found.values(), key=lambda e: (-e["count"], e["name"]))[:limit]
+        "SELECT b.speaker_id, b.key, max(b.name), b.kind, count(DISTINCT b.attribution_id) FROM attributions a"
+        " JOIN about b ON b.attribution_id = a.id WHERE a.speaker_id = ? GROUP BY b.speaker_id, b.key, b.kind",
+        (speaker_id,)).fetchall()
+    top = rank_subjects(rows, subject_speakers(conn, {r[1] for r in rows if r[0] is None}), limit, speaker_id)
     objects = speaker_objects(conn, {e["speaker"] for e in top})
     for e in top:
         if e["speaker"] is not None:
             e["speaker"] = objects[e["speaker"]]
             e["name"], e["kind"] = e["speaker"]["name"], e["speaker"]["kind"]
     return top
+
+
+def subject_speakers(conn: sqlite3.Connection, keys: set[str]) -> dict[str, int]:
+    """The corpus speaker of each name (by ``key``) of a subject who does not speak in their article: the
+    one speaker who goes by that name, where there is just one."""
+    out: dict[str, int] = {}
+    keys = sorted(keys)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        for key, ids in conn.execute(
+                f"SELECT key, group_concat(DISTINCT speaker_id) FROM speaker_aliases"
+                f" WHERE key IN ({','.join('?' * len(chunk))}) GROUP BY key", chunk):
+            if "," not in str(ids):
+                out[key] = int(ids)
+    return out
+
+
+def rank_subjects(rows: list[Any], speakers: dict[str, int], limit: int, leave_out: int | None = None
+                  ) -> list[dict[str, Any]]:
+    """Subjects counted and ranked: ``rows`` are ``(speaker_id, key, name, kind, count)`` groups of the
+    ``about`` table. Someone who speaks in the article is their corpus speaker; a name no one speaks
+    under there is the speaker ``speakers`` gives that key, else a name alone (``speaker`` None)."""
+    found: dict[Any, dict[str, Any]] = {}
+    for known, key, name, kind, n in rows:
+        known = known if known is not None else speakers.get(key)
+        if known is not None and known == leave_out:
+            continue
+        entry = found.setdefault(known if known is not None else f"{kind}:{key}",
+                                 {"speaker": known, "name": name, "kind": kind, "count": 0})
+        entry["count"] += n
+    return sorted(found.values(), key=lambda e: (-e["count"], e["name"]))[:limit]
 
 
 def talked_about_by(conn: sqlite3.Connection, speaker_id: int, limit: int = SUBJECTS_LIMIT
@@ -778,7 +794,31 @@ def claim_objects(conn: sqlite3.Connection, ids: list[str]) -> list[Claim]:
     for e in edges:
         claims[e["claim_id"]].edges.append(Edge(speakers[e["speaker_a"]], speakers[e["speaker_b"]], e["relation"],
                                                 evidence.get(e["id"], [])))
+    _claim_subjects(conn, claims)
     return [claims[i] for i in ids if i in claims]
+
+
+def _claim_subjects(conn: sqlite3.Connection, claims: dict[str, Claim]) -> None:
+    """Each claim's ``about``: whom its members' contents name most, counted by members."""
+    if not claims:
+        return
+    marks = ",".join("?" * len(claims))
+    rows = conn.execute(
+        "SELECT m.claim_id, b.speaker_id, b.key, max(b.name), b.kind, count(DISTINCT m.attribution_id)"
+        " FROM claim_members m JOIN about b ON b.attribution_id = m.attribution_id"
+        f" WHERE m.claim_id IN ({marks}) GROUP BY m.claim_id, b.speaker_id, b.key, b.kind", list(claims)).fetchall()
+    named = subject_speakers(conn, {r[2] for r in rows if r[1] is None})
+    by_claim: dict[str, list[Any]] = {}
+    for r in rows:
+        by_claim.setdefault(r[0], []).append(tuple(r)[1:])
+    ranked = {i: rank_subjects(group, named, SUBJECTS_LIMIT) for i, group in by_claim.items()}
+    objects = speaker_objects(conn, {e["speaker"] for top in ranked.values() for e in top})
+    for claim_id, top in ranked.items():
+        claims[claim_id].about = [
+            ClaimSubject(e["name"], e["kind"], None, e["count"]) if e["speaker"] is None else
+            ClaimSubject(objects[e["speaker"]]["name"], objects[e["speaker"]]["kind"],
+                         claims_speaker(objects[e["speaker"]]), e["count"])
+            for e in top]
 
 
 def claim_json(conn: sqlite3.Connection, claim: Claim, evidence: bool = False) -> dict[str, Any]:

@@ -14,7 +14,7 @@ THING = {"name": "Text", "identifier": "Text", "url": "URL", "alternateName": "T
 CREATIVE_WORK = {**THING, "text": "Text", "author": ("Person", "Organization"), "datePublished": "Date",
                  "headline": "Text", "publisher": ("Person", "Organization"), "inLanguage": "Text"}
 TYPES = {
-    "Claim": {**CREATIVE_WORK, "appearance": ("CreativeWork", "NewsArticle"),
+    "Claim": {**CREATIVE_WORK, "about": ("Person", "Organization"), "appearance": ("CreativeWork", "NewsArticle"),
               "firstAppearance": ("CreativeWork", "NewsArticle"), "claimInterpreter": ("Person", "Organization")},
     "NewsArticle": {**CREATIVE_WORK, "articleBody": "Text", "dateline": "Text"},
     "CreativeWork": CREATIVE_WORK,

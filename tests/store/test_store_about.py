@@ -14,6 +14,7 @@ import pytest
 from sayso.errors import StoreError
 from sayso.store import connect_readonly, queries
 from sayso.store.schema import SCHEMA_VERSION
+from subjects import subjects_of
 
 SAYSO = [sys.executable, "-m", "sayso.cli"]
 
@@ -57,18 +58,12 @@ def test_search_hits_say_whom_they_are_about_as_their_article_does(conn):
 
 def expected_subjects(conn, speaker):
     """Whom ``speaker``'s attributions name, and whose name ``speaker``, counted from the articles' JSON:
-    a subject is the speaker of their entity, or the one corpus speaker of their name."""
+    a subject is the speaker of their entity, or the one corpus speaker who goes by their name."""
     talks, talked = Counter(), Counter()
     for art in stored_articles(conn):
         for att in art["attributions"]:
             said_by = att["speaker"]["id"] if att["speaker"] else None
-            named = set()
-            for sub in att["about"]:
-                who = sub["speaker"]
-                if who is None:
-                    ids = queries.find_speakers(conn, sub["name"])
-                    who = ids[0] if len(ids) == 1 else ("name", sub["name"])
-                named.add(who)
+            named = subjects_of(conn, att)
             if said_by == speaker:
                 talks.update(named - {speaker})
             elif said_by is not None and speaker in named:

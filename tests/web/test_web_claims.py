@@ -14,7 +14,8 @@ from sayso.store.export import CLAIM_COLUMNS
 #: Claim and NewsArticle are CreativeWorks; author and publisher are a Person or an Organization).
 SCHEMA_ORG = {
     "Claim": {"identifier": "Text", "text": "Text", "author": ("Person", "Organization"),
-              "appearance": ("NewsArticle",), "firstAppearance": ("NewsArticle",), "datePublished": "Date"},
+              "appearance": ("NewsArticle",), "firstAppearance": ("NewsArticle",), "datePublished": "Date",
+              "about": ("Person", "Organization")},
     "NewsArticle": {"identifier": "Text", "url": "URL", "headline": "Text", "datePublished": "Date",
                     "publisher": ("Organization",)},
     "Person": {"identifier": "Text", "name": "Text", "alternateName": "Text"},
@@ -148,6 +149,35 @@ def test_a_claim_as_schema_org_json_ld(client, span):
     html = client.get(f"/claims/{span['id']}").text
     assert f'href="/api/claims/{span["id"]}.jsonld"' in html
     assert client.get("/api/claims/c0000000000.jsonld").status_code == 404
+
+
+def test_a_claim_says_whom_its_attributions_name(client, span, corpus_db):
+    """Counted again from each member's ``about`` in its article's JSON: a subject is their corpus speaker, or
+    the one speaker who goes by their name, or a name alone."""
+    from collections import Counter
+
+    from subjects import subjects_of
+
+    conn = sqlite3.connect(corpus_db)
+    expected = Counter()
+    for member in span["attributions"]:
+        art = client.get(f"/api/articles/{member['article_id']}").json()
+        (att,) = [a for a in art["attributions"] if a["id"] == member["attribution_id"]]
+        expected.update(subjects_of(conn, att))
+    conn.close()
+    data = client.get(f"/api/claims/{span['id']}").json()
+    assert data["about"] and data["about"] == span["about"]
+    assert {(sub["speaker"]["id"] if sub["speaker"] else ("name", sub["name"])): sub["attributions"]
+            for sub in data["about"]} == dict(expected)
+    assert [sub["attributions"] for sub in data["about"]] == sorted((sub["attributions"] for sub in data["about"]),
+                                                                    reverse=True)
+    node = client.get(f"/api/claims/{span['id']}.jsonld").json()
+    assert [a["name"] for a in node["about"]] == [sub["name"] for sub in data["about"]]
+    html = client.get(f"/claims/{span['id']}").text
+    about = re.search(r'<p class="claim-about" id="claim-about">.*?</p>', html, re.S).group(0)
+    for sub in data["about"]:
+        if sub["speaker"]:
+            assert f'href="/speakers/{sub["speaker"]["id"]}"' in about
 
 
 def test_the_claim_page_groups_stances_and_draws_the_graph(client, span):
