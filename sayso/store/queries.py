@@ -323,11 +323,12 @@ def talked_about_by(conn: sqlite3.Connection, speaker_id: int, limit: int = SUBJ
         " SELECT surname FROM speakers WHERE id = ?1 AND surname IS NOT NULL) c WHERE length(c.key) > 2"
         " AND NOT EXISTS (SELECT 1 FROM speaker_aliases o WHERE o.key = c.key AND o.speaker_id != ?1)"
         " AND NOT EXISTS (SELECT 1 FROM speakers o WHERE o.surname = c.key AND o.id != ?1)", (speaker_id,))]
+    # one set of attributions from two index lookups (an OR of the two tests would read the whole table)
     rows = conn.execute(
-        "SELECT a.speaker_id, count(DISTINCT a.id) AS n FROM about b JOIN attributions a ON a.id = b.attribution_id"
-        f" WHERE (b.speaker_id = ? OR (b.speaker_id IS NULL AND b.key IN ({','.join('?' * len(keys))})))"
-        " AND a.speaker_id IS NOT NULL AND a.speaker_id != ? GROUP BY a.speaker_id ORDER BY n DESC, a.speaker_id"
-        " LIMIT ?", (speaker_id, *keys, speaker_id, limit)).fetchall()
+        "SELECT a.speaker_id, count(*) AS n FROM (SELECT attribution_id FROM about WHERE speaker_id = ? UNION"
+        f" SELECT attribution_id FROM about WHERE key IN ({','.join('?' * len(keys))}) AND speaker_id IS NULL) b"
+        " JOIN attributions a ON a.id = b.attribution_id WHERE a.speaker_id IS NOT NULL AND a.speaker_id != ?"
+        " GROUP BY a.speaker_id ORDER BY n DESC, a.speaker_id LIMIT ?", (speaker_id, *keys, speaker_id, limit)).fetchall()
     objects = speaker_objects(conn, {r[0] for r in rows})
     return [{"speaker": objects[s], "count": n} for s, n in rows]
 
