@@ -7,8 +7,9 @@ times the corpus shows it:
   TASS), one edge per step of an attribution's chain of intermediaries (Putin -> TASS -> NBC News); the
   weight counts attributions.
 - ``about``: the source's content names the target (its ``about`` in sayso.article/1: a name, or the source
-  of an attribution nested in the content, resolved to a speaker of that article); the weight counts
-  attributions. Mentions of the speaker themself are left out.
+  of an attribution nested in the content): a speaker of that article, or someone only talked about there
+  whose name is one corpus speaker's (as their pages count "Talks about"); the weight counts attributions.
+  Mentions of the speaker themself are left out.
 - ``agrees`` and ``contradicts``: the two take the same side, or opposite sides, of a claim (``sayso
   claims`` computes them); the weight counts claims, ``claim`` is the label of the largest. These two are
   symmetric: each pair is written once, from the lower speaker id, with ``symmetric`` true.
@@ -66,17 +67,7 @@ def speaker_graph(conn: sqlite3.Connection, relations: Iterable[str] = RELATIONS
             chain.append(intermediary)
     centre = None if around is None else set(around)
     if "about" in edges:
-        # around some speakers, only the attributions they said or that name them are read
-        only, args = "", ()
-        if centre is not None:
-            marks = ",".join("?" * len(centre))
-            only, args = f" AND (a.speaker_id IN ({marks}) OR b.speaker_id IN ({marks}))", (*sorted(centre),) * 2
-        rows = conn.execute(
-            "SELECT a.speaker_id, b.speaker_id, count(DISTINCT a.id) FROM about b"
-            " JOIN attributions a ON a.id = b.attribution_id AND a.speaker_id != b.speaker_id"
-            f" WHERE a.speaker_id IS NOT NULL{only}"
-            " GROUP BY a.speaker_id, b.speaker_id", args)
-        edges["about"].update({(source, target): n for source, target, n in rows})
+        edges["about"].update(_about_edges(conn, centre))
     if "agrees" in edges or "contradicts" in edges:
         rows = conn.execute(
             "SELECT e.speaker_a, e.speaker_b, e.relation, c.label FROM claim_edges e JOIN claims c"
@@ -105,6 +96,34 @@ def speaker_graph(conn: sqlite3.Connection, relations: Iterable[str] = RELATIONS
                 extra = {"symmetric": True, "claim": examples[(a, b, relation)]}
             graph.add_edge(a, b, key=relation, relation=relation, label=relation, weight=n, **extra)
     return graph
+
+
+def _about_edges(conn: sqlite3.Connection, centre: set[int] | None) -> Counter:
+    """How many of each speaker's attributions name each other speaker: the subject's corpus speaker where
+    they speak in the article too, else the one speaker their name is (``queries.subject_speakers``, as the
+    speaker pages count); around ``centre``, only what those speakers said or what names them is read."""
+    from .queries import subject_keys, subject_speakers
+
+    sql = ("SELECT DISTINCT a.id, a.speaker_id, b.speaker_id, b.key FROM about b JOIN attributions a"
+           " ON a.id = b.attribution_id WHERE a.speaker_id IS NOT NULL")
+    args: list = []
+    if centre is not None:
+        ids = sorted(centre)
+        keys = sorted({k for i in ids for k in subject_keys(conn, i)})
+        marks, names = ",".join("?" * len(ids)), ",".join("?" * len(keys))
+        # one set of attributions from index lookups: said by them, naming them as a speaker, or by name
+        sql += (f" AND a.id IN (SELECT id FROM attributions WHERE speaker_id IN ({marks}) UNION"
+                f" SELECT attribution_id FROM about WHERE speaker_id IN ({marks}) UNION"
+                f" SELECT attribution_id FROM about WHERE key IN ({names}) AND speaker_id IS NULL)")
+        args = [*ids, *ids, *keys]
+    rows = conn.execute(sql, args).fetchall()
+    named = subject_speakers(conn, {key for _, _, subject, key in rows if subject is None})
+    pairs = set()
+    for attribution, source, subject, key in rows:
+        subject = subject if subject is not None else named.get(key)
+        if subject is not None and subject != source:
+            pairs.add((attribution, source, subject))
+    return Counter((source, subject) for _, source, subject in pairs)
 
 
 def _nodes(conn: sqlite3.Connection, ids: set[int]) -> list[dict]:

@@ -285,17 +285,39 @@ def talks_about(conn: sqlite3.Connection, speaker_id: int, limit: int = SUBJECTS
 
 def subject_speakers(conn: sqlite3.Connection, keys: set[str]) -> dict[str, int]:
     """The corpus speaker of each name (by ``key``) of a subject who does not speak in their article: the
-    one speaker who goes by that name, where there is just one."""
+    one speaker who goes by that name, where there is just one; for a single word that is no speaker's
+    name, the one person with that surname. Names of two letters or fewer stay names."""
     out: dict[str, int] = {}
-    keys = sorted(keys)
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+    keys = sorted(k for k in keys if len(k) > 2)
+    aliased: set[str] = set()
+    for chunk in _chunks(keys):
         for key, ids in conn.execute(
                 f"SELECT key, group_concat(DISTINCT speaker_id) FROM speaker_aliases"
                 f" WHERE key IN ({','.join('?' * len(chunk))}) GROUP BY key", chunk):
+            aliased.add(key)
+            if "," not in str(ids):
+                out[key] = int(ids)
+    for chunk in _chunks([k for k in keys if k not in aliased and " " not in k]):
+        for key, ids in conn.execute(
+                f"SELECT surname, group_concat(id) FROM speakers WHERE surname IN ({','.join('?' * len(chunk))})"
+                f" GROUP BY surname", chunk):
             if "," not in str(ids):
                 out[key] = int(ids)
     return out
+
+
+def subject_keys(conn: sqlite3.Connection, speaker_id: int) -> list[str]:
+    """The names (keys) that ``subject_speakers`` reads as this speaker: those of their aliases and their
+    surname that are theirs alone."""
+    names = {r[0] for r in conn.execute(
+        "SELECT key FROM speaker_aliases WHERE speaker_id = ?1 UNION"
+        " SELECT surname FROM speakers WHERE id = ?1 AND surname IS NOT NULL", (speaker_id,))}
+    return sorted(k for k, s in subject_speakers(conn, names).items() if s == speaker_id)
+
+
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def rank_subjects(rows: list[Any], speakers: dict[str, int], limit: int, leave_out: int | None = None
@@ -317,12 +339,9 @@ def rank_subjects(rows: list[Any], speakers: dict[str, int], limit: int, leave_o
 def talked_about_by(conn: sqlite3.Connection, speaker_id: int, limit: int = SUBJECTS_LIMIT
                     ) -> list[dict[str, Any]]:
     """The speakers whose contents name this one most: ``{"speaker", "count"}``, by a mention their article
-    resolved to them, or by a name of theirs that no other corpus speaker goes by."""
-    keys = [r[0] for r in conn.execute(
-        "SELECT DISTINCT c.key FROM (SELECT key FROM speaker_aliases WHERE speaker_id = ?1 UNION"
-        " SELECT surname FROM speakers WHERE id = ?1 AND surname IS NOT NULL) c WHERE length(c.key) > 2"
-        " AND NOT EXISTS (SELECT 1 FROM speaker_aliases o WHERE o.key = c.key AND o.speaker_id != ?1)"
-        " AND NOT EXISTS (SELECT 1 FROM speakers o WHERE o.surname = c.key AND o.id != ?1)", (speaker_id,))]
+    resolved to them, or by a name that ``subject_speakers`` reads as them (the other side of
+    ``talks_about``)."""
+    keys = subject_keys(conn, speaker_id)
     # one set of attributions from two index lookups (an OR of the two tests would read the whole table)
     rows = conn.execute(
         "SELECT a.speaker_id, count(*) AS n FROM (SELECT attribution_id FROM about WHERE speaker_id = ? UNION"
