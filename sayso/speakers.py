@@ -2,8 +2,9 @@
 
 Sources come as names ("Russian President Vladimir Putin"), surnames ("Putin"), pronouns ("he") and
 descriptions ("a senior official"). Names are grouped by surname and the fullest form becomes the entity's
-name; the words before a name in its noun phrase and its appositions are kept as roles; pronouns resolve to
-the latest compatible speaker or person named before them. Intermediaries (``via``) are the entities of the
+name, unless a form of address says otherwise ("Mr. Clinton" is not Hillary Clinton); the words before a
+name in its noun phrase and its appositions are kept as roles; pronouns resolve to the latest compatible
+speaker or person named before them. Intermediaries (``via``) are the entities of the
 attributions whose content holds this one, nearest first. Whom a content is ``about`` are the people and
 organisations named in it, and the speakers its mentions were resolved to, whether or not they speak.
 """
@@ -232,9 +233,11 @@ class _Resolver:
         keys = self.full_name_keys.get(name[0].lower_) if len(name) == 1 else None
         if not keys or len(keys) < 2:
             return None
+        gender = self.addressed_as(ent)
         for n in range(self.before(ent.start_char) - 1, -1, -1):
             _, key, was_source = self.timeline[n]
-            if was_source and key in keys:
+            if was_source and key in keys and (gender is None or gender_of(key.split(":", 1)[1].split()[0])
+                                               in (gender, None)):
                 return key
         return None
 
@@ -244,17 +247,32 @@ class _Resolver:
         if len(name) > 1 and ent.label_ == "PERSON":
             return "person:" + name.text.lower()
         if len(name) == 1 and name[0].lower_ in self.full_names:
-            return self.surname_key(name[0].lower_, ent.start_char)
+            return self.surname_key(name[0].lower_, ent.start_char, self.addressed_as(ent))
         if ent.label_ == "PERSON":
             return "person:" + name.text.lower()
         return "org:" + name.text.lower()
 
-    def surname_key(self, surname: str, at: int) -> str:
+    def surname_key(self, surname: str, at: int, gender: str | None = None) -> str:
         """The speaker key of a bare surname at character ``at``: the last full name with that surname named
-        before it (the first one named, when none is before it)."""
+        before it (the first one named, when none is before it). With the ``gender`` of a form of address
+        ("Mr. Clinton"), only full names whose given name does not say otherwise: with none ("Mr. Obama"
+        where only Michelle Obama is named), the surname is a person of its own."""
         known = self.full_names[surname]
+        if gender is not None:
+            known = [(s, n) for s, n in known if gender_of(n.split()[0]) in (gender, None)]
+            if not known:
+                return "person:" + surname
         before = bisect.bisect_left(known, (at,))
         return "person:" + known[before - 1 if before else 0][1]
+
+    def addressed_as(self, ent: SpacySpan) -> str | None:
+        """'m' or 'f' when a name comes with a gendered form of address ("Mr. Obama", "Mrs. Clinton")."""
+        for tok in self.doc[max(ent.start - 1, 0): ent.end]:
+            if tok.lower_ in MALE_TITLES:
+                return "m"
+            if tok.lower_ in FEMALE_TITLES:
+                return "f"
+        return None
 
     def antecedent(self, pron: Token) -> _Speaker | None:
         gender = PRONOUNS[pron.lower_]
