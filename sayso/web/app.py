@@ -167,7 +167,7 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(KINDS=KINDS, STANCES=STANCES, version=__version__, page_url=page_url,
-                                 safe_url=safe_url, extraction=extraction)
+                                 safe_url=safe_url, extraction=extraction, max_page_bytes=MAX_PAGE_BYTES)
     templates.env.filters["marked"] = marked
     templates.env.filters["by_stance"] = by_stance
 

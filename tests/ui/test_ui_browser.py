@@ -186,6 +186,30 @@ def pasted_page_is_shown(page, server):
     expect(page.locator("#extract-problem")).to_contain_text("empty input")
 
 
+def test_a_saved_page_opened_from_disk_is_read_in_its_charset(page, server, tmp_path):
+    saved = tmp_path / "ferry.html"
+    saved.write_bytes(
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        "<title>Café Owners Fear Ferry Fares</title></head><body><article><h1>Café Owners Fear Ferry Fares</h1>"
+        "<p>\u201cThe café will not survive another rise,\u201d said Ana Reyes, who runs the Quay Café.</p>"
+        "</article></body></html>".encode("cp1252"))
+    page.goto(server + "/extract")
+    page.set_input_files("#page-file", str(saved))
+    box = page.locator("#extract-form textarea")
+    expect(box).to_have_value(re.compile("The café will not survive another rise"))
+    assert "\u201c" in box.input_value()  # the cp1252 quotation marks, decoded as the page declares
+    page.locator("#extract-form button[type=submit]").click()
+    expect(page.locator("#attribution-table tbody tr")).to_have_count(1)
+    expect(page.locator("#attribution-table td.content")).to_contain_text("The café will not survive another rise")
+
+    # a page that cannot be sent from the form says so, and leaves the box as it was
+    big = tmp_path / "big.txt"
+    big.write_text("Headline\n\n" + "é" * 1_500_000)
+    page.set_input_files("#page-file", str(big))
+    expect(page.locator("#page-file-problem")).to_contain_text("big.txt: too large to send from this form")
+    expect(box).to_have_value(re.compile("The café will not survive"))
+
+
 def test_api_docs_render_from_this_server_alone(page, server):
     page.goto(server + "/docs")
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
