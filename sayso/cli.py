@@ -308,7 +308,8 @@ def serve(db: Path, host: str, port: int, workers: int, extraction: bool) -> Non
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
               help="The corpus database (made by sayso ingest).")
 @click.option("--json", "as_json", is_flag=True,
-              help='A JSON list of {"id", "label", "label_attribution", "attributions", "edges"} instead of a table.')
+              help='A JSON list of {"id", "label", "label_attribution", "attributions", "edges", "about"} instead of a '
+                   'table.')
 @click.option("--jsonld", is_flag=True, help="schema.org Claim JSON-LD (one @graph) instead of a table.")
 @click.option("--csv", "as_csv", is_flag=True,
               help="CSV with a row per attribution of a claim (claim_id, label, speaker_id, speaker, stance, kind, "
@@ -321,8 +322,10 @@ def serve(db: Path, host: str, port: int, workers: int, extraction: bool) -> Non
 @click.option("--speaker", metavar="NAME", help="Only claims this speaker (a corpus id, a name or an alias) takes "
               "part in; with --stance, takes that stance in.")
 @click.option("--stance", type=click.Choice(STANCES), help="Only claims with a member of this stance.")
+@click.option("--about", metavar="NAME", help="Only claims with a member whose content names this speaker (an id, "
+              "a name or an alias), or anyone so named.")
 def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool, min_attributions: int,
-           query: str | None, speaker: str | None, stance: str | None) -> None:
+           query: str | None, speaker: str | None, stance: str | None, about: str | None) -> None:
     """List the claims of a corpus: what several attributions state alike, and who asserts, denies or doubts it.
 
     Claims are computed over the whole corpus and stored in it; ingest does not compute them. This command
@@ -339,6 +342,7 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
       sayso claims --db corpus.sqlite --jsonld         # schema.org Claim objects
       sayso claims --db corpus.sqlite --csv > positions.csv   # who takes which stance, a row each
       sayso claims --speaker Putin --stance denies     # what Putin denies, and who asserts it
+      sayso claims --about Clinton --min-attributions 3  # what is claimed about Clinton, by several
     """
     from .store import connect, connect_readonly, queries
     from .store.claims import recompute as compute
@@ -373,7 +377,7 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
         error(f"{db}: reading the {status['claims']} claims stored on {status['computed_at']}")
     conn = connect_readonly(db)
     try:
-        found = queries.iter_claims(conn, min_attributions, q=query, speaker=speaker, stance=stance)
+        found = queries.iter_claims(conn, min_attributions, q=query, speaker=speaker, stance=stance, about=about)
         if as_json:
             _write_list(json.dumps(c.to_json(), ensure_ascii=False, indent=2) for c in found)
         elif jsonld:

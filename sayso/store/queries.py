@@ -899,8 +899,9 @@ def _evidence(conn: sqlite3.Connection, refs: list[AttributionRef]) -> dict[tupl
 
 
 def _claims_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, stance: str | None,
-                  min_attributions: int) -> tuple[str, list[Any], dict[str, list[int]]]:
-    """The WHERE clause and parameters of a claims listing, and the speaker ids that ``speaker`` stood for."""
+                  min_attributions: int, about: str | None = None) -> tuple[str, list[Any], dict[str, list[int]]]:
+    """The WHERE clause and parameters of a claims listing, and the speaker ids that ``speaker`` and
+    ``about`` stood for."""
     if stance is not None and stance not in STANCES:
         raise QueryError(f"stance must be one of {', '.join(STANCES)} (got {stance!r})")
     if not 1 <= min_attributions <= MAX_COUNT:
@@ -922,6 +923,15 @@ def _claims_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, 
             params.append(stance)
     elif stance:
         clauses.append(f"c.{stance} > 0")  # one of STANCES, each a column of claims
+    if about:
+        ids = named["about"] = find_speakers(conn, about)
+        keys = sorted({k for i in ids for k in subject_keys(conn, i)} | {alias_key(about)})
+        # a member names them: as a speaker of its article, or by a name that is theirs (or the name asked for)
+        clauses.append(
+            "c.id IN (SELECT m.claim_id FROM claim_members m WHERE m.attribution_id IN (SELECT attribution_id"
+            f" FROM about WHERE speaker_id IN ({','.join('?' * len(ids)) or 'NULL'}) UNION SELECT attribution_id"
+            f" FROM about WHERE key IN ({','.join('?' * len(keys))}) AND speaker_id IS NULL))")
+        params.extend([*ids, *keys])
     return " WHERE " + " AND ".join(clauses), params, named
 
 
@@ -930,19 +940,20 @@ _CLAIM_ORDER = "c.speakers DESC, c.attributions DESC, c.id"
 
 
 def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | None = None,
-                stance: str | None = None, min_attributions: int = 1, page: int = 1, per_page: int = PER_PAGE
-                ) -> dict[str, Any]:
+                stance: str | None = None, min_attributions: int = 1, page: int = 1, per_page: int = PER_PAGE,
+                about: str | None = None) -> dict[str, Any]:
     """Claims, those of the most speakers first. ``q``: full text over the members' contents (as in search);
     ``speaker``: an id, name or alias that takes part (with ``stance``, that takes that stance);
-    ``stance`` alone: claims with a member of that stance; ``min_attributions``: claims at least that big."""
-    where, params, named = _claims_where(conn, q, speaker, stance, min_attributions)
+    ``stance`` alone: claims with a member of that stance; ``min_attributions``: claims at least that big;
+    ``about``: an id, name or alias that a member's content names (its ``about``)."""
+    where, params, named = _claims_where(conn, q, speaker, stance, min_attributions, about)
     page, per_page = _paging(page, per_page)
     total = conn.execute(f"SELECT count(*) FROM claims c{where}", params).fetchone()[0]
     ids_ = [r[0] for r in conn.execute(
         f"SELECT c.id FROM claims c{where} ORDER BY {_CLAIM_ORDER} LIMIT ? OFFSET ?",
         (*params, per_page, (page - 1) * per_page))]
     named_objects = speaker_objects(conn, {i for found in named.values() for i in found})
-    filters = {k: v for k, v in {"q": q, "speaker": speaker, "stance": stance}.items() if v}
+    filters = {k: v for k, v in {"q": q, "speaker": speaker, "stance": stance, "about": about}.items() if v}
     if min_attributions > 1:
         filters["min_attributions"] = min_attributions
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
@@ -952,10 +963,10 @@ def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | N
 
 
 def iter_claims(conn: sqlite3.Connection, min_attributions: int = 1, chunk: int = 200, *, q: str | None = None,
-                speaker: str | None = None, stance: str | None = None) -> Iterator[Claim]:
+                speaker: str | None = None, stance: str | None = None, about: str | None = None) -> Iterator[Claim]:
     """Every stored claim that the filters keep (those of :func:`list_claims`), those of the most speakers
     first, as the claims data model."""
-    where, params, _ = _claims_where(conn, q, speaker, stance, min_attributions)
+    where, params, _ = _claims_where(conn, q, speaker, stance, min_attributions, about)
     # the query runs at the call (a bad filter fails before any output), the claims are read as they are used
     ids = [r[0] for r in conn.execute(f"SELECT c.id FROM claims c{where} ORDER BY {_CLAIM_ORDER}", params)]
     return (found for start in range(0, len(ids), chunk) for found in claim_objects(conn, ids[start:start + chunk]))

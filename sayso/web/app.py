@@ -128,6 +128,7 @@ PerPage = Annotated[int, Query(ge=1, le=queries.MAX_PER_PAGE, description="Resul
 ClaimWords = Annotated[str | None, Query(description="Full text over what was said (as in search)")]
 ClaimSpeaker = Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")]
 ClaimStance = Annotated[str | None, Query(description=f"One of: {', '.join(STANCES)}; with speaker, theirs")]
+ClaimAbout = Annotated[str | None, Query(description="Speaker id, or a name or alias, whom a member's content names")]
 SearchFilters = Annotated[queries.Filters, Depends(search_filters)]
 ExtractMode = Annotated[str, Query(pattern=f"^({'|'.join(MODES)})$",
                                    description="fast (rules) or accurate (the trained tagger, about a third as fast)")]
@@ -343,20 +344,21 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
 
     # ------------------------------------------------------------------------------------- claims
     def claim_list(q: str | None, speaker: str | None, stance: str | None, min_attributions: int, page: int,
-                   per_page: int) -> dict:
-        return queries.list_claims(conn(), q, speaker, stance or None, min_attributions, page, per_page)
+                   per_page: int, about: str | None) -> dict:
+        return queries.list_claims(conn(), q, speaker, stance or None, min_attributions, page, per_page,
+                                   about or None)
 
     @app.get("/api/claims", tags=["claims"], summary="List claims")
     def api_claims(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
                    min_attributions: MinAttributions = 1, page: Page = 1, per_page: PerPage = queries.PER_PAGE,
-                   ) -> Response:
+                   about: ClaimAbout = None) -> Response:
         """Claims, those of the most speakers first, each as its claim object plus `stances` (attributions
         per stance), `speaker_count`, `article_count`, `first_date` and `last_date`; on each attribution
         also its `kind` and `article` (`id`, `title`, `url`, `outlet`, `published`, `date`). `computed`
         says when the claims were computed and whether articles were stored since (`stale`); it is null
         when they never were."""
         # the data is plain JSON already; FastAPI's generic encoder would take longer than the query
-        return JSONResponse(claim_list(q, speaker, stance, min_attributions, page, per_page))
+        return JSONResponse(claim_list(q, speaker, stance, min_attributions, page, per_page, about))
 
     # the description is given here, not as a docstring: FastAPI reads it when the route is added
     @app.get("/api/claims.csv", tags=["claims"], summary="Claims as CSV, a row per attribution",
@@ -365,8 +367,9 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                          "attribution of a claim, as `sayso claims --csv` writes it. Columns: "
                          + ", ".join(export.CLAIM_COLUMNS) + ".")
     def api_claims_csv(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
-                       min_attributions: MinAttributions = 1) -> Response:
-        found = queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None)
+                       min_attributions: MinAttributions = 1, about: ClaimAbout = None) -> Response:
+        found = queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None,
+                                    about=about or None)
         return StreamingResponse(export.claim_csv_chunks(found), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-claims.csv"'})
 
@@ -397,8 +400,8 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
 
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
     def claims_page(request: Request, q: str | None = None, speaker: str | None = None, stance: str | None = None,
-                    min_attributions: MinAttributions = 1, page: Page = 1) -> HTMLResponse:
-        data = claim_list(q, speaker, stance, min_attributions, page, queries.PER_PAGE)
+                    min_attributions: MinAttributions = 1, page: Page = 1, about: str | None = None) -> HTMLResponse:
+        data = claim_list(q, speaker, stance, min_attributions, page, queries.PER_PAGE, about)
         return html(request, "claims.html", data=data)
 
     def find_claim(claim_id: str) -> dict:

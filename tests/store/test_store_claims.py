@@ -306,12 +306,13 @@ def test_cli_claims_csv_has_a_row_per_member_as_the_json_lists_them(corpus_db):
 
 
 def test_cli_claims_filters_are_those_of_the_api(corpus_db):
-    """--query, --speaker and --stance keep the claims /api/claims keeps, in the same order."""
+    """--query, --speaker, --stance and --about keep the claims /api/claims keeps, in the same order."""
     with connect_readonly(corpus_db) as c:
         every = [x["id"] for x in queries.list_claims(c, per_page=200)["results"]]
         cases = [({"speaker": "Whitcombe", "stance": "denies"}, ["--speaker", "Whitcombe", "--stance", "denies"]),
                  ({"q": "unsafe"}, ["--query", "unsafe"]),
-                 ({"stance": "doubts"}, ["--stance", "doubts"])]
+                 ({"stance": "doubts"}, ["--stance", "doubts"]),
+                 ({"about": "Whitcombe"}, ["--about", "Whitcombe"])]
         for api, cli in cases:
             expected = [x["id"] for x in queries.list_claims(c, per_page=200, **api)["results"]]
             out = CliRunner().invoke(main, ["claims", "--db", str(corpus_db), "--json", *cli])

@@ -95,6 +95,39 @@ def test_claims_filter_by_speaker_stance_and_words(client, span):
     assert bad.status_code == 400 and "stance must be one of" in bad.json()["detail"]
 
 
+def test_claims_filter_by_whom_their_members_name(client, span, corpus_db):
+    """A claim is kept when one of its members names the one asked for, as that member's article JSON says."""
+    from subjects import subjects_of
+
+    whitcombe = speaker(client, "Paul Whitcombe")
+    conn = sqlite3.connect(corpus_db)
+
+    def names(claim, who):
+        for member in claim["attributions"]:
+            art = client.get(f"/api/articles/{member['article_id']}").json()
+            (att,) = [a for a in art["attributions"] if a["id"] == member["attribution_id"]]
+            if who in subjects_of(conn, att):
+                return True
+        return False
+
+    every = client.get("/api/claims", params={"per_page": 200}).json()["results"]
+    about = client.get("/api/claims", params={"about": "Whitcombe", "per_page": 200}).json()
+    assert about["named"]["about"][0]["id"] == whitcombe["id"] and about["filters"]["about"] == "Whitcombe"
+    assert [c["id"] for c in about["results"]] == [c["id"] for c in every if names(c, whitcombe["id"])]
+    assert span["id"] in {c["id"] for c in about["results"]}
+    assert client.get("/api/claims", params={"about": str(whitcombe["id"])}).json()["total"] == about["total"]
+    # someone only talked about, never quoted, is asked for by name
+    bridge = client.get("/api/claims", params={"about": "Harbor Bridge", "per_page": 200}).json()
+    assert bridge["named"]["about"] == [] and bridge["total"] > 0
+    assert all(names(c, ("name", "Harbor Bridge")) for c in bridge["results"])
+    assert client.get("/api/claims", params={"about": "Nobody Known"}).json()["total"] == 0
+    conn.close()
+    page = client.get("/claims", params={"about": "Whitcombe"}).text
+    assert 'name="about" value="Whitcombe"' in page and 'href="/api/claims.csv?about=Whitcombe"' in page
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/claims.csv", params={"about": "Whitcombe"}).text)))
+    assert list(dict.fromkeys(row["claim_id"] for row in rows)) == [c["id"] for c in about["results"]]
+
+
 def test_claims_download_as_csv_with_the_list_filters(client):
     params = {"speaker": "Whitcombe", "stance": "denies"}
     listed = client.get("/api/claims", params={**params, "per_page": 200}).json()["results"]
