@@ -189,7 +189,9 @@ class Article:
                 raise SpanError(f"attribution {att.id}: confidence {att.confidence} outside [0, 1]")
             for sub in att.about:
                 spans_ok(sub.mentions, f"attribution {att.id} about {sub.name!r}")
-                if not sub.mentions or not all(any(s <= a and b <= e for s, e in att.content) for a, b in sub.mentions):
+                if not sub.mentions:
+                    raise SpanError(f"attribution {att.id} about {sub.name!r}: no mention")
+                if not all(any(s <= a and b <= e for s, e in att.content) for a, b in sub.mentions):
                     raise SpanError(f"attribution {att.id} about {sub.name!r}: mentions outside the content")
                 if sub.entity is not None and sub.entity not in ids:
                     raise SpanError(f"attribution {att.id} about {sub.name!r}: unknown entity {sub.entity}")

@@ -4,9 +4,9 @@ Sources come as names ("Russian President Vladimir Putin"), surnames ("Putin"), 
 descriptions ("a senior official"). Names are grouped by surname and the fullest form becomes the entity's
 name, unless a form of address says otherwise ("Mr. Clinton" is not Hillary Clinton); the words before a
 name in its noun phrase and its appositions are kept as roles; pronouns resolve to the latest compatible
-speaker or person named before them. Intermediaries (``via``) are the entities of the
-attributions whose content holds this one, nearest first. Whom a content is ``about`` are the people and
-organisations named in it, and the speakers its mentions were resolved to, whether or not they speak.
+speaker or person named before them. Intermediaries (``via``) are the entities of the attributions whose
+content holds this one, nearest first. Whom a content is ``about`` are the people and organisations named
+in it, and the speakers its mentions were resolved to, whether or not they speak.
 """
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ class _Resolver:
         self.timeline: list[tuple[int, str, bool]] = []
         # for each title asked about ("the president"), the timeline entries of persons who hold it
         self.titled_marks: dict[str, list[tuple[int, str]]] = {}
-        # every mention of a named speaker, by offset, made once all are known (for ``about``)
-        self.marks: list[tuple[int, int, str]] | None = None
+        # (start, end, speaker key) of every mention of a named speaker, made once all are known (``about``)
+        self.named_marks: list[tuple[int, int, str]] | None = None
         self.ents = [self.relabel(e) for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
         # the names by the tokens they cover and by the word their root hangs on
         self.ent_at: dict[int, SpacySpan] = {}
@@ -366,12 +366,12 @@ class _Resolver:
     def about(self, content: list[Span], ids: dict[str, str]) -> list[Subject]:
         """Whom a content names: each named speaker with a mention inside it, in the order of their first
         mention there; ``ids`` are the entity ids of those who speak in the article."""
-        if self.marks is None:
-            self.marks = sorted((s, e, spk.key) for spk in self.speakers.values() if spk.named
-                                for s, e in _disjoint(spk.mentions))
+        if self.named_marks is None:
+            self.named_marks = sorted((s, e, spk.key) for spk in self.speakers.values() if spk.named
+                                      for s, e in _disjoint(spk.mentions))
         found: dict[str, list[Span]] = {}
         for start, end in content:
-            for s, e, key in self.marks[bisect.bisect_left(self.marks, (start,)):]:
+            for s, e, key in self.named_marks[bisect.bisect_left(self.named_marks, (start,)):]:
                 if s >= end:
                     break
                 if e <= end:

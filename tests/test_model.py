@@ -71,7 +71,7 @@ def test_whom_a_content_is_about_is_cut_from_the_text_and_read_back(validate):
 
 @pytest.mark.parametrize("subject, problem", [
     (Subject("Harlan", "person", [(23, 29)]), "outside the content"),  # the source, not the content
-    (Subject("We", "group", []), "outside the content"),
+    (Subject("We", "group", []), "no mention"),
     (Subject("We", "group", [(14, 16)], entity="e9"), "unknown entity e9"),
 ])
 def test_the_serialiser_refuses_a_subject_that_is_not_in_the_content(subject, problem):
