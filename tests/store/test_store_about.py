@@ -108,6 +108,19 @@ def test_the_server_shows_both_lists_on_the_speaker_page(corpus_db):
     assert said["total"] > 0 and all(
         any(sub["speaker"] == whitcombe for sub in h["about"]) or "Whitcombe" in h["content"]["text"]
         for h in said["results"])
+    # each hit, and each row of an article's table, links whom it names: a speaker to their page, a name to
+    # what was said about it
+    hits = client.get(f"/search?speaker={delgado}&about={whitcombe}").text
+    assert hits.count(f'<a class="subject" href="/speakers/{whitcombe}">') == sum(
+        any(sub["speaker"] == whitcombe for sub in h["about"]) for h in said["results"]) > 0
+    article = next(h["article"]["id"] for h in said["results"] if h["about"])
+    page = client.get(f"/articles/{article}").text
+    table = page[page.index('<table id="attribution-table">'):]
+    assert f'<a class="subject" href="/speakers/{whitcombe}">' in table
+    bridge = next(sub for art in (client.get(f"/api/articles/{i}").json() for i in range(1, 11))
+                  for att in art["attributions"] for sub in att["about"] if sub["speaker"] is None)
+    named = client.get(f"/search?about={bridge['name']}").text
+    assert f'<a class="subject" href="/search?about={bridge["name"].replace(" ", "%20")}">' in named
 
 
 def test_a_version_2_store_is_upgraded_with_whom_its_contents_name(corpus_db, tmp_path):
