@@ -181,6 +181,8 @@ def test_the_form_shows_the_page_highlighted_and_keeps_the_text_on_error(client)
     # every attribution in the table, its speakers named but not linked: they have no page in this corpus
     assert r.text.count('<tr id="row-a') == len(found["attributions"]) > 3
     assert '<span class="speaker">Paul Whitcombe</span>' in r.text and "/speakers/e" not in r.text
+    # and so are whom the contents name (the Ledger's report is about the governor)
+    assert '<span class="subject">Paul Whitcombe</span>' in r.text and 'class="subject" href' not in r.text
     assert 'class="m content' in r.text and "attribution-data" in r.text
     r = client.post("/extract", data={"article": "   ", "url": "https://example.org/kept", "mode": "fast"})
     assert r.status_code == 400 and 'id="extract-problem"' in r.text and "empty input" in r.text
