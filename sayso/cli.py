@@ -351,7 +351,7 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
         raise click.UsageError("--json, --jsonld and --csv are three formats: choose one")
     if not db.is_file():
         raise StoreError(str(db), "no such corpus database (create it with: sayso ingest PATH... --db FILE)")
-    conn = connect(db)  # upgrades a store of an older schema (it adds the claims tables)
+    conn = connect(db)  # upgrades a store of an older schema (it adds the tables of later versions)
     try:
         status = queries.claims_status(conn)
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
