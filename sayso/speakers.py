@@ -140,13 +140,7 @@ class _Resolver:
         self.mark(name.start_char, spk.key, False)
         if spk.kind == "person" and len(name) > 1 and spk.gender is None:
             spk.gender = gender_of(name[0].text)
-        title = self.doc[ent.start].lower_ if ent.start > 0 else ""
-        prev = self.doc[ent.start - 1].lower_ if ent.start > 0 else ""
-        for t in (title, prev):
-            if t in FEMALE_TITLES:
-                spk.gender = "f"
-            elif t in MALE_TITLES:
-                spk.gender = "m"
+        spk.gender = self.addressed_as(ent) or spk.gender
         return spk
 
     def mark(self, at: int, key: str, was_source: bool) -> None:
@@ -236,8 +230,7 @@ class _Resolver:
         gender = self.addressed_as(ent)
         for n in range(self.before(ent.start_char) - 1, -1, -1):
             _, key, was_source = self.timeline[n]
-            if was_source and key in keys and (gender is None or gender_of(key.split(":", 1)[1].split()[0])
-                                               in (gender, None)):
+            if was_source and key in keys and _may_be(key.split(":", 1)[1], gender):
                 return key
         return None
 
@@ -259,7 +252,7 @@ class _Resolver:
         where only Michelle Obama is named), the surname is a person of its own."""
         known = self.full_names[surname]
         if gender is not None:
-            known = [(s, n) for s, n in known if gender_of(n.split()[0]) in (gender, None)]
+            known = [(s, n) for s, n in known if _may_be(n, gender)]
             if not known:
                 return "person:" + surname
         before = bisect.bisect_left(known, (at,))
@@ -378,6 +371,11 @@ class _Resolver:
                     found.setdefault(key, []).append((s, e))
         return [Subject(self.speakers[key].name, self.speakers[key].kind, mentions, ids.get(key))
                 for key, mentions in sorted(found.items(), key=lambda item: item[1][0])]
+
+
+def _may_be(full_name: str, gender: str | None) -> bool:
+    """Whether a full name may be someone addressed with ``gender`` (its given name does not say otherwise)."""
+    return gender is None or gender_of(full_name.split()[0]) in (gender, None)
 
 
 def _holds_title(spk: _Speaker, title: str) -> bool:

@@ -30,6 +30,8 @@ import sqlite3
 from collections import Counter
 from typing import Iterable
 
+from .queries import naming, subject_keys, subject_speakers
+
 RELATIONS = ("via", "about", "agrees", "contradicts")
 #: The files a network is written as: what reads them, and their media type.
 NETWORK_FORMATS = {"json": ("node-link JSON (networkx, D3)", "application/json"),
@@ -102,20 +104,16 @@ def _about_edges(conn: sqlite3.Connection, centre: set[int] | None) -> Counter:
     """How many of each speaker's attributions name each other speaker: the subject's corpus speaker where
     they speak in the article too, else the one speaker their name is (``queries.subject_speakers``, as the
     speaker pages count); around ``centre``, only what those speakers said or what names them is read."""
-    from .queries import subject_keys, subject_speakers
-
     sql = ("SELECT DISTINCT a.id, a.speaker_id, b.speaker_id, b.key FROM about b JOIN attributions a"
            " ON a.id = b.attribution_id WHERE a.speaker_id IS NOT NULL")
     args: list = []
     if centre is not None:
         ids = sorted(centre)
-        keys = sorted({k for i in ids for k in subject_keys(conn, i)})
-        marks, names = ",".join("?" * len(ids)), ",".join("?" * len(keys))
-        # one set of attributions from index lookups: said by them, naming them as a speaker, or by name
-        sql += (f" AND a.id IN (SELECT id FROM attributions WHERE speaker_id IN ({marks}) UNION"
-                f" SELECT attribution_id FROM about WHERE speaker_id IN ({marks}) UNION"
-                f" SELECT attribution_id FROM about WHERE key IN ({names}) AND speaker_id IS NULL)")
-        args = [*ids, *ids, *keys]
+        naming_sql, naming_args = naming(ids, sorted({k for i in ids for k in subject_keys(conn, i)}))
+        # what they said, and what names them
+        said = f"SELECT id FROM attributions WHERE speaker_id IN ({','.join('?' * len(ids))})"
+        sql += f" AND a.id IN ({said} UNION {naming_sql})"
+        args = [*ids, *naming_args]
     rows = conn.execute(sql, args).fetchall()
     named = subject_speakers(conn, {key for _, _, subject, key in rows if subject is None})
     pairs = set()

@@ -275,12 +275,18 @@ def talks_about(conn: sqlite3.Connection, speaker_id: int, limit: int = SUBJECTS
         " JOIN about b ON b.attribution_id = a.id WHERE a.speaker_id = ? GROUP BY b.speaker_id, b.key, b.kind",
         (speaker_id,)).fetchall()
     top = rank_subjects(rows, subject_speakers(conn, {r[1] for r in rows if r[0] is None}), limit, speaker_id)
-    objects = speaker_objects(conn, {e["speaker"] for e in top})
-    for e in top:
+    return _with_speakers(conn, top)
+
+
+def _with_speakers(conn: sqlite3.Connection, subjects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ranked subjects (``rank_subjects``) with each corpus speaker's object for its id, and that speaker's
+    name and kind for those the articles gave."""
+    objects = speaker_objects(conn, {e["speaker"] for e in subjects})
+    for e in subjects:
         if e["speaker"] is not None:
             e["speaker"] = objects[e["speaker"]]
             e["name"], e["kind"] = e["speaker"]["name"], e["speaker"]["kind"]
-    return top
+    return subjects
 
 
 def subject_speakers(conn: sqlite3.Connection, keys: set[str]) -> dict[str, int]:
@@ -315,6 +321,16 @@ def subject_keys(conn: sqlite3.Connection, speaker_id: int) -> list[str]:
     return sorted(k for k, s in subject_speakers(conn, names).items() if s == speaker_id)
 
 
+def naming(ids: list[int], keys: list[str]) -> tuple[str, list[Any]]:
+    """A query of the attributions whose content names one of the speakers ``ids``: as a speaker of its
+    article, or by one of ``keys`` (``subject_keys``) where the subject does not speak there; and its
+    parameters. Two index lookups joined by UNION (an OR of the two tests makes SQLite read every row of
+    someone who never speaks)."""
+    return (f"SELECT attribution_id FROM about WHERE speaker_id IN ({','.join('?' * len(ids))}) UNION"
+            f" SELECT attribution_id FROM about WHERE key IN ({','.join('?' * len(keys))}) AND speaker_id IS NULL",
+            [*ids, *keys])
+
+
 def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -341,13 +357,11 @@ def talked_about_by(conn: sqlite3.Connection, speaker_id: int, limit: int = SUBJ
     """The speakers whose contents name this one most: ``{"speaker", "count"}``, by a mention their article
     resolved to them, or by a name that ``subject_speakers`` reads as them (the other side of
     ``talks_about``)."""
-    keys = subject_keys(conn, speaker_id)
-    # one set of attributions from two index lookups (an OR of the two tests would read the whole table)
+    naming_sql, params = naming([speaker_id], subject_keys(conn, speaker_id))
     rows = conn.execute(
-        "SELECT a.speaker_id, count(*) AS n FROM (SELECT attribution_id FROM about WHERE speaker_id = ? UNION"
-        f" SELECT attribution_id FROM about WHERE key IN ({','.join('?' * len(keys))}) AND speaker_id IS NULL) b"
-        " JOIN attributions a ON a.id = b.attribution_id WHERE a.speaker_id IS NOT NULL AND a.speaker_id != ?"
-        " GROUP BY a.speaker_id ORDER BY n DESC, a.speaker_id LIMIT ?", (speaker_id, *keys, speaker_id, limit)).fetchall()
+        f"SELECT a.speaker_id, count(*) AS n FROM ({naming_sql}) b JOIN attributions a ON a.id = b.attribution_id"
+        " WHERE a.speaker_id IS NOT NULL AND a.speaker_id != ? GROUP BY a.speaker_id ORDER BY n DESC, a.speaker_id"
+        " LIMIT ?", (*params, speaker_id, limit)).fetchall()
     objects = speaker_objects(conn, {r[0] for r in rows})
     return [{"speaker": objects[s], "count": n} for s, n in rows]
 
@@ -832,13 +846,10 @@ def _claim_subjects(conn: sqlite3.Connection, claims: dict[str, Claim]) -> None:
     for r in rows:
         by_claim.setdefault(r[0], []).append(tuple(r)[1:])
     ranked = {i: rank_subjects(group, named, SUBJECTS_LIMIT) for i, group in by_claim.items()}
-    objects = speaker_objects(conn, {e["speaker"] for top in ranked.values() for e in top})
+    _with_speakers(conn, [e for top in ranked.values() for e in top])
     for claim_id, top in ranked.items():
-        claims[claim_id].about = [
-            ClaimSubject(e["name"], e["kind"], None, e["count"]) if e["speaker"] is None else
-            ClaimSubject(objects[e["speaker"]]["name"], objects[e["speaker"]]["kind"],
-                         claims_speaker(objects[e["speaker"]]), e["count"])
-            for e in top]
+        claims[claim_id].about = [ClaimSubject(e["name"], e["kind"], e["speaker"] and claims_speaker(e["speaker"]),
+                                               e["count"]) for e in top]
 
 
 def claim_json(conn: sqlite3.Connection, claim: Claim, evidence: bool = False) -> dict[str, Any]:
@@ -925,13 +936,10 @@ def _claims_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, 
         clauses.append(f"c.{stance} > 0")  # one of STANCES, each a column of claims
     if about:
         ids = named["about"] = find_speakers(conn, about)
-        keys = sorted({k for i in ids for k in subject_keys(conn, i)} | {alias_key(about)})
         # a member names them: as a speaker of its article, or by a name that is theirs (or the name asked for)
-        clauses.append(
-            "c.id IN (SELECT m.claim_id FROM claim_members m WHERE m.attribution_id IN (SELECT attribution_id"
-            f" FROM about WHERE speaker_id IN ({','.join('?' * len(ids)) or 'NULL'}) UNION SELECT attribution_id"
-            f" FROM about WHERE key IN ({','.join('?' * len(keys))}) AND speaker_id IS NULL))")
-        params.extend([*ids, *keys])
+        naming_sql, values = naming(ids, sorted({k for i in ids for k in subject_keys(conn, i)} | {alias_key(about)}))
+        clauses.append(f"c.id IN (SELECT m.claim_id FROM claim_members m WHERE m.attribution_id IN ({naming_sql}))")
+        params.extend(values)
     return " WHERE " + " AND ".join(clauses), params, named
 
 
