@@ -64,3 +64,22 @@ def test_a_reported_clause_stops_before_the_speakers_next_verb():
     art = sayso.extract("Visit\n\nHarlan said that Delgado went home and told her mother.")
     assert [" ".join(art.text[s:e] for s, e in a.content) for a in art.attributions] == [
         "that Delgado went home and told her mother"]
+
+
+def test_a_speaker_named_after_the_verb_between_two_halves_of_a_quotation():
+    # the parser makes the speaker the subject of the quotation's second half; the rules read the layout
+    art = sayso.extract('Jobs\n\n"The risk," said Edward Leamer, an economist at UCLA, "is that we are going to be '
+                        'attracting workers and repelling jobs."')
+    (att,) = art.attributions
+    assert art.text[slice(*att.source[0])] == "Edward Leamer, an economist at UCLA"
+    assert [art.text[s:e] for s, e in att.content] == [
+        '"The risk,"', '"is that we are going to be attracting workers and repelling jobs."']
+    assert att.kind == "direct"
+
+
+def test_continued_with_a_colon_introduces_the_next_paragraphs_quotation():
+    art = sayso.extract('Debate\n\nCruz continued:\n\n"You look at the questions: are you a comic book villain?"\n\n'
+                        'Cruz continued to smile for an hour after that.')
+    (att,) = art.attributions  # "continued to smile" says nothing
+    assert art.text[slice(*att.cue[0])] == "continued"
+    assert art.text[slice(*att.content[0])] == '"You look at the questions: are you a comic book villain?"'

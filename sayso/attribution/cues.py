@@ -20,7 +20,7 @@ say tell add write tweet post explain note state remark comment mention reply re
 recall recount describe announce declare quip joke muse interject echo repeat reiterate testify
 quote cite email text call chant shout yell cry speak talk list detail outline read broadcast
 express voice allude opine preach proclaim pronounce reaffirm retweet retweete recite chime elaborate
-clarify inform remind reference discuss observe articulate highlight invoke
+clarify inform remind reference discuss observe articulate highlight invoke continue
 """.split()
 
 REPORT = """

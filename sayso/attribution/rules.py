@@ -237,6 +237,24 @@ class FrameExtractor:
                 return inherited
         return None
 
+    def inverted_source(self, verb: Token) -> Token | None:
+        """'"The risk," said Edward Leamer, an economist, "is ...': a speech verb right after a quotation,
+        with its speaker after it. The parser often hangs that speaker on the quotation's second half as its
+        subject; the speaker is the noun phrase that follows the verb."""
+        doc = self.doc
+        if CLASSES.get(verb.lemma_.lower()) != "speech" or verb.i + 1 >= len(doc):
+            return None
+        before = [t for t in doc[max(verb.sent.start, verb.i - 3):verb.i] if not t.is_space]
+        if not before or not (before[-1].is_quote or (before[-1].text == "," and len(before) > 1
+                                                         and before[-2].is_quote)):
+            return None
+        tok = doc[verb.i + 1]
+        while tok.dep_ in ("compound", "det", "amod", "poss", "nmod") and verb.i < tok.head.i <= verb.i + 6:
+            tok = tok.head
+        if tok.pos_ not in ("PROPN", "NOUN") or tok.dep_ not in ("nsubj", "dobj", "appos", "attr", "npadvmod"):
+            return None
+        return tok
+
     def source_span(self, head: Token) -> list[Span]:
         a, b = _subtree(head)
         # "Even China", "BRUSSELS - European leaders": what leads into the phrase is not the speaker
@@ -379,11 +397,22 @@ class FrameExtractor:
             return None
         if verb.tag_ == "VBN" and verb.dep_ in ("amod", "acl") and not any(c.dep_ in SUBJECTS for c in verb.children):
             return None  # "the dollars promised for the repair": a participle describing a noun
+        if lemma == "continue" and any(c.dep_ in ("xcomp", "dobj", "prep", "attr", "acomp") for c in verb.children):
+            return None  # "continued to push for", "continued his attacks": another verb or noun is the cue
         cue = self.cue_tokens(verb)
         src = self.source_of(verb)
+        inverted = None
+        if src is None:
+            src = inverted = self.inverted_source(verb)
         content, how = self.content_of(verb, cue, _subtree(src) if src is not None else None)
         if not content:
             return None
+        if inverted is not None and how == "quote" and content[-1][1] <= self.doc[verb.i].idx:
+            # '"The risk," said Leamer, an economist, "is that ...': the quotation goes on after the speaker
+            end = _chars(self.doc, *_subtree(inverted))[1]
+            rest = [q for q in self.quotes.within(end, end + 4) if q[0] >= end]
+            if rest and not self.text[end:rest[0][0]].strip(" ,"):
+                content = content + rest[:1]
         source = self.source_span(src) if src is not None else []
         source = [s for s in source if not any(s[0] < c[1] and c[0] < s[1] for c in content)]
         return self.found(cue, content, source, cls, how, verb.i, src.i if src is not None and source else None)
