@@ -75,6 +75,10 @@ def test_a_speaker_named_after_the_verb_between_two_halves_of_a_quotation():
     assert [art.text[s:e] for s, e in att.content] == [
         '"The risk,"', '"is that we are going to be attracting workers and repelling jobs."']
     assert att.kind == "direct"
+    # the same with the speaker before the verb
+    art = sayso.extract('China\n\n"One reason China went further," Mr. Obama said, "is that it fears unrest."')
+    (att,) = art.attributions
+    assert [art.text[s:e] for s, e in att.content] == ['"One reason China went further,"', '"is that it fears unrest."']
 
 
 def test_continued_with_a_colon_introduces_the_next_paragraphs_quotation():
@@ -83,3 +87,17 @@ def test_continued_with_a_colon_introduces_the_next_paragraphs_quotation():
     (att,) = art.attributions  # "continued to smile" says nothing
     assert art.text[slice(*att.cue[0])] == "continued"
     assert art.text[slice(*att.content[0])] == '"You look at the questions: are you a comic book villain?"'
+
+
+def test_the_opening_words_of_a_quotation_before_its_speaker_belong_to_it():
+    art = sayso.extract('Jobs\n\nThe site looked at schooling. “On this basis,” Zero Hedge said, “true youth unemployment '
+                        'is in the mid-30s.”')
+    (att,) = art.attributions
+    assert [art.text[s:e] for s, e in att.content] == ["“On this basis,”", "“true youth unemployment is in the mid-30s.”"]
+
+
+def test_a_quotation_inside_the_object_of_a_cue_is_part_of_the_object():
+    art = sayso.extract("Taxes\n\nTrump is promising lower taxes and “jobs, jobs, jobs,” to voters in Ohio.")
+    (att,) = art.attributions
+    assert art.text[slice(*att.content[0])].startswith("lower taxes and “jobs, jobs, jobs,”")
+    assert att.kind == "mixed"

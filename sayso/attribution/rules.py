@@ -119,6 +119,10 @@ class _Quotes:
         return self.spans[i] if i >= 0 else None
 
 
+def _inside(span: Span, spans: list[Span]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
 def _can_speak(tok: Token) -> bool:
     """Whether a subject can be someone who says or thinks something."""
     lemma = tok.lemma_.lower()
@@ -290,6 +294,24 @@ class FrameExtractor:
         return lo, hi + 1
 
     # ---------------------------------------------------------------- content
+    def object_of(self, verb: Token, cue: tuple[int, int]) -> tuple[int, int] | None:
+        """The token range of what an object-taking cue says of its object ("accused Russia of trying to ...",
+        "called Trump a liar"), or None."""
+        if not (verb.lemma_ in OBJECT_CONTENT or (verb.lemma_ in CLASSES and verb.lemma_ not in ("tell", "ask"))):
+            return None
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
+        if obj is None and verb.lemma_ == "call":  # "called on Trump to apologize", "called for a recount"
+            obj = next((g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "for")
+                        for g in c.children if g.dep_ == "pobj"), None)
+        if obj is None or cue[0] <= obj.i < cue[1]:
+            return None
+        a, b = _subtree(obj)
+        # "accused Russia of trying to ...": the charge belongs with its object
+        for c in verb.children:
+            if c.dep_ in ("prep", "oprd", "xcomp", "ccomp") and c.i >= b and c.i - b <= 1:
+                b = c.right_edge.i + 1
+        return a, b
+
     def quotes_of(self, verb: Token, cue_chars: Span) -> list[Span]:
         """Quotations of the verb's sentence that hang on the verb in the parse (not on another cue)."""
         sent = verb.sent
@@ -343,20 +365,14 @@ class FrameExtractor:
                 if inner and self._covered_by(span[0], inner):
                     return inner, "quote"
                 return span, "clause"
+        obj = self.object_of(verb, cue)
         if quotes:
+            # "described Clinton as "a lifetime politician" who ...": quotations inside the object are part of it
+            if obj is not None and obj[1] - obj[0] > 2 and all(_inside(q, self.span(*obj, keep_quotes=True)) for q in quotes):
+                return self.span(*obj, keep_quotes=True), "object"
             return quotes, "quote"
-        if verb.lemma_ in OBJECT_CONTENT or (verb.lemma_ in CLASSES and verb.lemma_ not in ("tell", "ask")):
-            obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd")), None)
-            if obj is None and verb.lemma_ == "call":  # "called on Trump to apologize", "called for a recount"
-                obj = next((g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "for")
-                            for g in c.children if g.dep_ == "pobj"), None)
-            if obj is not None and not (cue[0] <= obj.i < cue[1]):
-                a, b = _subtree(obj)
-                # "accused Russia of trying to ...": the charge belongs with its object
-                for c in verb.children:
-                    if c.dep_ in ("prep", "oprd", "xcomp", "ccomp") and c.i >= b and c.i - b <= 1:
-                        b = c.right_edge.i + 1
-                return self.span(a, b, keep_quotes=True), "object"
+        if obj is not None:
+            return self.span(*obj, keep_quotes=True), "object"
         # "X, he said, is Y": a speech verb with its own subject interrupts the clause it reports
         own_subject = any(c.dep_ == "nsubj" for c in verb.children)
         if own_subject and CLASSES.get(verb.lemma_) in ("speech", "assert", "report") and (
@@ -401,21 +417,38 @@ class FrameExtractor:
             return None  # "continued to push for", "continued his attacks": another verb or noun is the cue
         cue = self.cue_tokens(verb)
         src = self.source_of(verb)
-        inverted = None
         if src is None:
-            src = inverted = self.inverted_source(verb)
+            src = self.inverted_source(verb)
         content, how = self.content_of(verb, cue, _subtree(src) if src is not None else None)
         if not content:
             return None
-        if inverted is not None and how == "quote" and content[-1][1] <= self.doc[verb.i].idx:
-            # '"The risk," said Leamer, an economist, "is that ...': the quotation goes on after the speaker
-            end = _chars(self.doc, *_subtree(inverted))[1]
-            rest = [q for q in self.quotes.within(end, end + 4) if q[0] >= end]
-            if rest and not self.text[end:rest[0][0]].strip(" ,"):
-                content = content + rest[:1]
+        if how == "quote":
+            content = self.quotation_halves(verb, cue, src, content)
         source = self.source_span(src) if src is not None else []
         source = [s for s in source if not any(s[0] < c[1] and c[0] < s[1] for c in content)]
         return self.found(cue, content, source, cls, how, verb.i, src.i if src is not None and source else None)
+
+    def quotation_halves(self, verb: Token, cue: tuple[int, int], src: Token | None,
+                         content: list[Span]) -> list[Span]:
+        """A quotation that its cue and speaker cut in two, whole: the parser hangs one half on the cue and
+        the other on nothing of it."""
+        cue_chars = _chars(self.doc, *cue)
+        if content[-1][1] <= verb.idx:
+            # '"The risk," said Leamer, an economist, "is that ...', '"One reason," Mr. Obama said, "is ...':
+            # the quotation goes on after the cue and its speaker
+            end = max(cue_chars[1], _chars(self.doc, *_subtree(src))[1] if src is not None else 0)
+            rest = [q for q in self.quotes.within(end, end + 4) if q[0] >= end]
+            if rest and not self.text[end:rest[0][0]].strip(" ,"):
+                return content + rest[:1]
+        elif content[0][0] >= cue_chars[1]:
+            # '"On this basis," Zero Hedge said, "true ... unemployment is ...': the opening words, a quotation
+            # that ends with a comma just before the speaker
+            start = min(cue_chars[0], _chars(self.doc, *_subtree(src))[0] if src is not None else cue_chars[0])
+            prev = self.quotes.before(start)
+            if (prev and prev[0] >= verb.sent.start_char and not self.text[prev[1]:start].strip()
+                    and self.text[prev[0]:prev[1]].rstrip("\"”’»").endswith(",")):
+                return [prev] + content
+        return content
 
     def according_frame(self, tok: Token) -> Found | None:
         doc = self.doc
