@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections import deque
 from pathlib import Path
 from typing import IO, Iterator
@@ -53,12 +54,36 @@ def open_output(output: Path | None, binary: bool = False) -> IO:
         raise SaysoError(f"{output}: cannot be written ({exc.strerror or type(exc).__name__})") from None
 
 
-def progress(iterable, total: int | None, label: str, unit: str = "article"):
-    """A progress bar on stderr for long runs; silent when stderr is not a terminal."""
-    from tqdm import tqdm
+#: Seconds between two progress lines when stderr is a log file, not a terminal.
+LOG_EVERY = 60.0
 
-    return tqdm(iterable, total=total, desc=label, unit=unit, file=sys.stderr,
-                disable=None if total is None or total > 1 else True, leave=False)
+
+def progress(iterable, total: int | None, label: str, unit: str = "article"):
+    """Progress of a long run on stderr: a bar on a terminal; in a log file (stderr redirected), a line
+    such as ``sayso: claims: compare: 120/400 blocks (30%) after 2 min`` once a minute, so a run of an
+    hour in a batch job says where it is (a run shorter than a minute writes nothing)."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        return tqdm(iterable, total=total, desc=label, unit=unit, file=sys.stderr,
+                    disable=total is not None and total <= 1, leave=False)
+    return _logged(iterable, total, label, unit)
+
+
+def _logged(iterable, total: int | None, label: str, unit: str):
+    start = last = time.monotonic()
+    for n, item in enumerate(iterable, 1):
+        yield item
+        now = time.monotonic()
+        if now - last >= LOG_EVERY:
+            last = now
+            done = f"{n}/{total} {unit}s ({100 * n // total}%)" if total else f"{n} {unit}s"
+            click.echo(f"sayso: {label}: {done} after {_duration(now - start)}", err=True)
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -167,3 +167,16 @@ def test_train_layers_without_finetune_is_refused(tmp_path):
     out = run("train", "polnear", tmp_path, "--layers", "2,4", "--out", tmp_path / "model")
     assert out.returncode == 2 and b"--finetune" in out.stderr
     assert not (tmp_path / "model").exists()
+
+
+def test_progress_in_a_log_file_is_a_line_at_a_time(monkeypatch, capsys):
+    # stderr redirected (not a terminal): no bar, a plain line every LOG_EVERY seconds
+    from sayso import cli
+
+    monkeypatch.setattr(cli, "LOG_EVERY", 0.0)
+    assert list(cli.progress(iter("abc"), 3, "claims: compare", unit="block")) == ["a", "b", "c"]
+    assert capsys.readouterr().err.splitlines() == [
+        f"sayso: claims: compare: {n}/3 blocks ({p}%) after 0 min" for n, p in ((1, 33), (2, 66), (3, 100))]
+    monkeypatch.setattr(cli, "LOG_EVERY", 3600.0)
+    assert list(cli.progress(iter("abc"), None, "extract")) == ["a", "b", "c"]
+    assert capsys.readouterr().err == ""  # a short run says nothing
