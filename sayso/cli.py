@@ -70,20 +70,30 @@ def progress(iterable, total: int | None, label: str, unit: str = "article"):
     return _logged(iterable, total, label, unit)
 
 
+class LogLines:
+    """Progress as a line a minute on stderr (``tick``), for runs whose stderr is a log file."""
+
+    def __init__(self, label: str, unit: str):
+        self.label, self.unit = label, unit
+        self.start = self.last = time.monotonic()
+
+    def tick(self, n: int, total: int | None = None, detail: str = "") -> None:
+        now = time.monotonic()
+        if now - self.last < LOG_EVERY:
+            return
+        self.last = now
+        units = self.unit if n == 1 and not total else f"{self.unit}s"
+        done = f"{n}/{total} {units} ({100 * n // total}%)" if total else f"{n} {units}"
+        minutes = int((now - self.start) // 60)
+        after = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+        click.echo(f"sayso: {self.label}: {done}{detail} after {after}", err=True)
+
+
 def _logged(iterable, total: int | None, label: str, unit: str):
-    start = last = time.monotonic()
+    lines = LogLines(label, unit)
     for n, item in enumerate(iterable, 1):
         yield item
-        now = time.monotonic()
-        if now - last >= LOG_EVERY:
-            last = now
-            done = f"{n}/{total} {unit}s ({100 * n // total}%)" if total else f"{n} {unit}s"
-            click.echo(f"sayso: {label}: {done} after {_duration(now - start)}", err=True)
-
-
-def _duration(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+        lines.tick(n, total)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -223,10 +233,14 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int, any_lan
     from .store import ingest as store_ingest
 
     bar = tqdm(desc="ingest", unit="article", file=sys.stderr, disable=None, leave=False)
+    lines = None if sys.stderr.isatty() else LogLines("ingest", "record")
 
     def done(summary) -> None:
         bar.update(1)
         bar.set_postfix(new=summary.new, skipped=summary.skipped, failed=len(summary.failed), refresh=False)
+        if lines is not None:
+            lines.tick(summary.new + summary.skipped + len(summary.failed), None,
+                       f" ({summary.new} new, {summary.skipped} skipped, {len(summary.failed)} failed)")
 
     try:
         summary = store_ingest(paths, db, mode=mode, batch_size=batch_size,

@@ -1,6 +1,8 @@
 import csv
 import gzip
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -180,3 +182,14 @@ def test_progress_in_a_log_file_is_a_line_at_a_time(monkeypatch, capsys):
     monkeypatch.setattr(cli, "LOG_EVERY", 3600.0)
     assert list(cli.progress(iter("abc"), None, "extract")) == ["a", "b", "c"]
     assert capsys.readouterr().err == ""  # a short run says nothing
+
+
+def test_ingest_in_a_log_file_says_how_far_it_is(tmp_path, example_page):
+    # a child process whose progress lines come every 0 s instead of every minute
+    script = ("import sys; from sayso import cli; cli.LOG_EVERY = 0.0; "
+              "sys.exit(cli.main(['ingest', *sys.argv[1:]]))")
+    out = subprocess.run([sys.executable, "-c", script, str(example_page), str(tmp_path / "missing.html"),
+                          "--db", str(tmp_path / "c.sqlite")], capture_output=True, cwd=ROOT)
+    assert out.returncode == 2
+    lines = out.stderr.decode().splitlines()
+    assert "sayso: ingest: 2 records (1 new, 0 skipped, 1 failed) after 0 min" in lines
