@@ -101,3 +101,9 @@ def test_a_quotation_inside_the_object_of_a_cue_is_part_of_the_object():
     (att,) = art.attributions
     assert art.text[slice(*att.content[0])].startswith("lower taxes and “jobs, jobs, jobs,”")
     assert att.kind == "mixed"
+
+
+def test_an_imperative_reports_no_one():
+    art = sayso.extract("Taxes\n\nImagine that she wins the state. Don't blame Bush for the deficit. Harlan said the "
+                        "deficit would grow.")
+    assert [art.text[slice(*a.cue[0])] for a in art.attributions] == ["said"]

@@ -419,6 +419,10 @@ class FrameExtractor:
         src = self.source_of(verb)
         if src is None:
             src = self.inverted_source(verb)
+        first = next((t.i for t in verb.sent if not t.is_space and not t.is_punct), verb.i)
+        if src is None and verb.dep_ == "ROOT" and (verb.tag_ == "VB" or (verb.tag_ == "VBP" and verb.i == first)) and not any(
+                c.dep_ == "aux" and c.lower_ not in ("do", "don't", "dont") for c in verb.children):
+            return None  # "Imagine that ...", "Don't blame Bush": an imperative asks, it reports no one
         content, how = self.content_of(verb, cue, _subtree(src) if src is not None else None)
         if not content:
             return None
