@@ -273,12 +273,17 @@ class FrameExtractor:
     def cue_tokens(self, verb: Token) -> tuple[int, int]:
         """The contiguous cue around a verb: auxiliaries, negation, adverbs, the addressee, the medium."""
         keep = {verb.i}
+        subject_end = max((c.right_edge.i for c in verb.children if c.dep_ in SUBJECTS and c.i < verb.i), default=-1)
         for child in verb.children:
             dep = child.dep_
             if dep in ("aux", "auxpass", "neg", "prt"):
                 keep.add(child.i)
             elif dep == "advmod" and child.lower_ in CUE_ADVERBS:
                 keep.add(child.i)
+            elif (dep == "advmod" and child.pos_ == "ADV" and subject_end < child.left_edge.i
+                  and child.i < verb.i and child.right_edge.i - child.left_edge.i < 2):
+                # "has sharply criticized", "still says", "is once again questioning": inside the verb group
+                keep.update(range(child.left_edge.i, child.right_edge.i + 1))
             elif dep in ("dative", "dobj") and verb.lemma_ in ("tell", "ask", "inform", "remind", "assure", "warn"):
                 if child.right_edge.i - child.left_edge.i < 5:
                     keep.update(range(child.left_edge.i, child.right_edge.i + 1))
