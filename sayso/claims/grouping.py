@@ -319,6 +319,21 @@ class Views:
     articles: np.ndarray
     speakers: np.ndarray
     joined: set[tuple[int, int]]  # pairs of one article whose contents overlap
+    _flat: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
+
+    def flat_pieces(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The piece vectors of items ``idx`` as one matrix, and where each item's rows start. A run of
+        consecutive items (the columns of a block) is a slice of one matrix made once."""
+        if len(idx) and int(idx[-1]) - int(idx[0]) == len(idx) - 1 and (np.diff(idx) == 1).all():
+            if self._flat is None:
+                self._flat = (np.concatenate(self.vectors),
+                              np.cumsum([0] + [len(x) for x in self.vectors[:-1]]))
+            matrix, starts = self._flat
+            first, last = int(idx[0]), int(idx[-1])
+            end = starts[last] + len(self.vectors[last])
+            return matrix[starts[first]:end], starts[first:last + 1] - starts[first]
+        vecs = [self.vectors[i] for i in idx]
+        return np.concatenate(vecs), np.cumsum([0] + [len(x) for x in vecs[:-1]])
 
 
 def said_words(item: Item) -> str:
@@ -393,11 +408,7 @@ def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
     """The combined similarity of items ``rows`` against items ``cols``: the weighted mean of the best
     cosine between their content pieces, the cosine of their sentences and their key-word overlap, plus
     what the article structure says (joined contents: 1; same speaker in one article: the bonus)."""
-    def flat(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        vecs = [v.vectors[i] for i in idx]
-        return np.concatenate(vecs), np.cumsum([0] + [len(x) for x in vecs[:-1]])
-
-    (fr, sr), (fc, sc) = flat(rows), flat(cols)
+    (fr, sr), (fc, sc) = v.flat_pieces(rows), v.flat_pieces(cols)
     content = np.maximum.reduceat(np.maximum.reduceat(fr @ fc.T, sr, axis=0), sc, axis=1)
     sentence = v.sentences[rows] @ v.sentences[cols].T
     words = (v.words[rows] @ v.words[cols].T).toarray()
@@ -405,14 +416,17 @@ def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
         CONTENT_WEIGHT + SENTENCE_WEIGHT + WORD_WEIGHT)
     same_speaker = (v.speakers[rows][:, None] == v.speakers[cols][None, :]) & (v.speakers[rows][:, None] >= 0)
     sim = np.minimum(1.0, sim + same_speaker_bonus * same_speaker)
+    # where each item is among the rows and the columns (-1: not there), for the pairs set to 1 below
+    n = len(v.vectors)
+    at_row, at_col = np.full(n, -1), np.full(n, -1)
+    at_row[rows], at_col[cols] = np.arange(len(rows)), np.arange(len(cols))
     if v.joined:
-        at_row = {int(i): k for k, i in enumerate(rows)}
-        at_col = {int(j): k for k, j in enumerate(cols)}
-        for i, j in v.joined:
-            for a, b in ((i, j), (j, i)):
-                if a in at_row and b in at_col:
-                    sim[at_row[a], at_col[b]] = 1.0
-    sim[rows[:, None] == cols[None, :]] = 1.0
+        pairs = np.array(sorted(v.joined)).T
+        a, b = np.concatenate([pairs[0], pairs[1]]), np.concatenate([pairs[1], pairs[0]])
+        both = (at_row[a] >= 0) & (at_col[b] >= 0)
+        sim[at_row[a[both]], at_col[b[both]]] = 1.0
+    itself = at_col[rows] >= 0
+    sim[np.nonzero(itself)[0], at_col[rows[itself]]] = 1.0
     return sim
 
 
@@ -429,12 +443,14 @@ def links(v: Views, threshold: float, same_speaker_bonus: float = SAME_SPEAKER_B
     rows, cols, sims = [], [], []
     for start in progress(range(0, n, block), -(-n // block), "compare"):
         idx = everything[start:start + block]
-        sim = similarities(v, idx, everything, same_speaker_bonus)
+        # only the pairs i < j are kept, so a block is compared with the items from its first on
+        sim = similarities(v, idx, everything[start:], same_speaker_bonus)
         r, c = np.nonzero(sim >= threshold)
+        c = c + start
         keep = idx[r] < c
         rows.append(idx[r][keep])
         cols.append(c[keep])
-        sims.append(sim[r[keep], c[keep]])
+        sims.append(sim[r[keep], c[keep] - start])
     if not rows:
         return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
