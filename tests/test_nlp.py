@@ -117,3 +117,11 @@ def test_a_quotation_in_two_apostrophes_runs_on_after_its_cue():
     assert [art.text[s:e] for s, e in att.content] == [
         "''I don't judge what people spend money on,''", "''But most people with kids in college wish they could go back.''"]
     assert att.kind == "direct"
+
+
+def test_which_as_a_source_is_the_noun_it_stands_for():
+    art = sayso.extract("Report\n\nThe report, which notes that the bridge is unsafe, came out on Monday.")
+    (att,) = art.attributions
+    assert art.text[slice(*att.source[0])] == "which"
+    (entity,) = [e for e in art.entities if e.id == att.entity]
+    assert entity.name == "report"

@@ -223,6 +223,8 @@ class FrameExtractor:
         for child in verb.children:
             # a passive subject is what is said, not who says it ("the veto is expected to come")
             if child.dep_ == "nsubj":
+                if child.lower_ == "which" and verb.dep_ == "relcl":
+                    return child  # "the report, which notes that ...": the relative pronoun, as for "who"
                 return None if child.lower_ in PRONOUN_SOURCES else child
             if child.dep_ == "agent":
                 for pobj in child.children:
