@@ -123,6 +123,15 @@ def _inside(span: Span, spans: list[Span]) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in spans)
 
 
+def _imperative(verb: Token) -> bool:
+    """Whether a subjectless verb heads its sentence as a command: a bare verb ("Don't blame Bush"), or one
+    tagged as a present tense where it opens the sentence ("Imagine that she wins")."""
+    if verb.dep_ != "ROOT" or any(c.dep_ == "aux" and c.lower_ not in ("do", "don't", "dont") for c in verb.children):
+        return False
+    first = next((t.i for t in verb.sent if not t.is_space and not t.is_punct), verb.i)
+    return verb.tag_ == "VB" or (verb.tag_ == "VBP" and verb.i == first)
+
+
 def _can_speak(tok: Token) -> bool:
     """Whether a subject can be someone who says or thinks something."""
     lemma = tok.lemma_.lower()
@@ -275,7 +284,8 @@ class FrameExtractor:
     def cue_tokens(self, verb: Token) -> tuple[int, int]:
         """The contiguous cue around a verb: auxiliaries, negation, adverbs, the addressee, the medium."""
         keep = {verb.i}
-        subject_end = max((c.right_edge.i for c in verb.children if c.dep_ in SUBJECTS and c.i < verb.i), default=-1)
+        subject_end = max((c.right_edge.i for c in verb.children if c.dep_ in SUBJECTS and c.i < verb.i),
+                          default=-1)
         for child in verb.children:
             dep = child.dep_
             if dep in ("aux", "auxpass", "neg", "prt"):
@@ -375,8 +385,9 @@ class FrameExtractor:
         obj = self.object_of(verb, cue)
         if quotes:
             # "described Clinton as "a lifetime politician" who ...": quotations inside the object are part of it
-            if obj is not None and obj[1] - obj[0] > 2 and all(_inside(q, self.span(*obj, keep_quotes=True)) for q in quotes):
-                return self.span(*obj, keep_quotes=True), "object"
+            whole = self.span(*obj, keep_quotes=True) if obj is not None and obj[1] - obj[0] > 2 else []
+            if whole and all(_inside(q, whole) for q in quotes):
+                return whole, "object"
             return quotes, "quote"
         if obj is not None:
             return self.span(*obj, keep_quotes=True), "object"
@@ -426,9 +437,7 @@ class FrameExtractor:
         src = self.source_of(verb)
         if src is None:
             src = self.inverted_source(verb)
-        first = next((t.i for t in verb.sent if not t.is_space and not t.is_punct), verb.i)
-        if src is None and verb.dep_ == "ROOT" and (verb.tag_ == "VB" or (verb.tag_ == "VBP" and verb.i == first)) and not any(
-                c.dep_ == "aux" and c.lower_ not in ("do", "don't", "dont") for c in verb.children):
+        if src is None and _imperative(verb):
             return None  # "Imagine that ...", "Don't blame Bush": an imperative asks, it reports no one
         content, how = self.content_of(verb, cue, _subtree(src) if src is not None else None)
         if not content:
@@ -454,7 +463,7 @@ class FrameExtractor:
         elif content[0][0] >= cue_chars[1]:
             # '"On this basis," Zero Hedge said, "true ... unemployment is ...': the opening words, a quotation
             # that ends with a comma just before the speaker
-            start = min(cue_chars[0], _chars(self.doc, *_subtree(src))[0] if src is not None else cue_chars[0])
+            start = cue_chars[0] if src is None else min(cue_chars[0], _chars(self.doc, *_subtree(src))[0])
             prev = self.quotes.before(start)
             if (prev and prev[0] >= verb.sent.start_char and not self.text[prev[1]:start].strip()
                     and self.text[prev[0]:prev[1]].rstrip("\"”’»").endswith(",")):

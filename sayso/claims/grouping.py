@@ -320,6 +320,14 @@ class Views:
     speakers: np.ndarray
     joined: set[tuple[int, int]]  # pairs of one article whose contents overlap
     _flat: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
+    _joined: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
+
+    def joined_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The joined pairs both ways, as two index arrays (made once)."""
+        if self._joined is None:
+            pairs = np.array(sorted(self.joined), dtype=int).reshape(-1, 2).T
+            self._joined = (np.concatenate([pairs[0], pairs[1]]), np.concatenate([pairs[1], pairs[0]]))
+        return self._joined
 
     def flat_pieces(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The piece vectors of items ``idx`` as one matrix, and where each item's rows start. A run of
@@ -421,8 +429,7 @@ def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
     at_row, at_col = np.full(n, -1), np.full(n, -1)
     at_row[rows], at_col[cols] = np.arange(len(rows)), np.arange(len(cols))
     if v.joined:
-        pairs = np.array(sorted(v.joined)).T
-        a, b = np.concatenate([pairs[0], pairs[1]]), np.concatenate([pairs[1], pairs[0]])
+        a, b = v.joined_pairs()
         both = (at_row[a] >= 0) & (at_col[b] >= 0)
         sim[at_row[a[both]], at_col[b[both]]] = 1.0
     itself = at_col[rows] >= 0
