@@ -371,8 +371,11 @@ class FrameExtractor:
             clause = next((c for c in verb.children if c.dep_ == "xcomp"), None)
         quotes = self.quotes_of(verb, cue_chars)
         passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-        if clause is not None and clause.dep_ == "xcomp" and passive is not None and not quotes:
+        if clause is not None and clause.dep_ == "xcomp" and passive is not None and not [
+                q for q in quotes if q[0] < clause.left_edge.idx]:
             # "Obama's veto is expected to come before Friday": what is expected is subject and complement
+            # (titles quoted after the complement's start, "to unveil films like ''Taken''", are no quotation
+            # of the cue's, however the parser hangs them)
             return self.span(*_subtree(passive)) + self.span(*_subtree(clause), keep_quotes=True), "passive"
         if clause is not None:
             span = self.span(*_clause(clause), keep_quotes=True)
