@@ -47,6 +47,16 @@ def overlap(a: Iterable[Span], b: Iterable[Span]) -> int:
     return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
 
 
+def inside(a: Iterable[Span], b: Iterable[Span]) -> bool:
+    """Whether every span of ``a`` lies within one span of ``b``.
+
+    >>> inside([(2, 4), (12, 14)], [(0, 5), (10, 20)]), inside([(2, 8)], [(0, 5), (5, 10)])
+    (True, False)
+    """
+    b = list(b)
+    return all(any(s <= x and y <= e for s, e in b) for x, y in a)
+
+
 def outermost(attributions: Sequence[Framed]) -> list[Framed]:
     """The attributions (anything with ``cue`` and ``content`` spans) that sit inside no other's content:
     what PolNeAR annotates and ``sayso eval`` scores. A speaker relayed from outside the relaying content
@@ -191,7 +201,7 @@ class Article:
                 spans_ok(sub.mentions, f"attribution {att.id} about {sub.name!r}")
                 if not sub.mentions:
                     raise SpanError(f"attribution {att.id} about {sub.name!r}: no mention")
-                if not all(any(s <= a and b <= e for s, e in att.content) for a, b in sub.mentions):
+                if not inside(sub.mentions, att.content):
                     raise SpanError(f"attribution {att.id} about {sub.name!r}: mentions outside the content")
                 if sub.entity is not None and sub.entity not in ids:
                     raise SpanError(f"attribution {att.id} about {sub.name!r}: unknown entity {sub.entity}")

@@ -39,7 +39,7 @@ if not Doc.has_extension("speakers"):
     Doc.set_extension("speakers", default=None)
 
 
-#: What ``paragraph_breaks`` starts a sentence at (part of ``tokenizer_key``: a parse cached under other rules
+#: What ``paragraph_breaks`` starts a sentence at (part of ``parse_key``: a parse cached under other rules
 #: is stale).
 SENTENCE_RULES = "line breaks; two apostrophes opening a quotation after a full stop"
 
@@ -127,12 +127,12 @@ def split_glued_dashes(nlp: Language) -> None:
     nlp.tokenizer.infix_finditer = re.compile(f"{pattern}|{GLUED_DASH}").finditer
 
 
-def tokenizer_key(nlp: Language) -> str:
-    """A fingerprint of what a parse depends on besides the text: the pipeline's version and its tokenizer's
-    rules. Parses cached under another key are stale."""
+def parse_key(nlp: Language) -> str:
+    """A fingerprint of what a parse depends on besides the text: the pipeline's version, the sentence rules
+    and the tokenizer's rules. Parses cached under another key are stale."""
     tok = nlp.tokenizer
     rules = [pipeline_version(), SENTENCE_RULES] + [getattr(getattr(f, "__self__", None), "pattern", "")
-                                    for f in (tok.prefix_search, tok.suffix_search, tok.infix_finditer)]
+                                                    for f in (tok.prefix_search, tok.suffix_search, tok.infix_finditer)]
     return hashlib.sha1("\n".join(rules).encode("utf-8")).hexdigest()[:16]
 
 

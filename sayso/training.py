@@ -122,7 +122,7 @@ def prepare(data_dir: Path, split: str, cache: Path, log: Log = _stderr, part: i
     """Parsed and encoded articles of one split, from the cache or computed (minutes) and cached.
 
     The cache is written in parts of ``part`` articles, so an interrupted run resumes where it stopped; a part
-    parsed under other tokenizer rules (``nlp.tokenizer_key``) is parsed again.
+    parsed under other tokenizer or sentence rules (``nlp.parse_key``) is parsed again.
     """
     from tqdm import tqdm
 
@@ -131,7 +131,7 @@ def prepare(data_dir: Path, split: str, cache: Path, log: Log = _stderr, part: i
 
     golds = load_split(data_dir, split)
     nlp = _nlp.load("fast")
-    tokenizer = _nlp.tokenizer_key(nlp)  # a cached part parsed under other tokenizer rules is parsed again
+    tokenizer = _nlp.parse_key(nlp)  # a cached part parsed under other rules is parsed again
     encoder = None
     examples: list[Example] = []
     t0 = time.time()

@@ -461,7 +461,7 @@ def test_the_crf_partition_is_the_forward_algorithm():
 def test_cached_parses_from_other_tokenizer_rules_are_parsed_again(tmp_path):
     import pickle
 
-    from sayso.nlp import load, tokenizer_key
+    from sayso.nlp import load, parse_key
     from sayso.training import prepare
 
     data = tmp_path / "data"
@@ -474,10 +474,10 @@ def test_cached_parses_from_other_tokenizer_rules_are_parsed_again(tmp_path):
     assert "\u2015" in [t.text for t in ex.doc]  # the dash glued to the quotation mark is its own token
     (part,) = cache.glob("dev.*.pkl")
     stored = pickle.loads(part.read_bytes())
-    assert stored["tokenizer"] == tokenizer_key(load())
+    assert stored["tokenizer"] == parse_key(load())
     # a part stored under other tokenizer rules is parsed again and stored anew
     stale = {**stored, "tokenizer": "other rules"}
     part.write_bytes(pickle.dumps(stale))
     (again,) = prepare(data, "dev", cache, log=lambda *a: None)
-    assert pickle.loads(part.read_bytes())["tokenizer"] == tokenizer_key(load())
+    assert pickle.loads(part.read_bytes())["tokenizer"] == parse_key(load())
     assert [t.text for t in again.doc] == [t.text for t in ex.doc]

@@ -100,6 +100,10 @@ NOUNS = {
 #: Phrasal cues: lemma -> particle that must follow ("point out", "shrug off").
 PARTICLES = {"point": "out", "shrug": "off", "brush": "off", "lash": "out", "rail": "against"}
 
+#: Verbs that are cues only when nothing but a quotation or a clause follows them: "Cruz continued:", but
+#: "continued to push for" and "continued his attacks" have their cue in the verb or noun after them.
+ONLY_ALONE = {"continue"}
+
 #: Verbs whose content is usually their direct object, not a clause ("denied the report").
 OBJECT_CONTENT = {
     "deny", "reject", "dismiss", "refute", "dispute", "rebuff", "repudiate", "disavow", "downplay",

@@ -15,9 +15,10 @@ from typing import Iterable
 
 from spacy.tokens import Doc, Token
 
-from ..model import enclosing
+from ..model import enclosing, inside
 from .confidence import confidence
-from .cues import CLASSES, DOCUMENTS, NOUNS, OBJECT_CONTENT, ORG_HEADS, PARTICLES, PEOPLE, PERSON_HEADS
+from .cues import (CLASSES, DOCUMENTS, NOUNS, OBJECT_CONTENT, ONLY_ALONE, ORG_HEADS, PARTICLES, PEOPLE,
+                   PERSON_HEADS)
 from .quotes import CLOSING, STRAIGHT, find_quotes
 from .transcripts import conflicts, turns
 
@@ -117,10 +118,6 @@ class _Quotes:
         while i >= 0 and self.spans[i][1] > pos:
             i -= 1
         return self.spans[i] if i >= 0 else None
-
-
-def _inside(span: Span, spans: list[Span]) -> bool:
-    return any(s <= span[0] and span[1] <= e for s, e in spans)
 
 
 def _imperative(verb: Token) -> bool:
@@ -389,7 +386,7 @@ class FrameExtractor:
         if quotes:
             # "described Clinton as "a lifetime politician" who ...": quotations inside the object are part of it
             whole = self.span(*obj, keep_quotes=True) if obj is not None and obj[1] - obj[0] > 2 else []
-            if whole and all(_inside(q, whole) for q in quotes):
+            if whole and inside(quotes, whole):
                 return whole, "object"
             return quotes, "quote"
         if obj is not None:
@@ -434,8 +431,8 @@ class FrameExtractor:
             return None
         if verb.tag_ == "VBN" and verb.dep_ in ("amod", "acl") and not any(c.dep_ in SUBJECTS for c in verb.children):
             return None  # "the dollars promised for the repair": a participle describing a noun
-        if lemma == "continue" and any(c.dep_ in ("xcomp", "dobj", "prep", "attr", "acomp") for c in verb.children):
-            return None  # "continued to push for", "continued his attacks": another verb or noun is the cue
+        if lemma in ONLY_ALONE and any(c.dep_ in ("xcomp", "dobj", "prep", "attr", "acomp") for c in verb.children):
+            return None
         cue = self.cue_tokens(verb)
         src = self.source_of(verb)
         if src is None:

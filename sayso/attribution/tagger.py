@@ -33,7 +33,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 from spacy.tokens import Doc, Token
 
-from ..model import overlap
+from ..model import inside, overlap
 from ..network import LABELS, build_network
 from .cues import CLASSES, NOUNS
 from .quotes import find_quotes
@@ -469,15 +469,11 @@ def _reporters(doc: Doc, groups: list[tuple[Segment, list[Segment], list[Segment
             continue
         f, lender = found[at[k]], found[at[k - 1]]
         verb, rule = doc[f.cue_head], rules.get(f.cue_head)
-        if (verb.dep_ == "conj" and _inside([(verb.head.idx, verb.head.idx + 1)], lender.content)
+        if (verb.dep_ == "conj" and inside([(verb.head.idx, verb.head.idx + 1)], lender.content)
                 and rule is not None and rule.source and rule.source_head is not None
-                and doc[rule.source_head].pos_ == "PROPN" and _inside(rule.source, lender.content)):
+                and doc[rule.source_head].pos_ == "PROPN" and inside(rule.source, lender.content)):
             out[at[k]] = lender
     return out
-
-
-def _inside(a: Sequence[Span], b: Sequence[Span]) -> bool:
-    return all(any(s2 <= s and e <= e2 for s2, e2 in b) for s, e in a)
 
 
 def raw_confidence(cue: Segment, sources: list[Segment], contents: list[Segment]) -> float:

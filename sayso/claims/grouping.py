@@ -32,6 +32,7 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import numpy as np
@@ -319,24 +320,22 @@ class Views:
     articles: np.ndarray
     speakers: np.ndarray
     joined: set[tuple[int, int]]  # pairs of one article whose contents overlap
-    _flat: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
-    _joined: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
-
+    @cached_property
     def joined_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """The joined pairs both ways, as two index arrays (made once)."""
-        if self._joined is None:
-            pairs = np.array(sorted(self.joined), dtype=int).reshape(-1, 2).T
-            self._joined = (np.concatenate([pairs[0], pairs[1]]), np.concatenate([pairs[1], pairs[0]]))
-        return self._joined
+        """The joined pairs both ways, as two index arrays."""
+        pairs = np.array(sorted(self.joined), dtype=int).reshape(-1, 2).T
+        return np.concatenate([pairs[0], pairs[1]]), np.concatenate([pairs[1], pairs[0]])
+
+    @cached_property
+    def all_pieces(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every item's piece vectors as one matrix, and where each item's rows start."""
+        return np.concatenate(self.vectors), np.cumsum([0] + [len(x) for x in self.vectors[:-1]])
 
     def flat_pieces(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The piece vectors of items ``idx`` as one matrix, and where each item's rows start. A run of
-        consecutive items (the columns of a block) is a slice of one matrix made once."""
+        consecutive items (the columns of a block) is a slice of ``all_pieces``."""
         if len(idx) and int(idx[-1]) - int(idx[0]) == len(idx) - 1 and (np.diff(idx) == 1).all():
-            if self._flat is None:
-                self._flat = (np.concatenate(self.vectors),
-                              np.cumsum([0] + [len(x) for x in self.vectors[:-1]]))
-            matrix, starts = self._flat
+            matrix, starts = self.all_pieces
             first, last = int(idx[0]), int(idx[-1])
             end = starts[last] + len(self.vectors[last])
             return matrix[starts[first]:end], starts[first:last + 1] - starts[first]
@@ -429,7 +428,7 @@ def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
     at_row, at_col = np.full(n, -1), np.full(n, -1)
     at_row[rows], at_col[cols] = np.arange(len(rows)), np.arange(len(cols))
     if v.joined:
-        a, b = v.joined_pairs()
+        a, b = v.joined_pairs
         both = (at_row[a] >= 0) & (at_col[b] >= 0)
         sim[at_row[a[both]], at_col[b[both]]] = 1.0
     itself = at_col[rows] >= 0

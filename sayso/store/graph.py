@@ -30,7 +30,7 @@ import sqlite3
 from collections import Counter
 from typing import Iterable
 
-from .queries import naming, subject_keys, subject_speakers
+from .queries import naming, subject_speakers
 
 RELATIONS = ("via", "about", "agrees", "contradicts")
 #: The files a network is written as: what reads them, and their media type.
@@ -109,7 +109,7 @@ def _about_edges(conn: sqlite3.Connection, centre: set[int] | None) -> Counter:
     args: list = []
     if centre is not None:
         ids = sorted(centre)
-        naming_sql, naming_args = naming(ids, sorted({k for i in ids for k in subject_keys(conn, i)}))
+        naming_sql, naming_args = naming(conn, ids)
         # what they said, and what names them
         said = f"SELECT id FROM attributions WHERE speaker_id IN ({','.join('?' * len(ids))})"
         sql += f" AND a.id IN ({said} UNION {naming_sql})"

@@ -21,7 +21,7 @@ import json
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..claims import STANCES, AttributionRef, Claim, ClaimMember, ClaimSubject, Edge, Speaker
 from ..claims.spread import Quote, Sighting
@@ -321,11 +321,12 @@ def subject_keys(conn: sqlite3.Connection, speaker_id: int) -> list[str]:
     return sorted(k for k, s in subject_speakers(conn, names).items() if s == speaker_id)
 
 
-def naming(ids: list[int], keys: list[str]) -> tuple[str, list[Any]]:
+def naming(conn: sqlite3.Connection, ids: list[int], also: Iterable[str] = ()) -> tuple[str, list[Any]]:
     """A query of the attributions whose content names one of the speakers ``ids``: as a speaker of its
-    article, or by one of ``keys`` (``subject_keys``) where the subject does not speak there; and its
-    parameters. Two index lookups joined by UNION (an OR of the two tests makes SQLite read every row of
-    someone who never speaks)."""
+    article, or by a name that is theirs (``subject_keys``) or one of the keys ``also`` where the subject
+    does not speak there; and its parameters. Two index lookups joined by UNION (an OR of the two tests
+    makes SQLite read every row of someone who never speaks)."""
+    keys = sorted({k for i in ids for k in subject_keys(conn, i)} | set(also))
     return (f"SELECT attribution_id FROM about WHERE speaker_id IN ({','.join('?' * len(ids))}) UNION"
             f" SELECT attribution_id FROM about WHERE key IN ({','.join('?' * len(keys))}) AND speaker_id IS NULL",
             [*ids, *keys])
@@ -357,7 +358,7 @@ def talked_about_by(conn: sqlite3.Connection, speaker_id: int, limit: int = SUBJ
     """The speakers whose contents name this one most: ``{"speaker", "count"}``, by a mention their article
     resolved to them, or by a name that ``subject_speakers`` reads as them (the other side of
     ``talks_about``)."""
-    naming_sql, params = naming([speaker_id], subject_keys(conn, speaker_id))
+    naming_sql, params = naming(conn, [speaker_id])
     rows = conn.execute(
         f"SELECT a.speaker_id, count(*) AS n FROM ({naming_sql}) b JOIN attributions a ON a.id = b.attribution_id"
         " WHERE a.speaker_id IS NOT NULL AND a.speaker_id != ? GROUP BY a.speaker_id ORDER BY n DESC, a.speaker_id"
@@ -937,7 +938,7 @@ def _claims_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, 
     if about:
         ids = named["about"] = find_speakers(conn, about)
         # a member names them: as a speaker of its article, or by a name that is theirs (or the name asked for)
-        naming_sql, values = naming(ids, sorted({k for i in ids for k in subject_keys(conn, i)} | {alias_key(about)}))
+        naming_sql, values = naming(conn, ids, [alias_key(about)])
         clauses.append(f"c.id IN (SELECT m.claim_id FROM claim_members m WHERE m.attribution_id IN ({naming_sql}))")
         params.extend(values)
     return " WHERE " + " AND ".join(clauses), params, named
