@@ -320,11 +320,14 @@ class Views:
     articles: np.ndarray
     speakers: np.ndarray
     joined: set[tuple[int, int]]  # pairs of one article whose contents overlap
+
     @cached_property
     def joined_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """The joined pairs both ways, as two index arrays."""
+        """The joined pairs both ways, as two index arrays, in order of the first."""
         pairs = np.array(sorted(self.joined), dtype=int).reshape(-1, 2).T
-        return np.concatenate([pairs[0], pairs[1]]), np.concatenate([pairs[1], pairs[0]])
+        first, second = np.concatenate([pairs[0], pairs[1]]), np.concatenate([pairs[1], pairs[0]])
+        order = np.argsort(first, kind="stable")
+        return first[order], second[order]
 
     @cached_property
     def all_pieces(self) -> tuple[np.ndarray, np.ndarray]:
@@ -334,11 +337,12 @@ class Views:
     def flat_pieces(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The piece vectors of items ``idx`` as one matrix, and where each item's rows start. A run of
         consecutive items (the columns of a block) is a slice of ``all_pieces``."""
-        if len(idx) and int(idx[-1]) - int(idx[0]) == len(idx) - 1 and (np.diff(idx) == 1).all():
+        run = _run(idx)
+        if run is not None:
             matrix, starts = self.all_pieces
-            first, last = int(idx[0]), int(idx[-1])
+            first, last = run.start, run.stop - 1
             end = starts[last] + len(self.vectors[last])
-            return matrix[starts[first]:end], starts[first:last + 1] - starts[first]
+            return matrix[starts[first]:end], starts[run] - starts[first]
         vecs = [self.vectors[i] for i in idx]
         return np.concatenate(vecs), np.cumsum([0] + [len(x) for x in vecs[:-1]])
 
@@ -410,25 +414,57 @@ def views(items: list[Item], encoder: Embeds) -> Views:
                  joined)
 
 
+def _run(idx: np.ndarray) -> slice | None:
+    """``idx`` as a slice when it is a run of consecutive items, which numpy reads without a copy."""
+    if len(idx) and int(idx[-1]) - int(idx[0]) == len(idx) - 1 and (np.diff(idx) == 1).all():
+        return slice(int(idx[0]), int(idx[-1]) + 1)
+    return None
+
+
+def _group_max(m: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The rows of ``m`` in groups from each of ``starts`` to the next, each group's maximum per column:
+    ``np.maximum.reduceat(m, starts, axis=0)``, which is several times slower on a wide matrix. Most
+    groups are one row, so the first rows are taken, then the second rows of the groups that have them ..."""
+    counts = np.diff(np.append(starts, len(m)))
+    out = m[starts]
+    for k in range(1, int(counts.max(initial=1))):
+        more = np.nonzero(counts > k)[0]
+        out[more] = np.maximum(out[more], m[starts[more] + k])
+    return out
+
+
 def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
                  same_speaker_bonus: float = SAME_SPEAKER_BONUS) -> np.ndarray:
     """The combined similarity of items ``rows`` against items ``cols``: the weighted mean of the best
     cosine between their content pieces, the cosine of their sentences and their key-word overlap, plus
     what the article structure says (joined contents: 1; same speaker in one article: the bonus)."""
+    # a run of consecutive items (a block's rows, the columns from its first on) is read as a slice
+    row_at, col_at = _run(rows), _run(cols)
+    row_at = rows if row_at is None else row_at
+    col_at = cols if col_at is None else col_at
     (fr, sr), (fc, sc) = v.flat_pieces(rows), v.flat_pieces(cols)
-    content = np.maximum.reduceat(np.maximum.reduceat(fr @ fc.T, sr, axis=0), sc, axis=1)
-    sentence = v.sentences[rows] @ v.sentences[cols].T
-    words = (v.words[rows] @ v.words[cols].T).toarray()
-    sim = (CONTENT_WEIGHT * content + SENTENCE_WEIGHT * sentence + WORD_WEIGHT * words) / (
-        CONTENT_WEIGHT + SENTENCE_WEIGHT + WORD_WEIGHT)
-    same_speaker = (v.speakers[rows][:, None] == v.speakers[cols][None, :]) & (v.speakers[rows][:, None] >= 0)
-    sim = np.minimum(1.0, sim + same_speaker_bonus * same_speaker)
+    content = np.maximum.reduceat(_group_max(fr @ fc.T, sr), sc, axis=1)
+    sentence = v.sentences[row_at] @ v.sentences[col_at].T
+    words = (v.words[row_at] @ v.words[col_at].T).toarray()
+    # in place, in the order the weighted mean is written: (c * content + s * sentence + w * words) / total
+    sim = np.multiply(content, CONTENT_WEIGHT, out=content)
+    sim += SENTENCE_WEIGHT * sentence
+    sim += WORD_WEIGHT * words
+    sim /= CONTENT_WEIGHT + SENTENCE_WEIGHT + WORD_WEIGHT
+    speakers = v.speakers[row_at][:, None]
+    same_speaker = (speakers == v.speakers[col_at][None, :]) & (speakers >= 0)
+    sim = sim.astype(np.float64)
+    np.add(sim, same_speaker_bonus, out=sim, where=same_speaker)
+    np.minimum(sim, 1.0, out=sim)
     # where each item is among the rows and the columns (-1: not there), for the pairs set to 1 below
     n = len(v.vectors)
     at_row, at_col = np.full(n, -1), np.full(n, -1)
     at_row[rows], at_col[cols] = np.arange(len(rows)), np.arange(len(cols))
     if v.joined:
         a, b = v.joined_pairs
+        if isinstance(row_at, slice):  # only the pairs whose first item is among the rows
+            lo, hi = np.searchsorted(a, [row_at.start, row_at.stop])
+            a, b = a[lo:hi], b[lo:hi]
         both = (at_row[a] >= 0) & (at_col[b] >= 0)
         sim[at_row[a[both]], at_col[b[both]]] = 1.0
     itself = at_col[rows] >= 0

@@ -44,6 +44,27 @@ def test_blocks_link_the_pairs_one_matrix_links(seed_items, encoder, monkeypatch
     assert (small[0] == rows).all() and (small[1] == cols).all() and np.allclose(small[2], sims)
 
 
+def test_any_rows_and_columns_are_compared_as_in_the_whole_matrix(seed_items, encoder):
+    v = views(seed_items, encoder)
+    n = len(seed_items)
+    everything = np.arange(n)
+    whole = similarities(v, everything, everything)
+    assert any(len(p) > 1 for p in v.pieces)  # some items are compared by their best piece
+    rng = np.random.default_rng(0)
+    rows, cols = rng.permutation(n)[: n // 2], rng.permutation(n)  # neither is a run: copied, not sliced
+    assert np.allclose(similarities(v, rows, cols), whole[np.ix_(rows, cols)], atol=1e-6)
+    assert np.allclose(similarities(v, everything[3:9], everything[5:]), whole[3:9, 5:], atol=1e-6)
+    assert (np.diag(whole) == 1).all()
+
+
+def test_the_best_piece_of_each_group_of_rows_is_what_reduceat_finds():
+    rng = np.random.default_rng(1)
+    counts = np.array([1, 3, 1, 1, 5, 2, 1])
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    m = rng.random((counts.sum(), 40)).astype(np.float32)
+    assert np.array_equal(grouping._group_max(m, starts), np.maximum.reduceat(m, starts, axis=0))
+
+
 def clique_pairs(members, weight):
     return [(i, j, weight) for k, i in enumerate(members) for j in members[k + 1:]]
 
