@@ -119,6 +119,18 @@ def test_a_quotation_in_two_apostrophes_runs_on_after_its_cue():
     assert att.kind == "direct"
 
 
+def test_a_cue_in_a_relative_clause_reports_the_pronoun_and_what_follows_the_cue():
+    art = sayso.extract("Emails\n\nShe gave the emails to the department, which Clinton said represented all her work. "
+                        "Rubio came third, in a finish that he said defied expectations.")
+    said = [a for a in art.attributions if art.text[slice(*a.cue[0])] == "said"]
+    assert [[art.text[s:e] for s, e in a.content] for a in said] == [
+        ["which", "represented all her work"], ["that", "defied expectations"]]
+    assert [art.text[slice(*a.source[0])] for a in said] == ["Clinton", "he"]
+    # nothing said after the cue: no such attribution
+    art = sayso.extract("Emails\n\nShe gave the emails to the department, which Clinton said on Monday.")
+    assert not [a for a in art.attributions if any("Monday" in art.text[s:e] for s, e in a.content)]
+
+
 def test_which_as_a_source_is_the_noun_it_stands_for():
     art = sayso.extract("Report\n\nThe report, which notes that the bridge is unsafe, came out on Monday.")
     (att,) = art.attributions

@@ -434,6 +434,10 @@ class FrameExtractor:
         if lemma in ONLY_ALONE and any(c.dep_ in ("xcomp", "dobj", "prep", "attr", "acomp") for c in verb.children):
             return None
         cue = self.cue_tokens(verb)
+        relative = self.relative_said(verb, cue)
+        if relative is not None:
+            src, content = relative
+            return self.found(cue, content, self.source_span(src), cls, "relative", verb.i, src.i)
         src = self.source_of(verb)
         if src is None:
             src = self.inverted_source(verb)
@@ -447,6 +451,23 @@ class FrameExtractor:
         source = self.source_span(src) if src is not None else []
         source = [s for s in source if not any(s[0] < c[1] and c[0] < s[1] for c in content)]
         return self.found(cue, content, source, cls, how, verb.i, src.i if src is not None and source else None)
+
+    def relative_said(self, verb: Token, cue: tuple[int, int]) -> tuple[Token, list[Span]] | None:
+        """"the emails, which she said represented all her work", "a finish that he said defied expectations":
+        a relative clause whose verb is the cue. What was said is the relative pronoun with the words after the
+        cue, and the speaker is the clause's other subject; the parser makes the pronoun the cue's subject or
+        object, and what follows the cue its complement. (speaker, content)"""
+        pronoun = verb.left_edge
+        if verb.dep_ != "relcl" or pronoun.lower_ not in RELATIVE:
+            return None
+        speaker = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i and c.i != pronoun.i
+                        and c.lower_ not in RELATIVE | PRONOUN_SOURCES), None)
+        rest = _trim(self.doc, cue[1], verb.right_edge.i + 1)
+        # a verb or a predicate must follow ("which he said on Monday" says nothing of its own)
+        if speaker is None or rest is None or not any(
+                t.pos_ in ("VERB", "AUX", "ADJ") for t in self.doc[rest[0]:rest[1]]):
+            return None
+        return speaker, [_chars(self.doc, pronoun.i, pronoun.i + 1), _chars(self.doc, *rest)]
 
     def quotation_halves(self, verb: Token, cue: tuple[int, int], src: Token | None,
                          content: list[Span]) -> list[Span]:
