@@ -70,6 +70,11 @@ def progress(iterable, total: int | None, label: str, unit: str = "article"):
     return _logged(iterable, total, label, unit)
 
 
+def plural(noun: str) -> str:
+    """ "batch" -> "batches", "block" -> "blocks": the English plural of the units progress counts."""
+    return noun + ("es" if noun.endswith(("s", "x", "z", "ch", "sh")) else "s")
+
+
 class LogLines:
     """Progress as a line a minute on stderr (``tick``), for runs whose stderr is a log file."""
 
@@ -82,7 +87,7 @@ class LogLines:
         if now - self.last < LOG_EVERY:
             return
         self.last = now
-        units = self.unit if n == 1 and not total else f"{self.unit}s"
+        units = self.unit if n == 1 and not total else plural(self.unit)
         done = f"{n}/{total} {units} ({100 * n // total}%)" if total else f"{n} {units}"
         minutes = int((now - self.start) // 60)
         after = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"

@@ -179,6 +179,8 @@ def test_progress_in_a_log_file_is_a_line_at_a_time(monkeypatch, capsys):
     assert list(cli.progress(iter("abc"), 3, "claims: compare", unit="block")) == ["a", "b", "c"]
     assert capsys.readouterr().err.splitlines() == [
         f"sayso: claims: compare: {n}/3 blocks ({p}%) after 0 min" for n, p in ((1, 33), (2, 66), (3, 100))]
+    list(cli.progress(iter("ab"), 2, "claims: embed", unit="batch"))
+    assert capsys.readouterr().err.splitlines()[-1] == "sayso: claims: embed: 2/2 batches (100%) after 0 min"
     monkeypatch.setattr(cli, "LOG_EVERY", 3600.0)
     assert list(cli.progress(iter("abc"), None, "extract")) == ["a", "b", "c"]
     assert capsys.readouterr().err == ""  # a short run says nothing
