@@ -51,6 +51,8 @@ LAYOUT_FRAMES = ("turn", "signature")
 TITLE_CHARS = 300
 RELATIVE = {"who", "which", "that", "whom"}
 PRONOUN_SOURCES = {"there", "what", "which"}
+#: Subjects of a relative clause's cue that are no speaker: the clause's pronoun, or one that names no one.
+NOT_SPEAKERS = RELATIVE | PRONOUN_SOURCES
 
 
 #: Inflected headline verbs ("Says", "Warns") -> lemma, for title lines the tagger reads as names.
@@ -368,8 +370,8 @@ class FrameExtractor:
             clause = next((c for c in verb.children if c.dep_ == "xcomp"), None)
         quotes = self.quotes_of(verb, cue_chars)
         passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-        if clause is not None and clause.dep_ == "xcomp" and passive is not None and not [
-                q for q in quotes if q[0] < clause.left_edge.idx]:
+        if clause is not None and clause.dep_ == "xcomp" and passive is not None and not any(
+                q[0] < clause.left_edge.idx for q in quotes):
             # "Obama's veto is expected to come before Friday": what is expected is subject and complement
             # (titles quoted after the complement's start, "to unveil films like ''Taken''", are no quotation
             # of the cue's, however the parser hangs them)
@@ -461,7 +463,7 @@ class FrameExtractor:
         if verb.dep_ != "relcl" or pronoun.lower_ not in RELATIVE:
             return None
         speaker = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i and c.i != pronoun.i
-                        and c.lower_ not in RELATIVE | PRONOUN_SOURCES), None)
+                        and c.lower_ not in NOT_SPEAKERS), None)
         rest = _trim(self.doc, cue[1], verb.right_edge.i + 1)
         # a verb or a predicate must follow ("which he said on Monday" says nothing of its own)
         if speaker is None or rest is None or not any(

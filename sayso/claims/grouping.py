@@ -334,16 +334,15 @@ class Views:
         """Every item's piece vectors as one matrix, and where each item's rows start."""
         return np.concatenate(self.vectors), np.cumsum([0] + [len(x) for x in self.vectors[:-1]])
 
-    def flat_pieces(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The piece vectors of items ``idx`` as one matrix, and where each item's rows start. A run of
-        consecutive items (the columns of a block) is a slice of ``all_pieces``."""
-        run = _run(idx)
-        if run is not None:
+    def flat_pieces(self, at: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The piece vectors of items ``at`` (:func:`_index`) as one matrix, and where each item's rows start.
+        A run of consecutive items (the columns of a block) is a slice of ``all_pieces``."""
+        if isinstance(at, slice):
             matrix, starts = self.all_pieces
-            first, last = run.start, run.stop - 1
+            last = at.stop - 1
             end = starts[last] + len(self.vectors[last])
-            return matrix[starts[first]:end], starts[run] - starts[first]
-        vecs = [self.vectors[i] for i in idx]
+            return matrix[starts[at.start]:end], starts[at] - starts[at.start]
+        vecs = [self.vectors[i] for i in at]
         return np.concatenate(vecs), np.cumsum([0] + [len(x) for x in vecs[:-1]])
 
 
@@ -414,11 +413,12 @@ def views(items: list[Item], encoder: Embeds) -> Views:
                  joined)
 
 
-def _run(idx: np.ndarray) -> slice | None:
-    """``idx`` as a slice when it is a run of consecutive items, which numpy reads without a copy."""
+def _index(idx: np.ndarray) -> slice | np.ndarray:
+    """``idx`` as a slice when it is a run of consecutive items (which numpy reads without a copy), else as
+    it is."""
     if len(idx) and int(idx[-1]) - int(idx[0]) == len(idx) - 1 and (np.diff(idx) == 1).all():
         return slice(int(idx[0]), int(idx[-1]) + 1)
-    return None
+    return idx
 
 
 def _group_max(m: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -439,10 +439,8 @@ def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
     cosine between their content pieces, the cosine of their sentences and their key-word overlap, plus
     what the article structure says (joined contents: 1; same speaker in one article: the bonus)."""
     # a run of consecutive items (a block's rows, the columns from its first on) is read as a slice
-    row_at, col_at = _run(rows), _run(cols)
-    row_at = rows if row_at is None else row_at
-    col_at = cols if col_at is None else col_at
-    (fr, sr), (fc, sc) = v.flat_pieces(rows), v.flat_pieces(cols)
+    row_at, col_at = _index(rows), _index(cols)
+    (fr, sr), (fc, sc) = v.flat_pieces(row_at), v.flat_pieces(col_at)
     content = np.maximum.reduceat(_group_max(fr @ fc.T, sr), sc, axis=1)
     sentence = v.sentences[row_at] @ v.sentences[col_at].T
     words = (v.words[row_at] @ v.words[col_at].T).toarray()
