@@ -8,7 +8,7 @@ are taken:
 - a *cold* run, with no embedding stored: every content, piece and sentence goes through MiniLM (only when
   the store holds no embedding yet: the first run, or with --cold, which drops them first);
 - a *warm* run, every embedding read back from the store: parsing for stances, the similarity products,
-  Louvain, quote spread, edges and writing remain.
+  Leiden communities, quote spread, edges and writing remain.
 
 Run: ``python -m benchmarks.claims --data ../shared/data/polnear`` (about 10 minutes the first time on 2
 cores, 3 minutes after). ``--articles N`` takes the first N texts only.

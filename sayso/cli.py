@@ -734,6 +734,9 @@ def polnear(data_dir: Path, split: str, predictions: Path | None, json_out: Path
 @click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Modularity resolution of the claim graph's communities; higher cuts claims finer "
                    "(default: the shipped value).")
+@click.option("--neighbours", type=click.IntRange(min=0), default=None,
+              help="Links each attribution keeps to the attributions most similar to it; 0 keeps every link "
+                   "above the threshold (default: the shipped value).")
 @click.option("--sweep", is_flag=True, help="Also score thresholds 0.25 to 0.45, to choose one on the dev part.")
 @click.option("--labelled-grouping", is_flag=True,
               help="Group as labelled instead of clustering: scores the labels and stances alone.")
@@ -741,8 +744,9 @@ def polnear(data_dir: Path, split: str, predictions: Path | None, json_out: Path
               help="Folder for cached content embeddings (default: $XDG_CACHE_HOME/sayso/embeddings).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the full result as JSON.")
-def claims_eval(labels: Path, data_dir: Path, threshold: float | None, resolution: float | None, sweep: bool,
-                labelled_grouping: bool, cache: Path | None, json_out: Path | None) -> None:
+def claims_eval(labels: Path, data_dir: Path, threshold: float | None, resolution: float | None,
+                neighbours: int | None, sweep: bool, labelled_grouping: bool, cache: Path | None,
+                json_out: Path | None) -> None:
     """Score claim grouping and stance on a labelled set (sayso.claim-labels/1).
 
     Extracts every labelled article, groups all its attributions into claims and prints B-cubed and pairwise
@@ -753,13 +757,14 @@ def claims_eval(labels: Path, data_dir: Path, threshold: float | None, resolutio
       sayso eval claims sayso/claims/data/polnear-train-claims.json --data ../shared/data/polnear
     """
     from .claims.embeddings import Encoder, default_cache
-    from .claims.grouping import RESOLUTION, THRESHOLD
+    from .claims.grouping import NEIGHBOURS, RESOLUTION, THRESHOLD
     from .evaluate.claims import evaluate_claims, format_result
 
     encoder = Encoder(cache_dir=cache or default_cache(),
                       progress=lambda it, n: progress(it, n, "embed", unit="batch"))
     result = evaluate_claims(labels, data_dir, encoder, threshold=THRESHOLD if threshold is None else threshold,
                              resolution=RESOLUTION if resolution is None else resolution,
+                             neighbours=NEIGHBOURS if neighbours is None else neighbours or None,
                              show_progress=lambda it, n: progress(it, n, "extract"),
                              thresholds=[round(0.25 + 0.02 * i, 2) for i in range(11)] if sweep else (),
                              labelled_grouping=labelled_grouping)

@@ -15,12 +15,13 @@ pair of items on three views of what they say, and adds what the articles' struc
   quotation credited twice) state one thing: their similarity is 1; one speaker's attributions in one
   article are usually about one thing: their similarity gets a bonus.
 
-Pairs whose combined similarity reaches a threshold are linked, and the claims are the communities of that
-graph (Louvain, maximising modularity): a link counts for more when the two items are not also linked to
-much else, so a story told in many articles splits into the propositions argued in it. The weights, the
-threshold and the resolution were chosen on the development part of the labelled set (docs/claims.md). The
-similarity matrix is computed a block of rows at a time, so memory grows with the links, not with the
-square of the corpus. Each community is a claim, labelled with the
+Pairs whose combined similarity reaches a threshold are linked, each item keeping its links to the items
+nearest it only, and the claims are the communities of that graph (Leiden, maximising modularity): a link
+counts for more when the two items are not also linked to much else, so a story told in many articles splits
+into the propositions argued in it. The weights, the threshold, the number of neighbours and the resolution
+were chosen on the development part of the labelled set (docs/claims.md). The similarity matrix is computed a
+block of rows at a time and the links are cut to the nearest as they come, so memory grows with the corpus
+(at most :data:`NEIGHBOURS` links an item), not with the square of it. Each community is a claim, labelled with the
 verbatim content of its most central member that states the proposition plainly, and every member gets its
 stance toward that label (:mod:`sayso.claims.stance`).
 """
@@ -46,12 +47,20 @@ from .stance import DISMISSIVE, contests, cue_class, negated, negations, stance,
 #: part, with the resolution).
 THRESHOLD = 0.35
 #: Modularity resolution of the claim graph's communities: higher cuts claims finer.
-RESOLUTION = 4.0
+RESOLUTION = 3.0
+#: Each item keeps its links to this many of the items most similar to it: a pair stays linked when it is among
+#: the nearest of either of its two items. The graph then holds at most this many links an item, however dense
+#: the corpus (a story told in every article, wire copy repeated by many outlets), and a vague content linked
+#: to half the corpus no longer pulls it together (chosen on the development part, with the resolution).
+NEIGHBOURS = 15
+#: The links found so far are cut to the nearest whenever they pass this many per item (the cut keeps what
+#: cutting them all at the end would keep: a pair off an item's nearest stays off as more pairs come).
+_LINKS_HELD = 4
 #: Modularity weighs a link against the links the graph holds in all; a graph holding less link weight than this
 #: (twice the sum of the weights; the development part's holds about 7,900) is weighed as if it held this much,
 #: so a few articles are not cut finer than inside a larger corpus (chosen on subsets of the development part).
 LEAST_GRAPH_WEIGHT = 2000.0
-#: Seed of the community search (Louvain visits nodes in a random order).
+#: Seed of the community search (Leiden visits nodes in a random order).
 SEED = 0
 #: Added to the similarity of two attributions of the same speaker in the same article.
 SAME_SPEAKER_BONUS = 0.1
@@ -470,17 +479,38 @@ def similarities(v: Views, rows: np.ndarray, cols: np.ndarray,
     return sim
 
 
+def nearest(rows: np.ndarray, cols: np.ndarray, sims: np.ndarray, n: int,
+            k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (``rows[i]``, ``cols[i]``) of ``n`` items that are among the ``k`` most similar pairs of
+    either of their two items (among equal similarities, the lower other item first), in their order."""
+    m = len(rows)
+    if m == 0:
+        return rows, cols, sims
+    node, other = np.concatenate([rows, cols]), np.concatenate([cols, rows])
+    order = np.lexsort((other, -np.concatenate([sims, sims]), node))
+    first = np.searchsorted(node[order], np.arange(n))
+    rank = np.arange(2 * m) - first[node[order]]
+    near = np.zeros(2 * m, dtype=bool)
+    near[order[rank < k]] = True
+    keep = near[:m] | near[m:]
+    return rows[keep], cols[keep], sims[keep]
+
+
 def links(v: Views, threshold: float, same_speaker_bonus: float = SAME_SPEAKER_BONUS,
-          block: int | None = None, progress: Progress = quiet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair of items (i < j) whose combined similarity is at or above ``threshold``, as arrays of
-    rows, columns and similarities, computed ``block`` rows at a time (memory: block x n floats, then one
-    entry per linked pair; by default :data:`BLOCK` rows, fewer where that would exceed
-    :data:`BLOCK_CELLS`)."""
+          block: int | None = None, neighbours: int | None = NEIGHBOURS,
+          progress: Progress = quiet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of items (i < j) whose combined similarity is at or above ``threshold`` and, unless
+    ``neighbours`` is None, that are among the ``neighbours`` nearest of i or of j (:func:`nearest`), as
+    arrays of rows, columns and similarities ordered by row, then column. Computed ``block`` rows at a time
+    (by default :data:`BLOCK` rows, fewer where that would exceed :data:`BLOCK_CELLS`); memory: a block of
+    rows, then at most about ``_LINKS_HELD`` x ``neighbours`` pairs an item (every pair above the threshold
+    when ``neighbours`` is None)."""
     n = len(v.pieces)
     if block is None:
         block = max(1, min(BLOCK, BLOCK_CELLS // max(n, 1)))
     everything = np.arange(n)
-    rows, cols, sims = [], [], []
+    held = None if neighbours is None else _LINKS_HELD * neighbours * n
+    rows, cols, sims, count = [], [], [], 0
     for start in progress(range(0, n, block), -(-n // block), "compare"):
         idx = everything[start:start + block]
         # only the pairs i < j are kept, so a block is compared with the items from its first on
@@ -491,39 +521,50 @@ def links(v: Views, threshold: float, same_speaker_bonus: float = SAME_SPEAKER_B
         rows.append(idx[r][keep])
         cols.append(c[keep])
         sims.append(sim[r[keep], c[keep] - start])
+        count += int(keep.sum())
+        if held is not None and count > held:
+            near = nearest(*(np.concatenate(x) for x in (rows, cols, sims)), n, neighbours)
+            rows, cols, sims = ([x] for x in near)
+            count = len(near[0])
     if not rows:
         return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
+    found = tuple(np.concatenate(x) for x in (rows, cols, sims))
+    return found if neighbours is None else nearest(*found, n, neighbours)
 
 
 def communities(n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray, threshold: float = THRESHOLD,
                 resolution: float = RESOLUTION, seed: int = SEED) -> list[int]:
-    """Louvain communities of the graph of ``n`` items whose edges are the linked pairs, each weighted by
-    how far its similarity rises above ``threshold``; one claim number per item, by first member.
+    """Leiden communities (maximising modularity) of the graph of ``n`` items whose edges are the linked
+    pairs, each weighted by how far its similarity rises above ``threshold``; one claim number per item, by
+    first member.
 
     Modularity weighs a link against what the two items' links elsewhere lead one to expect, so an item
     linked to much of a story (a vague "the allegation", a sentence that names everyone) holds a claim
     together less than two items linked mostly to each other: a story splits into its propositions. A graph
     with less link weight than :data:`LEAST_GRAPH_WEIGHT` is weighed as if it had that much. The search is
     seeded, so one input gives one grouping."""
-    import networkx as nx
+    import random
 
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n))
+    import igraph
+
+    graph = igraph.Graph(n=n, edges=np.column_stack([rows, cols]).tolist())
     # a pair just at the threshold still links; the small floor keeps its edge in the graph
     weights = sims - threshold + 1e-6
-    graph.add_weighted_edges_from(zip(rows.tolist(), cols.tolist(), weights.tolist()))
-    # networkx divides the expected weight of a link by the graph's total (2m): below the floor, scaling the
+    # modularity divides the expected weight of a link by the graph's total (2m): below the floor, scaling the
     # resolution by 2m / floor divides by the floor instead
     total = 2 * float(weights.sum())
     if total < LEAST_GRAPH_WEIGHT:
         resolution *= total / LEAST_GRAPH_WEIGHT
-    found = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
-    numbers = [0] * n
-    for number, members in enumerate(sorted(found, key=min)):
-        for i in members:
-            numbers[i] = number
-    return numbers
+    # igraph draws from the generator set for the whole module: a seeded one for this search, then the default
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        found = graph.community_leiden(objective_function="modularity", weights=weights.tolist(),
+                                       resolution=resolution, n_iterations=-1).membership
+    finally:
+        igraph.set_random_number_generator(random)
+    # claims numbered by their first member
+    first: dict[int, int] = {}
+    return [first.setdefault(c, len(first)) for c in found]
 
 
 # ------------------------------------------------------------------------------------------------ claims
@@ -605,13 +646,15 @@ class Parses:
 
 
 def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESHOLD,
-                resolution: float = RESOLUTION, same_speaker_bonus: float = SAME_SPEAKER_BONUS, min_members: int = 1,
-                partition: list[int] | None = None, progress: Progress = quiet) -> list[Claim]:
+                resolution: float = RESOLUTION, same_speaker_bonus: float = SAME_SPEAKER_BONUS,
+                neighbours: int | None = NEIGHBOURS, min_members: int = 1, partition: list[int] | None = None,
+                progress: Progress = quiet) -> list[Claim]:
     """Group the items into claims, label each, give every member its stance and derive the edges.
 
     Cost: the model embeds each distinct content piece and sentence once (cached by text); the pairwise
     similarity is computed in blocks of rows (:func:`links`), keeping the pairs at or above ``threshold``
-    (memory: a block of rows, then one entry per linked pair), and the claims are the Louvain communities of
+    that are among the ``neighbours`` nearest of either item (memory: a block of rows, then at most a few
+    times ``neighbours`` pairs an item; None keeps every pair), and the claims are the Leiden communities of
     that graph at ``resolution``. Only the members of claims with several attributions, and contents that may
     relay someone else's words, are parsed for their stance.
 
@@ -629,7 +672,8 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
             raise ValueError(f"partition has {len(partition)} claim numbers for {len(items)} items")
         labels = np.asarray(partition, dtype=int)
     else:
-        labels = np.asarray(communities(len(items), *links(v, threshold, same_speaker_bonus, progress=progress),
+        labels = np.asarray(communities(len(items), *links(v, threshold, same_speaker_bonus, neighbours=neighbours,
+                                                              progress=progress),
                                         threshold=threshold, resolution=resolution))
     by_article: dict[str, list[Item]] = {}
     for it in items:

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..claims.grouping import RESOLUTION, SAME_SPEAKER_BONUS, THRESHOLD, Claim, Item, find_claims, items_of
+from ..claims.grouping import (NEIGHBOURS, RESOLUTION, SAME_SPEAKER_BONUS, THRESHOLD, Claim, Item, find_claims,
+                               items_of)
 from ..errors import InputError
 from ..model import Article, overlap
 from .polnear import read_text
@@ -216,7 +217,7 @@ def labelled_partition(labels: list[Label], articles: dict[str, Article], items:
 
 def evaluate_claims(label_path: Path, data_dir: Path, encoder, *, threshold: float = THRESHOLD,
                     resolution: float = RESOLUTION, same_speaker_bonus: float = SAME_SPEAKER_BONUS,
-                    show_progress: Callable[[Iterable, int], Iterable] = lambda it, n: it,
+                    neighbours: int | None = NEIGHBOURS, show_progress: Callable[[Iterable, int], Iterable] = lambda it, n: it,
                     thresholds: Iterable[float] = (), labelled_grouping: bool = False) -> dict:
     """Extract the labelled articles, find claims over all their attributions and score them.
 
@@ -230,15 +231,17 @@ def evaluate_claims(label_path: Path, data_dir: Path, encoder, *, threshold: flo
     items: list[Item] = [it for name, art in articles.items() for it in items_of(name, art)]
     partition = labelled_partition(labels, articles, items) if labelled_grouping else None
     result = score(labels, articles, find_claims(items, encoder, threshold=threshold, resolution=resolution,
-                                                 same_speaker_bonus=same_speaker_bonus, partition=partition))
+                                                 same_speaker_bonus=same_speaker_bonus, neighbours=neighbours,
+                                                 partition=partition))
     result["labelled_grouping"] = labelled_grouping
     result["threshold"] = threshold
     result["resolution"] = resolution
     result["same_speaker_bonus"] = same_speaker_bonus
+    result["neighbours"] = neighbours
     sweep = []
     for t in thresholds:
         r = score(labels, articles, find_claims(items, encoder, threshold=t, resolution=resolution,
-                                                same_speaker_bonus=same_speaker_bonus))
+                                                same_speaker_bonus=same_speaker_bonus, neighbours=neighbours))
         sweep.append({"threshold": t, **{p: {"bcubed_f1": r[p]["bcubed"]["f1"], "pairwise_f1": r[p]["pairwise"]["f1"],
                                              "stance_accuracy": r[p]["stance_accuracy"]}
                                          for p in PARTS if p in r}})
@@ -247,11 +250,16 @@ def evaluate_claims(label_path: Path, data_dir: Path, encoder, *, threshold: flo
     return result
 
 
+def _nearest(neighbours: int | None) -> str:
+    return "every link kept" if neighbours is None else f"links to the {neighbours} nearest kept"
+
+
 def format_result(result: dict) -> str:
     """The scores as a small table, one row per part."""
     grouping = ("the labelled grouping" if result.get("labelled_grouping") else
                 f"threshold {result['threshold']:.2f}, resolution {result['resolution']:g}, "
-                f"same-speaker bonus {result['same_speaker_bonus']:.2f}")
+                f"same-speaker bonus {result['same_speaker_bonus']:.2f}, "
+                f"{_nearest(result.get('neighbours'))}")
     lines = [f"claims: {grouping}; "
              f"{result['matched']}/{result['labelled']} labelled attributions found by the extractor",
              f"{'part':<8} {'attrs':>5} {'claims':>6} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} "

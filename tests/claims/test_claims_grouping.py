@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from sayso.claims.grouping import (SIDE, AttributionRef, Claim, ClaimMember, Speaker, communities, edges,
-                                   find_claims, items_of, links, relayed, similarities, views, word_matrix)
+                                   find_claims, items_of, links, nearest, relayed, similarities, views,
+                                   word_matrix)
 from sayso.claims import grouping
 from sayso.claims.stance import STANCES
 from sayso.model import Article, Attribution, Entity
@@ -27,21 +28,55 @@ def test_blocks_link_the_pairs_one_matrix_links(seed_items, encoder, monkeypatch
     v = views(seed_items, encoder)
     everything = np.arange(len(seed_items))
     sim = similarities(v, everything, everything)
-    rows, cols, sims = links(v, CUT, block=7)
+    rows, cols, sims = links(v, CUT, block=7, neighbours=None)
     assert 0 < len(rows) < len(seed_items) * (len(seed_items) - 1) // 2
     assert (rows < cols).all()
     expected = {(int(i), int(j)) for i, j in zip(*np.nonzero(sim >= CUT)) if i < j}
     assert set(zip(rows.tolist(), cols.tolist())) == expected
     assert np.allclose(sims, sim[rows, cols])
-    whole = links(v, CUT, block=len(seed_items))
+    whole = links(v, CUT, block=len(seed_items), neighbours=None)
     assert (whole[0] == rows).all() and (whole[1] == cols).all() and np.allclose(whole[2], sims)
     # a corpus too large for BLOCK rows at once is cut into blocks of BLOCK_CELLS similarities
     monkeypatch.setattr(grouping, "BLOCK_CELLS", 3 * len(seed_items))
     calls = []
     monkeypatch.setattr(grouping, "similarities", lambda v, r, *a: calls.append(len(r)) or similarities(v, r, *a))
-    small = links(v, CUT)
+    small = links(v, CUT, neighbours=None)
     assert max(calls) == 3 and sum(calls) == len(seed_items)
     assert (small[0] == rows).all() and (small[1] == cols).all() and np.allclose(small[2], sims)
+
+
+def test_a_pair_stays_linked_when_it_is_among_the_nearest_of_either_item():
+    rng = np.random.default_rng(3)
+    n, k = 40, 4
+    pairs = {(int(i), int(j)) for i, j in rng.integers(0, n, (400, 2)) if i < j}
+    rows, cols = (np.array(x) for x in zip(*sorted(pairs)))
+    sims = rng.choice([0.4, 0.5, 0.6, 0.7], len(rows))  # many ties: broken by the other item's number
+    kept = nearest(rows, cols, sims, n, k)
+
+    def best(i):
+        mine = [(-s, j if a == i else a) for a, j, s in zip(rows, cols, sims) if i in (a, j)]
+        return {other for _, other in sorted(mine)[:k]}
+
+    expected = [(a, b) for a, b in zip(rows.tolist(), cols.tolist()) if b in best(a) or a in best(b)]
+    assert list(zip(kept[0].tolist(), kept[1].tolist())) == expected
+    sim_of = dict(zip(zip(rows.tolist(), cols.tolist()), sims.tolist()))
+    assert kept[2].tolist() == [sim_of[p] for p in expected]
+    assert len(expected) < len(rows)
+    assert all(len(best(i)) <= k for i in range(n))
+
+
+def test_links_cut_to_the_nearest_as_they_come_are_those_cut_at_the_end(seed_items, encoder, monkeypatch):
+    v = views(seed_items, encoder)
+    n = len(seed_items)
+    every = links(v, 0.2, block=5, neighbours=None)
+    at_end = nearest(*every, n, 3)
+    assert len(at_end[0]) < len(every[0])
+    monkeypatch.setattr(grouping, "_LINKS_HELD", 1)  # cut after nearly every block
+    calls = []
+    monkeypatch.setattr(grouping, "nearest", lambda *a: calls.append(len(a[0])) or nearest(*a))
+    as_they_come = links(v, 0.2, block=5, neighbours=3)
+    assert len(calls) > 2
+    assert all(np.array_equal(x, y) for x, y in zip(as_they_come, at_end))
 
 
 def test_any_rows_and_columns_are_compared_as_in_the_whole_matrix(seed_items, encoder):

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from sayso.attribution.quotes import find_quotes
+from sayso.claims.grouping import NEIGHBOURS
 from sayso.errors import InputError
 from sayso.evaluate.claims import bcubed, load_labels, pairwise
 from sayso.evaluate.polnear import read_text
@@ -90,3 +91,6 @@ def test_eval_claims_scores_a_labelled_subset(polnear_dir, tmp_path):
     assert fine["resolution"] == 1000
     assert fine["all"]["bcubed"]["recall"] <= shipped["all"]["bcubed"]["recall"]
     assert fine["all"]["bcubed"]["recall"] < 1.0
+    assert shipped["neighbours"] == NEIGHBOURS and f"links to the {NEIGHBOURS} nearest kept" in table
+    every_table, every = scored("--neighbours", "0")
+    assert every["neighbours"] is None and "every link kept" in every_table
