@@ -629,13 +629,15 @@ def _piece_range(item: Item, piece: str) -> tuple[int, int]:
 
 
 class Parses:
-    """The sentences of some items, parsed once, and spans of them by article offsets."""
+    """The sentences of some items, parsed once, and spans of them by article offsets. A sentence that several
+    items share, in one article or in copies of it across outlets, is parsed once."""
 
     def __init__(self, items: list[Item], progress: Progress = quiet):
         self.ranges = {id(it): _sentence_range(it) for it in items}
-        docs = parse(progress((it.article.text[s:e] for it, (s, e) in zip(items, self.ranges.values())), len(items),
-                              "parse"))
-        self.docs = dict(zip(self.ranges, docs))
+        texts = [it.article.text[s:e] for it, (s, e) in zip(items, self.ranges.values())]
+        distinct = list(dict.fromkeys(texts))
+        docs = dict(zip(distinct, parse(progress(distinct, len(distinct), "parse"))))
+        self.docs = {key: docs[text] for key, text in zip(self.ranges, texts)}
 
     def span(self, item: Item, start: int, end: int):
         """The parsed span of the item's sentence between two article offsets (None if it has none)."""

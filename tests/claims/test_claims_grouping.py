@@ -247,3 +247,23 @@ def test_edges_pair_every_speaker_with_a_side_on_their_own_evidence():
                 for n, a in enumerate(ids) for b in ids[n + 1:]]
     assert [(e.a.id, e.b.id, e.relation, e.evidence) for e in found] == expected
     assert {e.relation for e in found} == {"agree", "contradict"} and len(found) > 100
+
+
+def test_a_sentence_shared_by_copies_of_an_article_is_parsed_once(seed_article, monkeypatch):
+    from sayso.claims import negation
+
+    items, copies = items_of("seed", seed_article), items_of("copy", seed_article)
+    parsed = []
+
+    def counted(texts):
+        texts = list(texts)
+        parsed.extend(texts)
+        return negation.parse(texts)
+
+    monkeypatch.setattr(grouping, "parse", counted)
+    parses = grouping.Parses(items + copies)
+    assert len(parsed) == len(set(parsed)) <= len(items)  # each sentence once, copies or not
+    for it, twin in zip(items, copies):
+        assert parses.docs[id(it)] is parses.docs[id(twin)]
+        start, end = it.attribution.content[0]
+        assert parses.span(twin, start, end).text == parses.span(it, start, end).text != ""
