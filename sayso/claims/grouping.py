@@ -668,15 +668,19 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
     """
     if not items:
         return []
-    v = views(items, encoder)
+    # copies (wire copy reprinted by several outlets) are compared once: each item is read as its first copy
+    first = copies(items)
+    distinct = np.unique(first)
+    slot = np.searchsorted(distinct, first)
+    v = views([items[i] for i in distinct], encoder)
     if partition is not None:
         if len(partition) != len(items):
             raise ValueError(f"partition has {len(partition)} claim numbers for {len(items)} items")
         labels = np.asarray(partition, dtype=int)
     else:
-        labels = np.asarray(communities(len(items), *links(v, threshold, same_speaker_bonus, neighbours=neighbours,
-                                                              progress=progress),
-                                        threshold=threshold, resolution=resolution))
+        found = communities(len(distinct), *links(v, threshold, same_speaker_bonus, neighbours=neighbours,
+                                                  progress=progress), threshold=threshold, resolution=resolution)
+        labels = np.asarray(found)[slot]
     by_article: dict[str, list[Item]] = {}
     for it in items:
         by_article.setdefault(it.article_id, []).append(it)
@@ -690,10 +694,19 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
     passing = [bool(r) and any(_clause_relayed(items[i], o, parses) for o in r) for i, r in enumerate(relays)]
     claims = []
     for idx in progress(wanted, len(wanted), "label"):
-        claims.append(_claim([items[i] for i in idx], [v.pieces[i] for i in idx], [v.vectors[i] for i in idx],
-                             [passing[i] for i in idx], parses))
+        claims.append(_claim([items[i] for i in idx], [v.pieces[slot[i]] for i in idx],
+                             [v.vectors[slot[i]] for i in idx], [passing[i] for i in idx], parses))
     claims.sort(key=lambda c: (-len(c.members), c.id))
     return claims
+
+
+def copies(items: list[Item]) -> np.ndarray:
+    """For each item, the index of the first item it is a copy of (its own index when it is the first): the
+    same compared content, sentence and key words, all that the three views of a pair read. Copies of one
+    article across outlets are then one node of the claim graph, and do not fill each other's nearest links."""
+    first: dict[tuple[str, str, str], int] = {}
+    return np.array([first.setdefault((compared_text(it), sentence_of(it), said_words(it)), i)
+                     for i, it in enumerate(items)], dtype=int)
 
 
 def _clause_relayed(item: Item, other: Item, parses: Parses) -> bool:

@@ -267,3 +267,21 @@ def test_a_sentence_shared_by_copies_of_an_article_is_parsed_once(seed_article, 
         assert parses.docs[id(it)] is parses.docs[id(twin)]
         start, end = it.attribution.content[0]
         assert parses.span(twin, start, end).text == parses.span(it, start, end).text != ""
+
+
+def test_copies_of_an_article_group_as_the_article_alone(seed_article, encoder, monkeypatch):
+    monkeypatch.setattr(grouping, "LEAST_GRAPH_WEIGHT", 0.0)  # weighed on its own: the article makes several claims
+    items = items_of("seed", seed_article)
+    both = items + items_of("copy", seed_article)
+    first = grouping.copies(both)
+    n = len(items)
+    assert (first[n:] == first[:n]).all() and (first[:n] <= np.arange(n)).all()
+    once, twice = find_claims(items, encoder), find_claims(both, encoder)
+
+    def grouped(claims, article):
+        return sorted(sorted(m.ref.attribution_id for m in c.members if m.ref.article_id == article)
+                      for c in claims)
+
+    assert len(once) > 5
+    assert grouped(twice, "seed") == grouped(once, "seed") == grouped(twice, "copy")
+    assert all({m.ref.article_id for m in c.members} == {"seed", "copy"} for c in twice)
