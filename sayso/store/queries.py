@@ -972,13 +972,24 @@ def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | N
 
 
 def iter_claims(conn: sqlite3.Connection, min_attributions: int = 1, chunk: int = 200, *, q: str | None = None,
-                speaker: str | None = None, stance: str | None = None, about: str | None = None) -> Iterator[Claim]:
+                speaker: str | None = None, stance: str | None = None, about: str | None = None,
+                chunk_members: int = 5000) -> Iterator[Claim]:
     """Every stored claim that the filters keep (those of :func:`list_claims`), those of the most speakers
-    first, as the claims data model."""
+    first, as the claims data model. They are read ``chunk`` claims at a time, fewer where those would hold
+    more than ``chunk_members`` attributions (the largest claims of a large corpus hold thousands, with their
+    edges), so memory stays that of a few claims."""
     where, params, _ = _claims_where(conn, q, speaker, stance, min_attributions, about)
     # the query runs at the call (a bad filter fails before any output), the claims are read as they are used
-    ids = [r[0] for r in conn.execute(f"SELECT c.id FROM claims c{where} ORDER BY {_CLAIM_ORDER}", params)]
-    return (found for start in range(0, len(ids), chunk) for found in claim_objects(conn, ids[start:start + chunk]))
+    sized = conn.execute(f"SELECT c.id, c.attributions FROM claims c{where} ORDER BY {_CLAIM_ORDER}", params).fetchall()
+    batches: list[list[str]] = []
+    held = 0
+    for claim_id, members in sized:
+        if not batches or len(batches[-1]) >= chunk or held + members > chunk_members:
+            batches.append([])
+            held = 0
+        batches[-1].append(claim_id)
+        held += members
+    return (found for ids in batches for found in claim_objects(conn, ids))
 
 
 def claim(conn: sqlite3.Connection, claim_id: str) -> Claim | None:

@@ -329,3 +329,22 @@ def test_cli_claims_filters_are_those_of_the_api(corpus_db):
     assert none.exit_code == 0 and json.loads(none.stdout) == []
     bad = CliRunner().invoke(main, ["claims", "--db", str(corpus_db), "--stance", "shouts"])
     assert bad.exit_code == 2 and "shouts" in bad.output
+
+
+def test_claims_are_read_in_chunks_small_enough_for_their_members(conn, monkeypatch):
+    whole = [c.to_json() for c in queries.iter_claims(conn)]
+    sizes = [len(c["attributions"]) for c in whole]
+    assert len(whole) > 3 and max(sizes) > 2
+    read = []
+    real = queries.claim_objects
+    monkeypatch.setattr(queries, "claim_objects", lambda c, ids: read.append(len(ids)) or real(c, ids))
+    limit = max(sizes)  # the largest claim alone, the small ones together up to that many members
+    assert [c.to_json() for c in queries.iter_claims(conn, chunk_members=limit)] == whole
+    assert sum(read) == len(whole) and 1 < len(read) < len(whole)
+    at = 0
+    for n in read:
+        assert n == 1 or sum(sizes[at:at + n]) <= limit
+        at += n
+    read.clear()
+    assert [c.to_json() for c in queries.iter_claims(conn, chunk=2)] == whole
+    assert max(read) == 2
