@@ -19,11 +19,12 @@ Pairs whose combined similarity reaches a threshold are linked, each item keepin
 nearest it only, and the claims are the communities of that graph (Leiden, maximising modularity): a link
 counts for more when the two items are not also linked to much else, so a story told in many articles splits
 into the propositions argued in it. The weights, the threshold, the number of neighbours and the resolution
-were chosen on the development part of the labelled set (docs/claims.md). The similarity matrix is computed a
-block of rows at a time and the links are cut to the nearest as they come, so memory grows with the corpus
-(at most :data:`NEIGHBOURS` links an item), not with the square of it. Each community is a claim, labelled with the
-verbatim content of its most central member that states the proposition plainly, and every member gets its
-stance toward that label (:mod:`sayso.claims.stance`).
+were chosen on the development part of the labelled set (docs/claims.md). Copies of one attribution (wire copy
+reprinted by several outlets) are one node. The similarity matrix is computed a block of rows at a time and the
+links are cut to the nearest as they come, so memory grows with the corpus (at most :data:`NEIGHBOURS` links an
+item), not with the square of it. Each community is a claim, labelled with the verbatim content of its most
+central member that states the proposition plainly, and every member gets its stance toward that label
+(:mod:`sayso.claims.stance`).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ NEIGHBOURS = 15
 #: cutting them all at the end would keep: a pair off an item's nearest stays off as more pairs come).
 _LINKS_HELD = 4
 #: Modularity weighs a link against the links the graph holds in all; a graph holding less link weight than this
-#: (twice the sum of the weights; the development part's holds about 7,900) is weighed as if it held this much,
+#: (twice the sum of the weights; the labelled set's graph holds about 5,500) is weighed as if it held this much,
 #: so a few articles are not cut finer than inside a larger corpus (chosen on subsets of the development part).
 LEAST_GRAPH_WEIGHT = 2000.0
 #: Seed of the community search (Leiden visits nodes in a random order).
@@ -657,8 +658,9 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
     similarity is computed in blocks of rows (:func:`links`), keeping the pairs at or above ``threshold``
     that are among the ``neighbours`` nearest of either item (memory: a block of rows, then at most a few
     times ``neighbours`` pairs an item; None keeps every pair), and the claims are the Leiden communities of
-    that graph at ``resolution``. Only the members of claims with several attributions, and contents that may
-    relay someone else's words, are parsed for their stance.
+    that graph at ``resolution``; copies of one attribution (:func:`copies`) are one node. Only the members
+    of claims with several attributions, and contents that may relay someone else's words, are parsed for
+    their stance, each distinct sentence once.
 
     Claims come largest first; those with fewer than ``min_members`` attributions are left out.
     ``partition`` (one claim number per item) replaces the clustering: labels, stances and edges are then
@@ -702,8 +704,9 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
 
 def copies(items: list[Item]) -> np.ndarray:
     """For each item, the index of the first item it is a copy of (its own index when it is the first): the
-    same compared content, sentence and key words, all that the three views of a pair read. Copies of one
-    article across outlets are then one node of the claim graph, and do not fill each other's nearest links."""
+    same compared content, sentence and key words, all that the three views of a pair read (the article
+    structure, joined contents and one speaker's bonus, is the first copy's). Copies of one article across
+    outlets are then one node of the claim graph, and do not fill each other's nearest links."""
     first: dict[tuple[str, str, str], int] = {}
     return np.array([first.setdefault((compared_text(it), sentence_of(it), said_words(it)), i)
                      for i, it in enumerate(items)], dtype=int)

@@ -217,7 +217,8 @@ def labelled_partition(labels: list[Label], articles: dict[str, Article], items:
 
 def evaluate_claims(label_path: Path, data_dir: Path, encoder, *, threshold: float = THRESHOLD,
                     resolution: float = RESOLUTION, same_speaker_bonus: float = SAME_SPEAKER_BONUS,
-                    neighbours: int | None = NEIGHBOURS, show_progress: Callable[[Iterable, int], Iterable] = lambda it, n: it,
+                    neighbours: int | None = NEIGHBOURS,
+                    show_progress: Callable[[Iterable, int], Iterable] = lambda it, n: it,
                     thresholds: Iterable[float] = (), labelled_grouping: bool = False) -> dict:
     """Extract the labelled articles, find claims over all their attributions and score them.
 

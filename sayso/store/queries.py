@@ -980,7 +980,8 @@ def iter_claims(conn: sqlite3.Connection, min_attributions: int = 1, chunk: int 
     edges), so memory stays that of a few claims."""
     where, params, _ = _claims_where(conn, q, speaker, stance, min_attributions, about)
     # the query runs at the call (a bad filter fails before any output), the claims are read as they are used
-    sized = conn.execute(f"SELECT c.id, c.attributions FROM claims c{where} ORDER BY {_CLAIM_ORDER}", params).fetchall()
+    sized = conn.execute(f"SELECT c.id, c.attributions FROM claims c{where} ORDER BY {_CLAIM_ORDER}",
+                         params).fetchall()
     batches: list[list[str]] = []
     held = 0
     for claim_id, members in sized:
