@@ -671,9 +671,7 @@ def find_claims(items: list[Item], encoder: Embeds, *, threshold: float = THRESH
     if not items:
         return []
     # copies (wire copy reprinted by several outlets) are compared once: each item is read as its first copy
-    first = copies(items)
-    distinct = np.unique(first)
-    slot = np.searchsorted(distinct, first)
+    distinct, slot = np.unique(copies(items), return_inverse=True)
     v = views([items[i] for i in distinct], encoder)
     if partition is not None:
         if len(partition) != len(items):

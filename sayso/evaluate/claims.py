@@ -251,7 +251,8 @@ def evaluate_claims(label_path: Path, data_dir: Path, encoder, *, threshold: flo
     return result
 
 
-def _nearest(neighbours: int | None) -> str:
+def _links_kept(neighbours: int | None) -> str:
+    """How many of each attribution's links the grouping kept, in words."""
     return "every link kept" if neighbours is None else f"links to the {neighbours} nearest kept"
 
 
@@ -260,7 +261,7 @@ def format_result(result: dict) -> str:
     grouping = ("the labelled grouping" if result.get("labelled_grouping") else
                 f"threshold {result['threshold']:.2f}, resolution {result['resolution']:g}, "
                 f"same-speaker bonus {result['same_speaker_bonus']:.2f}, "
-                f"{_nearest(result.get('neighbours'))}")
+                f"{_links_kept(result.get('neighbours'))}")
     lines = [f"claims: {grouping}; "
              f"{result['matched']}/{result['labelled']} labelled attributions found by the extractor",
              f"{'part':<8} {'attrs':>5} {'claims':>6} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} "
