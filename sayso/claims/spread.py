@@ -142,10 +142,13 @@ def group_passages(passages: list[tuple[str, ...]]) -> list[list[int]]:
 
 
 def quote_spread(items: list[Item]) -> list[Quote]:
-    """Quotes seen in more than one article, each with its first sighting and its repeats.
+    """Quotes seen in more than one article, each with its first sighting and its repeats: one sighting an
+    article.
 
     Sightings are ordered by publication date (undated last), then article id; quotes come most-repeated
-    first.
+    first. Where an article holds a quote in several attributions (the speaker's words, and an outlet's
+    report of them: "..., Ortiz said, according to the Gazette"), its sighting is the innermost one, whose
+    content is shortest (the speaker's own), and it credits the first outlet when any of them does.
     """
     seen: list[tuple[tuple[str, ...], str, Item]] = []
     for it in items:
@@ -155,17 +158,26 @@ def quote_spread(items: list[Item]) -> list[Quote]:
     groups = [[seen[i] for i in members] for members in group_passages([words for words, _, _ in seen])]
     quotes = []
     for g in groups:
-        if len({it.article_id for _, _, it in g}) < 2:
+        articles: dict[str, list[tuple[str, Item]]] = {}
+        for _, passage, it in g:
+            articles.setdefault(it.article_id, []).append((passage, it))
+        if len(articles) < 2:
             continue
-        _, text0, first_item = g[0]
+        (first_id, first_seen), *others = articles.items()
+        text0, first_item = _innermost(first_seen)
         first = Sighting(first_item.ref, text0, first_item.article.outlet, first_item.article.published,
                          first_item.speaker)
         repeats = []
-        for _, passage, it in g[1:]:
-            if it.article_id == first_item.article_id:
-                continue
+        for _, sightings in others:
+            passage, it = _innermost(sightings)
             repeats.append(Sighting(it.ref, passage, it.article.outlet, it.article.published, it.speaker,
-                                    credits_first=_credits(it, first.outlet)))
+                                    credits_first=any(_credits(other, first.outlet) for _, other in sightings)))
         quotes.append(Quote(text=max((p for _, p, _ in g), key=len), first=first, repeats=repeats))
     quotes.sort(key=lambda q: (-len(q.repeats), q.first.published or "", q.text))
     return quotes
+
+
+def _innermost(sightings: list[tuple[str, Item]]) -> tuple[str, Item]:
+    """Of one article's sightings of a quote, the one in the shortest content: the quoted speaker's own
+    attribution rather than a report that holds it."""
+    return min(sightings, key=lambda s: sum(e - b for b, e in s[1].attribution.content))

@@ -224,7 +224,7 @@ CREATE TABLE IF NOT EXISTS quotes (
     id INTEGER PRIMARY KEY,
     text TEXT NOT NULL,            -- the longest wording seen, verbatim, quotation marks stripped
     first_attribution_id INTEGER NOT NULL REFERENCES attributions(id),
-    repeats INTEGER NOT NULL       -- sightings after the first, in other articles
+    repeats INTEGER NOT NULL       -- the articles that carried it after the first (a sighting each)
 );
 
 CREATE TABLE IF NOT EXISTS quote_sightings (

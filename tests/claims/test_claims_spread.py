@@ -42,6 +42,16 @@ def test_credit_to_the_first_outlet(items):
     assert credit == {"NBC News": True, "Daily Blog": False}
 
 
+def test_one_sighting_an_article_the_speakers_own(items):
+    # NBC holds the quotation twice: Putin's words, and TASS's report of them ("..., Putin said, according to
+    # TASS"); it repeats the quote once, as Putin's, and credits TASS through the report
+    assert sum(1 for it in items if it.article_id == "nbc-1" and QUOTE in it.content) == 2
+    (quote,) = quote_spread(items)
+    assert [s.ref.article_id for s in quote.repeats] == ["nbc-1", "blog-1"]
+    nbc = quote.repeats[0]
+    assert nbc.speaker.name == "Vladimir Putin" and nbc.credits_first
+
+
 def test_json(items):
     data = quote_spread(items)[0].to_json()
     assert data["first_seen"]["article_id"] == "tass-1"
