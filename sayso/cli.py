@@ -23,6 +23,7 @@ from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, SpanError, StoreError
 from .model import KINDS, Article
 from .nlp import MODES
+from .store.export import QUOTE_COLUMNS
 from .store.graph import NETWORK_FORMATS, RELATIONS
 from .store.queries import SORTS, STANCES
 
@@ -388,37 +389,11 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
       sayso claims --speaker Putin --stance denies     # what Putin denies, and who asserts it
       sayso claims --about Clinton --min-attributions 3  # what is claimed about Clinton, by several
     """
-    from .store import connect, connect_readonly, queries
-    from .store.claims import recompute as compute
+    from .store import connect_readonly, queries
 
     if as_json + jsonld + as_csv > 1:
         raise click.UsageError("--json, --jsonld and --csv are three formats: choose one")
-    if not db.is_file():
-        raise StoreError(str(db), "no such corpus database (create it with: sayso ingest PATH... --db FILE)")
-    conn = connect(db)  # upgrades a store of an older schema (it adds the tables of later versions)
-    try:
-        status = queries.claims_status(conn)
-        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    finally:
-        conn.close()
-    if recompute:
-        why = "computing the claims again (--recompute)"
-    elif status is None:
-        why = f"no claims stored yet: computing them over its {articles} articles"
-    elif status["stale"]:
-        why = (f"the stored claims cover {status['articles']} articles, it now has {articles}: "
-               f"computing them again")
-    else:
-        why = None
-    if why:
-        error(f"{db}: {why}")
-        units = {"read": "article", "embed": "batch", "compare": "block", "parse": "sentence", "label": "claim"}
-        summary = compute(db, progress=lambda it, n, stage: progress(it, n, f"claims: {stage}", unit=units[stage]))
-        error(f"{db}: {summary.claims} claims ({summary.shared} of several speakers, {summary.edges} edges, "
-              f"{summary.quotes} repeated quotes) over {summary.attributions} attributions; {summary.embedded} texts "
-              f"embedded, {summary.reused} read from the database, in {summary.seconds:.1f} s")
-    else:
-        error(f"{db}: reading the {status['claims']} claims stored on {status['computed_at']}")
+    _claims_computed(db, recompute, "claims")
     conn = connect_readonly(db)
     try:
         found = queries.iter_claims(conn, min_attributions, q=query, speaker=speaker, stance=stance, about=about)
@@ -439,6 +414,86 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
             _claims_table(found)
     finally:
         conn.close()
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
+              help="The corpus database (made by sayso ingest).")
+@click.option("--json", "as_json", is_flag=True,
+              help='A JSON list of {"id", "text", "repeats", "credited", "first_seen", "repeated_by", "sightings", '
+                   '"claims"} instead of a table.')
+@click.option("--csv", "as_csv", is_flag=True,
+              help="CSV with a row per sighting (" + ", ".join(QUOTE_COLUMNS) + ") instead of a table.")
+@click.option("--recompute", is_flag=True, help="Compute the claims and quotes again even when the stored ones are "
+              "up to date.")
+@click.option("--min-repeats", type=click.IntRange(1), default=1, show_default=True,
+              help="List only quotes repeated at least this often after they were first seen.")
+@click.option("--query", metavar="WORDS", help='Only quotes in a content that holds these words (as sayso search '
+              'reads them: "a phrase", OR, -excluded, prefix*).')
+@click.option("--speaker", metavar="NAME", help="Only quotes credited to this speaker (a corpus id, a name or an "
+              "alias) in one of their sightings.")
+@click.option("--outlet", help="Only quotes this outlet printed, first or after (case-insensitive).")
+@click.option("--uncredited", is_flag=True, help="Only quotes repeated at least once without naming the outlet that "
+              "had them first.")
+def quotes(db: Path, as_json: bool, as_csv: bool, recompute: bool, min_repeats: int, query: str | None,
+           speaker: str | None, outlet: str | None, uncredited: bool) -> None:
+    """List the quotations repeated across articles: where and when each was first seen, who repeated it.
+
+    A quotation (at least six words inside quotation marks in an attribution's content) seen in several
+    articles is one quote, also when an outlet trims it ("no intention of influencing the election" is
+    "We have no intention of influencing the election"). Each repeat says whether its article names the
+    outlet that had the quote first. Quotes are found with the claims (see sayso claims), so this command
+    computes those first, saying so on stderr, when there are none or articles were added since. The most
+    repeated quotes come first.
+
+    \b
+    Example:
+      sayso quotes --db corpus.sqlite                   # a table: repeats, first seen, who said it, the quote
+      sayso quotes --uncredited --outlet "Valley Ledger"  # quotes repeated without credit, in or by one outlet
+      sayso quotes --speaker Putin --json               # [{"id", "text", "first_seen", "sightings", ...}]
+      sayso quotes --csv > spread.csv                   # a row per sighting, for a spreadsheet
+    """
+    from .store import connect_readonly, queries
+
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv are two formats: choose one")
+    _claims_computed(db, recompute, "quotes")
+    conn = connect_readonly(db)
+    try:
+        found = queries.iter_quotes(conn, query, speaker, outlet, min_repeats, uncredited)
+        if as_json:
+            _write_list(json.dumps(q, ensure_ascii=False, indent=2) for q in found)
+        elif as_csv:
+            from .store.export import quote_csv_chunks
+
+            for chunk in quote_csv_chunks(found):
+                sys.stdout.write(chunk)
+        else:
+            _quotes_table(found)
+    finally:
+        conn.close()
+
+
+def _quotes_table(found) -> None:
+    """Quotes as a table for people: id, repeats, first seen (date, outlet, speaker), the quote, and who
+    repeated it (an asterisk after an outlet that did not credit the first)."""
+    import textwrap
+
+    width = max(60, shutil.get_terminal_size((100, 24)).columns)
+    indent = " " * 14
+    click.echo(f"{'QUOTE':<6} {'REP':>5}  FIRST SEEN / QUOTE / REPEATED BY (* without credit)")
+    for quote in found:
+        first = quote["first_seen"]
+        said = f" · {first['speaker']['name']}" if first["speaker"] else ""
+        click.echo(f"{quote['id']:<6} {quote['repeats']:>5}  {first['published'] or 'undated'} · "
+                   f"{first['outlet'] or first['title'] or 'an article'}{said}")
+        click.echo(textwrap.fill(f"\u201c{quote['text']}\u201d", width, initial_indent=indent,
+                                 subsequent_indent=indent))
+        uncredited = {s["outlet"] for s in quote["sightings"] if s["credits_first"] is False}
+        outlets = ", ".join(o + ("*" if o in uncredited else "") for o in quote["repeated_by"])
+        if outlets:
+            click.echo(textwrap.fill(f"repeated by {outlets}", width, initial_indent=indent,
+                                     subsequent_indent=indent + "  ", break_on_hyphens=False))
 
 
 # ------------------------------------------------------------------------------------------------ search
@@ -583,6 +638,45 @@ def network(db: Path, relations: tuple[str, ...], min_weight: int, speaker: str 
             out.close()
     error(f"{db}: {graph.number_of_nodes()} speakers, {graph.number_of_edges()} edges"
           + (f" written to {output}" if output else ""))
+
+
+def _claims_computed(db: Path, recompute: bool, reading: str) -> None:
+    """Make sure the corpus's claims (and the quotes found with them) are stored and up to date, computing
+    them when there are none, when articles were added since, or with ``recompute``; says which on stderr."""
+    from .store import connect, queries
+    from .store.claims import recompute as compute
+
+    if not db.is_file():
+        raise StoreError(str(db), "no such corpus database (create it with: sayso ingest PATH... --db FILE)")
+    conn = connect(db)  # upgrades a store of an older schema (it adds the tables of later versions)
+    try:
+        status = queries.claims_status(conn)
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        quotes = conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
+    finally:
+        conn.close()
+    if recompute:
+        why = "computing the claims again (--recompute)"
+    elif status is None:
+        why = f"no claims stored yet: computing them over its {articles} articles"
+    elif status["stale"]:
+        why = (f"the stored claims cover {status['articles']} articles, it now has {articles}: "
+               f"computing them again")
+    else:
+        why = None
+    if why:
+        error(f"{db}: {why}")
+        units = {"read": "article", "embed": "batch", "compare": "block", "parse": "sentence", "label": "claim"}
+        summary = compute(db, progress=lambda it, n, stage: progress(it, n, f"claims: {stage}", unit=units[stage]))
+        error(f"{db}: {summary.claims} claims ({summary.shared} of several speakers, {summary.edges} edges, "
+              f"{summary.quotes} repeated quote{'' if summary.quotes == 1 else 's'}) over {summary.attributions} "
+              f"attributions; {summary.embedded} texts "
+              f"embedded, {summary.reused} read from the database, in {summary.seconds:.1f} s")
+    elif reading == "quotes":
+        error(f"{db}: reading the {quotes} repeated quote{'' if quotes == 1 else 's'} stored on "
+              f"{status['computed_at']}")
+    else:
+        error(f"{db}: reading the {status['claims']} claims stored on {status['computed_at']}")
 
 
 def _write_list(items: Iterator[str]) -> None:

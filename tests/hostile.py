@@ -22,7 +22,7 @@ XSS = {
 
 def hostile_corpus(db: Path) -> Path:
     """Write a corpus whose every field a page shows carries markup and script: titles, outlets, authors,
-    urls, article text, speakers' names and roles, and so claim labels. The attributions are found by the
+    urls, article text, speakers' names and roles, and so claim labels and quotes. The attributions are found by the
     real pipeline, then the speakers renamed as a hostile batch output could name them. Claims computed."""
     from sayso.pipeline import annotate
     from sayso.store import CorpusWriter, connect
@@ -34,6 +34,8 @@ def hostile_corpus(db: Path) -> Path:
          f"The council said that {XSS['template']} would be shown as written {XSS['separators']}."),
         ('"We will print the tags as they are written," Ana Ruiz said in a statement.\n\n'
          '"We will not print the tags as they are written," Omar Haddad told reporters.'),
+        # a quotation of the first article repeated, so that the quote pages show its payload too
+        f'"The tag {XSS["iframe"]} stays text on our pages," Omar Haddad said again on Friday.',
     ]
     conn = connect(db)
     writer = CorpusWriter(conn)
@@ -46,8 +48,10 @@ def hostile_corpus(db: Path) -> Path:
             if ent.name in names:
                 ent.roles = [f"{XSS['img']} Mayor"]
                 ent.name = names[ent.name]
-        assert {e.name for e in art.entities} >= set(names.values()), [e.name for e in art.entities]
+        named = {e.name for e in art.entities}
+        assert named >= {v for k, v in names.items() if k in body}, named
         writer.add(art, record=f"hostile-{n}", original=art.text)
     conn.close()
-    assert recompute(db).claims > 0
+    summary = recompute(db)
+    assert summary.claims > 0 and summary.quotes > 0
     return db

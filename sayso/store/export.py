@@ -130,6 +130,35 @@ def claim_csv_chunks(claims: Iterable[Claim]) -> Iterator[str]:
     return _csv(rows(), CLAIM_COLUMNS)
 
 
+#: The columns of ``sayso quotes --csv``, one row per sighting of a quote repeated across articles.
+QUOTE_COLUMNS = {
+    "quote_id": "the quote's id (/quotes/ID)",
+    "quote": "the quotation: the longest wording seen, verbatim, quotation marks stripped",
+    "seq": "0 for the first sighting, then 1, 2, ... by date",
+    "credits_first": "true when this article names the outlet that had the quote first, false when not; "
+                     "empty on the first sighting",
+    **{c: COLUMNS[c] for c in ("speaker_id", "speaker")},
+    "text": "the quotation as this article has it, verbatim",
+    **{c: COLUMNS[c] for c in ("article_id", "attribution", "title", "outlet", "published")},
+}
+
+
+def quote_csv_chunks(quotes: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """CSV text of quotes (as ``queries.quotes_json`` gives them), a row per sighting, first sighting first:
+    where and when a quotation was seen, and whether each repeat credits the first outlet."""
+    def rows() -> Iterator[dict[str, Any]]:
+        for quote in quotes:
+            for seq, seen in enumerate([quote["first_seen"], *quote["sightings"]]):
+                speaker = seen["speaker"] or {}
+                yield {"quote_id": quote["id"], "quote": quote["text"], "seq": seq,
+                       "credits_first": {None: "", True: "true", False: "false"}[seen["credits_first"]], "speaker_id": speaker.get("id"),
+                       "speaker": speaker.get("name"), "text": seen["text"], "article_id": seen["article_id"],
+                       "attribution": seen["attribution_id"], "title": seen.get("title"), "outlet": seen["outlet"],
+                       "published": seen["published"]}
+
+    return _csv(rows(), QUOTE_COLUMNS)
+
+
 def jsonl_chunks(hits: Iterable[dict[str, Any]]) -> Iterator[str]:
     """One JSON object per line: the hits as /api/search returns them."""
     for hit in hits:

@@ -20,6 +20,7 @@ import calendar
 import json
 import re
 import sqlite3
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Iterator
 
@@ -1014,35 +1015,128 @@ def claim_details(conn: sqlite3.Connection, found: Claim) -> dict[str, Any]:
 
 def claim_quotes(conn: sqlite3.Connection, claim_id: str) -> list[dict[str, Any]]:
     """The quotes seen in several articles that one of the claim's members quotes, most repeated first, each
-    as ``Quote.to_json`` (text, first_seen, repeated_by, sightings) with each sighting's article title."""
-    quote_ids = [r[0] for r in conn.execute(
+    as :func:`quotes_json` gives it."""
+    return quotes_json(conn, [r[0] for r in conn.execute(
         "SELECT DISTINCT q.id FROM quotes q JOIN quote_sightings s ON s.quote_id = q.id JOIN claim_members m"
-        " ON m.attribution_id = s.attribution_id WHERE m.claim_id = ? ORDER BY q.repeats DESC, q.id", (claim_id,))]
+        " ON m.attribution_id = s.attribution_id WHERE m.claim_id = ? ORDER BY q.repeats DESC, q.id", (claim_id,))])
+
+
+def quotes_json(conn: sqlite3.Connection, quote_ids: list[int]) -> list[dict[str, Any]]:
+    """Stored quotes in the order of ``quote_ids``, each as ``Quote.to_json`` (text, first_seen, repeated_by,
+    sightings) with each sighting's article title, plus the quote's ``id``, its ``repeats`` (sightings after
+    the first), how many of them ``credited`` the first outlet, and the ``claims`` its sightings belong to
+    (``{id, label}``, the claim of the most sightings first)."""
     if not quote_ids:
         return []
-    marks = ",".join("?" * len(quote_ids))
-    rows = conn.execute(
-        f"SELECT s.quote_id, s.seq, s.text, s.credits_first, a.article_id, a.local_id, a.speaker_id,"
-        f" r.outlet, r.title, coalesce(r.date, r.published) AS published FROM quote_sightings s"
-        f" JOIN attributions a ON a.id = s.attribution_id JOIN articles r ON r.id = a.article_id"
-        f" WHERE s.quote_id IN ({marks}) ORDER BY s.quote_id, s.seq", quote_ids).fetchall()
-    texts = dict(conn.execute(f"SELECT id, text FROM quotes WHERE id IN ({marks})", quote_ids).fetchall())
-    speakers = {i: claims_speaker(s) for i, s in speaker_objects(conn, {r["speaker_id"] for r in rows}).items()}
-    sightings: dict[int, list[tuple[Sighting, str | None]]] = {}
-    for r in rows:
-        seen = Sighting(AttributionRef(r["article_id"], r["local_id"]), r["text"], r["outlet"], r["published"],
-                        speakers.get(r["speaker_id"]),
-                        None if r["credits_first"] is None else bool(r["credits_first"]))
-        sightings.setdefault(r["quote_id"], []).append((seen, r["title"]))
     out = []
-    for quote_id in quote_ids:
-        (first, first_title), *repeats = sightings[quote_id]
-        data = Quote(texts[quote_id], first, [s for s, _ in repeats]).to_json()
-        data["first_seen"]["title"] = first_title
-        for shown, (_, title) in zip(data["sightings"], repeats):
-            shown["title"] = title
-        out.append(data)
+    for start in range(0, len(quote_ids), 500):
+        chunk = quote_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT s.quote_id, s.seq, s.text, s.credits_first, a.article_id, a.local_id, a.speaker_id,"
+            f" r.outlet, r.title, coalesce(r.date, r.published) AS published, m.claim_id FROM quote_sightings s"
+            f" JOIN attributions a ON a.id = s.attribution_id JOIN articles r ON r.id = a.article_id"
+            f" LEFT JOIN claim_members m ON m.attribution_id = s.attribution_id"
+            f" WHERE s.quote_id IN ({marks}) ORDER BY s.quote_id, s.seq", chunk).fetchall()
+        texts = dict(conn.execute(f"SELECT id, text FROM quotes WHERE id IN ({marks})", chunk).fetchall())
+        speakers = {i: claims_speaker(s) for i, s in speaker_objects(conn, {r["speaker_id"] for r in rows}).items()}
+        heads = _claim_heads(conn, list(dict.fromkeys(r["claim_id"] for r in rows if r["claim_id"])))
+        sightings: dict[int, list[tuple[Sighting, str | None]]] = {}
+        claims: dict[int, Counter] = {}
+        for r in rows:
+            seen = Sighting(AttributionRef(r["article_id"], r["local_id"]), r["text"], r["outlet"], r["published"],
+                            speakers.get(r["speaker_id"]),
+                            None if r["credits_first"] is None else bool(r["credits_first"]))
+            sightings.setdefault(r["quote_id"], []).append((seen, r["title"]))
+            if r["claim_id"] in heads:
+                claims.setdefault(r["quote_id"], Counter())[r["claim_id"]] += 1
+        for quote_id in chunk:
+            if quote_id not in sightings:
+                continue
+            (first, first_title), *repeats = sightings[quote_id]
+            data = {"id": quote_id, **Quote(texts[quote_id], first, [s for s, _ in repeats]).to_json()}
+            data["first_seen"]["title"] = first_title
+            for shown, (_, title) in zip(data["sightings"], repeats):
+                shown["title"] = title
+            data["repeats"] = len(repeats)
+            data["credited"] = sum(1 for s, _ in repeats if s.credits_first)
+            data["claims"] = [{"id": c, "label": heads[c]["label"]}
+                              for c, _ in claims.get(quote_id, Counter()).most_common()]
+            out.append(data)
     return out
+
+
+def _quotes_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, outlet: str | None,
+                  min_repeats: int, uncredited: bool) -> tuple[str, list[Any], dict[str, list[int]]]:
+    """The WHERE clause and parameters of a quotes listing, and the speaker ids that ``speaker`` stood for."""
+    if not 1 <= min_repeats <= MAX_COUNT:
+        raise QueryError(f"min_repeats must be between 1 and {MAX_COUNT:,} (got {min_repeats})")
+    clauses, params = ["q.repeats >= ?"], [min_repeats]
+    named: dict[str, list[int]] = {}
+    match = fts_query(q) if q else None
+    if match:
+        clauses.append("q.id IN (SELECT s.quote_id FROM quote_sightings s WHERE s.attribution_id IN"
+                       " (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?))")
+        params.append(match)
+    if speaker:
+        ids = named["speaker"] = find_speakers(conn, speaker)
+        clauses.append(f"q.id IN (SELECT s.quote_id FROM quote_sightings s JOIN attributions a"
+                       f" ON a.id = s.attribution_id WHERE a.speaker_id IN ({','.join('?' * len(ids)) or 'NULL'}))")
+        params.extend(ids)
+    if outlet:
+        clauses.append("q.id IN (SELECT s.quote_id FROM quote_sightings s JOIN attributions a ON a.id = s.attribution_id"
+                       " JOIN articles r ON r.id = a.article_id WHERE r.outlet = ? COLLATE NOCASE)")
+        params.append(outlet)
+    if uncredited:
+        clauses.append("q.id IN (SELECT quote_id FROM quote_sightings WHERE credits_first = 0)")
+    return " WHERE " + " AND ".join(clauses), params, named
+
+
+#: The order of quote listings: the most repeated first, then the first seen earliest.
+_QUOTE_ORDER = ("q.repeats DESC, (SELECT coalesce(r.date, r.published) FROM attributions a JOIN articles r"
+                " ON r.id = a.article_id WHERE a.id = q.first_attribution_id), q.id")
+
+
+def list_quotes(conn: sqlite3.Connection, q: str | None = None, speaker: str | None = None,
+                outlet: str | None = None, min_repeats: int = 1, uncredited: bool = False, page: int = 1,
+                per_page: int = PER_PAGE) -> dict[str, Any]:
+    """Quotations seen in several articles, the most repeated first (:func:`quotes_json`). ``q``: full text
+    over the quoting contents (as in search); ``speaker``: an id, name or alias that one of its sightings
+    credits it to; ``outlet``: an outlet that printed it (first or after); ``min_repeats``: repeated at
+    least that often after its first sighting; ``uncredited``: repeated at least once without naming the
+    outlet that had it first."""
+    where, params, named = _quotes_where(conn, q, speaker, outlet, min_repeats, uncredited)
+    page, per_page = _paging(page, per_page)
+    total = conn.execute(f"SELECT count(*) FROM quotes q{where}", params).fetchone()[0]
+    ids_ = [r[0] for r in conn.execute(f"SELECT q.id FROM quotes q{where} ORDER BY {_QUOTE_ORDER} LIMIT ? OFFSET ?",
+                                       (*params, per_page, (page - 1) * per_page))]
+    named_objects = speaker_objects(conn, {i for found in named.values() for i in found})
+    filters: dict[str, Any] = {k: v for k, v in {"q": q, "speaker": speaker, "outlet": outlet}.items() if v}
+    if min_repeats > 1:
+        filters["min_repeats"] = min_repeats
+    if uncredited:
+        filters["uncredited"] = True
+    return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
+            "filters": filters, "computed": claims_status(conn),
+            "named": {k: [named_objects[i] for i in found if i in named_objects] for k, found in named.items()},
+            "results": quotes_json(conn, ids_)}
+
+
+def iter_quotes(conn: sqlite3.Connection, q: str | None = None, speaker: str | None = None,
+                outlet: str | None = None, min_repeats: int = 1, uncredited: bool = False,
+                chunk: int = 200) -> Iterator[dict[str, Any]]:
+    """Every stored quote that the filters keep (those of :func:`list_quotes`), in its order, read ``chunk``
+    quotes at a time."""
+    where, params, _ = _quotes_where(conn, q, speaker, outlet, min_repeats, uncredited)
+    # the query runs at the call (a bad filter fails before any output), the quotes are read as they are used
+    ids_ = [r[0] for r in conn.execute(f"SELECT q.id FROM quotes q{where} ORDER BY {_QUOTE_ORDER}", params)]
+    return (found for start in range(0, len(ids_), chunk) for found in quotes_json(conn, ids_[start:start + chunk]))
+
+
+def quote_page(conn: sqlite3.Connection, quote_id: int) -> dict[str, Any] | None:
+    """One stored quote (:func:`quotes_json`) with when the claims and quotes were ``computed``, or None."""
+    found = quotes_json(conn, [quote_id])
+    return {**found[0], "computed": claims_status(conn)} if found else None
 
 
 def speaker_claims(conn: sqlite3.Connection, speaker_id: int, limit: int = SPEAKER_CLAIMS_LIMIT) -> dict[str, Any]:

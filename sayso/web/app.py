@@ -19,6 +19,9 @@ page                   JSON twin                   what
 /claims/{id}           /api/claims/{id}            who asserts, denies, doubts it; quote spread; graph
                        /api/claims/{id}.jsonld     the claim as schema.org Claim (application/ld+json)
                        /api/network.json|.graphml|.gexf   the speakers' network (via, about, agrees, contradicts)
+/quotes?q=&outlet=…    /api/quotes?…               quotations repeated across articles, the most repeated first
+                       /api/quotes.csv?…           every quote kept, a row per sighting, for download
+/quotes/{id}           /api/quotes/{id}            where and when a quote was first seen, who repeated it
 /extract (form, POST)  POST /api/extract           a page's attributions, found now and not stored
 =====================  ==========================  ==============================================
 
@@ -79,6 +82,10 @@ each attribution with its `speaker` (`id`, `name`, `aliases`), `stance` toward t
 `/articles/{article_id}#a3`); each edge joins two speakers who `agree` or `contradict`, with its
 `evidence` attributions. `/api/claims/{id}.jsonld` is the claim as a schema.org `Claim`.
 
+**Quotes** are quotations (six words or more) that several articles carry, found with the claims:
+`/api/quotes` lists them, the most repeated first, each with where, when and from whom it was first seen and
+every later article that repeated it, crediting the first outlet or not.
+
 **Extraction**: `POST /api/extract` finds the attributions of a page sent in the request body (HTML or text,
 or a JSON object like a line of a dump) and answers its `sayso.article/1` object, as `sayso extract` prints
 it. Nothing is stored. Pages are read one at a time: a busy server answers 503 with `Retry-After`.
@@ -129,6 +136,14 @@ ClaimWords = Annotated[str | None, Query(description="Full text over what was sa
 ClaimSpeaker = Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")]
 ClaimStance = Annotated[str | None, Query(description=f"One of: {', '.join(STANCES)}; with speaker, theirs")]
 ClaimAbout = Annotated[str | None, Query(description="Speaker id, or a name or alias, whom a member's content names")]
+#: The filters of a quotes listing, its pages and its CSV alike.
+QuoteWords = Annotated[str | None, Query(description="Full text over the contents that hold the quote (as in search)")]
+QuoteSpeaker = Annotated[str | None, Query(description="Speaker id, or a name or alias, credited with the quote")]
+QuoteOutlet = Annotated[str | None, Query(description="An outlet that printed it, first or after; case-insensitive")]
+MinRepeats = Annotated[int, Query(ge=1, le=queries.MAX_COUNT,
+                                  description="Only quotes repeated at least this often after the first sighting")]
+Uncredited = Annotated[bool, Query(description="Only quotes repeated at least once without naming the first outlet")]
+QuoteId = Annotated[int, PathParam(ge=-(2**63), le=2**63 - 1, description="The quote's id")]
 SearchFilters = Annotated[queries.Filters, Depends(search_filters)]
 ExtractMode = Annotated[str, Query(pattern=f"^({'|'.join(MODES)})$",
                                    description="fast (rules) or accurate (the trained tagger, about a third as fast)")]
@@ -159,6 +174,7 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                          openapi_tags=[{"name": "search", "description": "Attributions across the corpus"},
                                        {"name": "articles"}, {"name": "speakers"},
                                        {"name": "claims", "description": "Who asserts, denies and doubts the same thing"},
+                                       {"name": "quotes", "description": "Quotations repeated across articles"},
                                        {"name": "corpus"},
                                        {"name": "extract", "description": "Attributions of a page, not stored"}])
     app.state.corpus = corpus
@@ -442,6 +458,56 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         return html(request, "claim.html", data=data, groups=groups, excerpts=excerpts, graph=claim_graph(data),
                     jsonld=claim_jsonld(found))
 
+    # ------------------------------------------------------------------------------------- quotes
+    def quote_list(q: str | None, speaker: str | None, outlet: str | None, min_repeats: int, uncredited: bool,
+                   page: int, per_page: int) -> dict:
+        return queries.list_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited,
+                                   page, per_page)
+
+    @app.get("/api/quotes", tags=["quotes"], summary="List quotes repeated across articles")
+    def api_quotes(q: QuoteWords = None, speaker: QuoteSpeaker = None, outlet: QuoteOutlet = None,
+                   min_repeats: MinRepeats = 1, uncredited: Uncredited = False, page: Page = 1,
+                   per_page: PerPage = queries.PER_PAGE) -> Response:
+        """Quotations (six words or more, in quotation marks inside a content) seen in several articles, the
+        most repeated first: each with its `id`, `text` (the longest wording seen), `first_seen` (the first
+        sighting: `article_id`, `attribution_id`, `text` as that article has it, `outlet`, `published`,
+        `speaker`, `title`), `sightings` (the repeats, by date, each with `credits_first`: whether its
+        article names the first outlet), `repeated_by` (their outlets), `repeats`, `credited` and `claims`
+        (the claims its sightings belong to). Quotes are found with the claims; `computed` says when."""
+        return JSONResponse(quote_list(q, speaker, outlet, min_repeats, uncredited, page, per_page))
+
+    @app.get("/api/quotes.csv", tags=["quotes"], summary="Quotes as CSV, a row per sighting",
+             response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}},
+             description="Every quote the filters keep (all pages, in the list's order) as CSV, a row per "
+                         "sighting, first sighting first, as `sayso quotes --csv` writes it. Columns: "
+                         + ", ".join(export.QUOTE_COLUMNS) + ".")
+    def api_quotes_csv(q: QuoteWords = None, speaker: QuoteSpeaker = None, outlet: QuoteOutlet = None,
+                       min_repeats: MinRepeats = 1, uncredited: Uncredited = False) -> Response:
+        found = queries.iter_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited)
+        return StreamingResponse(export.quote_csv_chunks(found), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="sayso-quotes.csv"'})
+
+    @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def quotes_page(request: Request, q: str | None = None, speaker: str | None = None, outlet: str | None = None,
+                    min_repeats: MinRepeats = 1, uncredited: Uncredited = False, page: Page = 1) -> HTMLResponse:
+        data = quote_list(q, speaker, outlet, min_repeats, uncredited, page, queries.PER_PAGE)
+        return html(request, "quotes.html", data=data)
+
+    def find_quote(quote_id: int) -> dict:
+        data = queries.quote_page(conn(), quote_id)
+        if data is None:
+            raise HTTPException(404, f"No quote {quote_id} in this corpus.")
+        return data
+
+    @app.get("/api/quotes/{quote_id}", tags=["quotes"], summary="One quote and its spread")
+    def api_quote(quote_id: QuoteId) -> Response:
+        """The quote as in the list, with `computed`."""
+        return JSONResponse(find_quote(quote_id))
+
+    @app.get("/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
+    def quote_html(request: Request, quote_id: QuoteId) -> HTMLResponse:
+        return html(request, "quote.html", data=find_quote(quote_id))
+
     if extraction:
         add_extraction(app, html)
     return app
@@ -551,7 +617,9 @@ def app_from_environment() -> FastAPI:
 def page_url(path: str, params: dict[str, Any] | None = None, **changes: Any) -> str:
     """``path`` with the query string of ``params`` updated by ``changes`` (None removes a key)."""
     merged = {**(params or {}), **changes}
-    query = urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+    # a flag reads as a query string writes it ("uncredited=true"), not as Python prints it
+    query = urlencode({k: "true" if v is True else v for k, v in merged.items()
+                       if v is not None and v is not False and v != ""})
     return f"{path}?{query}" if query else path
 
 

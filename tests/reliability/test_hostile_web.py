@@ -75,7 +75,8 @@ def ids(hostile_db) -> dict[str, str]:
     conn = sqlite3.connect(hostile_db)
     found = {"article_id": str(conn.execute("SELECT min(id) FROM articles").fetchone()[0]),
              "speaker_id": str(conn.execute("SELECT id FROM speakers ORDER BY attributions DESC").fetchone()[0]),
-             "claim_id": conn.execute("SELECT id FROM claims ORDER BY speakers DESC").fetchone()[0]}
+             "claim_id": conn.execute("SELECT id FROM claims ORDER BY speakers DESC").fetchone()[0],
+             "quote_id": str(conn.execute("SELECT min(id) FROM quotes").fetchone()[0])}
     conn.close()
     return found
 
@@ -196,7 +197,9 @@ def test_path_traversal_on_every_path_parameter_and_static_route(app, live, ids)
 # ------------------------------------------------------------------------------------------------ markup
 def test_markup_in_every_field_is_escaped_in_every_page(client, ids):
     pages = ["/", "/articles", f"/articles/{ids['article_id']}", "/speakers", f"/speakers/{ids['speaker_id']}",
-             "/claims", f"/claims/{ids['claim_id']}", "/search?q=print", "/search?" + urlencode({"q": XSS["script"]}),
+             "/claims", f"/claims/{ids['claim_id']}", "/quotes", f"/quotes/{ids['quote_id']}",
+             "/quotes?" + urlencode({"q": XSS["script"], "speaker": XSS["svg"], "outlet": XSS["img"] + " Post"}),
+             "/search?q=print", "/search?" + urlencode({"q": XSS["script"]}),
              "/speakers?" + urlencode({"q": XSS["svg"]}), "/claims?" + urlencode({"speaker": XSS["attribute"]}),
              "/search?" + urlencode({"since": XSS["script"]}), "/search?" + urlencode({"outlet": XSS["img"] + " Post"})]
     for path in pages:
@@ -247,7 +250,7 @@ def test_oversized_requests_are_refused_with_their_status(live):
 
 
 PAGED = ["/api/search", "/search", "/api/articles", "/articles", "/api/speakers", "/speakers", "/api/claims", "/claims",
-         "/api/speakers/{speaker_id}", "/speakers/{speaker_id}"]
+         "/api/quotes", "/quotes", "/api/speakers/{speaker_id}", "/speakers/{speaker_id}"]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "-99999999999999999999", "abc", "1.5", "1e3", "0x10", str(queries.MAX_PAGE + 1),
@@ -267,7 +270,7 @@ def test_the_last_page_allowed_is_empty_not_an_error(client, ids):
 
 
 @pytest.mark.parametrize("path", ["/api/articles/{n}", "/articles/{n}", "/api/speakers/{n}", "/speakers/{n}",
-                                  "/api/articles/{n}/original"])
+                                  "/api/articles/{n}/original", "/api/quotes/{n}", "/quotes/{n}"])
 @pytest.mark.parametrize("n", ["0", "-1", "9223372036854775807", "9223372036854775808", "1" + "0" * 40, "abc", "1.5"])
 def test_ids_that_name_nothing_are_a_404_or_a_4xx(client, path, n):
     r = client.get(path.format(n=quote(n)))

@@ -79,3 +79,28 @@ def test_the_claims_a_page_lists_download_as_csv(page, server, tmp_path):
     own = list(csv.DictReader((tmp_path / "theirs.csv").open(newline="", encoding="utf-8")))
     assert {r["claim_id"] for r in rows} <= {r["claim_id"] for r in own}
     assert any(r["speaker"] == "Paul Whitcombe" for r in own)
+
+
+def test_the_quotes_page_filters_and_leads_to_a_quote_and_its_claim(page, server):
+    page.goto(server + "/")
+    page.locator("header nav a", has_text="Quotes").click()
+    expect(page).to_have_url(re.compile(r"/quotes$"))
+    form = page.locator("#quotes-form")
+    form.locator("[name=outlet]").fill("coastline herald")
+    form.locator("[name=uncredited]").check()
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/quotes\?.*uncredited=true"))
+    expect(page.locator("#quotes-form [name=uncredited]")).to_be_checked()
+    expect(page.locator("#total")).to_contain_text("1 quote repeated")
+    item = page.locator("#quote-list .quote-item").first
+    expect(item.locator(".first-seen")).to_contain_text("Coastline Daily")
+    expect(item.locator("td.credit.no")).to_have_count(1)
+    expect(item.locator("td.credit.yes")).to_have_count(1)
+
+    item.locator("a.quote-text").click()
+    expect(page).to_have_url(re.compile(r"/quotes/\d+$"))
+    expect(page.locator(".quote-head blockquote")).to_contain_text("unsafe for heavy trucks")
+    expect(page.locator(".quote-head .first-seen a.speaker")).to_have_text("Harlan Pruitt")
+    page.locator("#quote-claims a.claim-label").first.click()
+    expect(page).to_have_url(re.compile(r"/claims/c[0-9a-f]{10}$"))
+    expect(page.locator("#quotes a.quote-text")).to_have_count(1)

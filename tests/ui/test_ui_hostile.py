@@ -40,19 +40,21 @@ def ids(hostile_db):
     conn = sqlite3.connect(hostile_db)
     found = {"articles": [r[0] for r in conn.execute("SELECT id FROM articles")],
              "speakers": [r[0] for r in conn.execute("SELECT id FROM speakers")],
-             "claims": [r[0] for r in conn.execute("SELECT id FROM claims")]}
+             "claims": [r[0] for r in conn.execute("SELECT id FROM claims")],
+             "quotes": [r[0] for r in conn.execute("SELECT id FROM quotes")]}
     conn.close()
     return found
 
 
 def pages(ids) -> list[str]:
-    found = ["/", "/articles", "/speakers", "/claims", "/search"]
+    found = ["/", "/articles", "/speakers", "/claims", "/quotes", "/search"]
     found += [f"/articles/{i}" for i in ids["articles"]] + [f"/speakers/{i}" for i in ids["speakers"]]
-    found += [f"/claims/{i}" for i in ids["claims"]]
+    found += [f"/claims/{i}" for i in ids["claims"]] + [f"/quotes/{i}" for i in ids["quotes"]]
     for payload in XSS.values():
         found += ["/search?" + urlencode({"q": payload}), "/search?" + urlencode({"speaker": payload, "via": payload}),
                   "/search?" + urlencode({"outlet": payload}), "/articles?" + urlencode({"q": payload, "outlet": payload}),
-                  "/speakers?" + urlencode({"q": payload}), "/claims?" + urlencode({"q": payload, "speaker": payload})]
+                  "/speakers?" + urlencode({"q": payload}), "/claims?" + urlencode({"q": payload, "speaker": payload}),
+                  "/quotes?" + urlencode({"q": payload, "speaker": payload, "outlet": payload})]
     # the error pages echo what they refuse
     found += ["/search?" + urlencode({"since": XSS["script"]}), "/search?" + urlencode({"kind": XSS["img"]}),
               "/claims?" + urlencode({"stance": XSS["svg"]}), "/search?" + urlencode({"page": XSS["attribute"]})]
@@ -93,3 +95,11 @@ def test_payloads_read_as_text_where_they_stand(tab, hostile_server, ids):
 
     tab.goto(f"{hostile_server}/claims")
     expect(tab.locator("main")).to_contain_text(XSS["iframe"])
+
+    tab.goto(f"{hostile_server}/quotes")
+    quote = tab.locator("#quote-list .quote blockquote").first
+    expect(quote).to_contain_text(XSS["iframe"])
+    expect(tab.locator("#quote-list .first-seen").first).to_contain_text(f"{XSS['img']} Post")
+    quote.locator("a").click()
+    expect(tab.locator(".quote-head blockquote")).to_contain_text(XSS["iframe"])
+    assert tab.evaluate("typeof window.__xss") == "undefined"

@@ -1,0 +1,64 @@
+"""Quotes in the API and on the pages: the list and its filters, one quote, the CSV, and the links between
+quotes and claims. The example corpus repeats one quotation of Harlan Pruitt's: the Valley Ledger credits
+the Coastline Daily, which had it first; the Coastline Herald does not."""
+
+import csv
+import io
+
+from sayso.store import connect_readonly, queries
+from sayso.store.export import QUOTE_COLUMNS
+
+
+def test_quotes_list_is_the_stores_with_its_filters(client, corpus_db):
+    data = client.get("/api/quotes").json()
+    with connect_readonly(corpus_db) as conn:
+        assert data == queries.list_quotes(conn)
+    (quote,) = [q for q in data["results"] if "has been for a year" in q["text"]]
+    assert (quote["first_seen"]["outlet"], quote["first_seen"]["speaker"]["name"]) == ("Coastline Daily",
+                                                                                       "Harlan Pruitt")
+    assert [(s["outlet"], s["credits_first"]) for s in quote["sightings"]] == [("Valley Ledger", True),
+                                                                             ("Coastline Herald", False)]
+    assert (quote["repeats"], quote["credited"]) == (2, 1)
+
+    def ids(**params):
+        return [q["id"] for q in client.get("/api/quotes", params=params).json()["results"]]
+
+    assert quote["id"] in ids(speaker="Pruitt") and quote["id"] in ids(outlet="coastline herald")
+    assert quote["id"] in ids(uncredited="true", q="trucks")
+    assert ids(speaker="Paul Whitcombe") == [] and ids(min_repeats=3) == [] and ids(outlet="Nowhere Times") == []
+    page = client.get("/api/quotes", params={"per_page": 1, "page": 2}).json()
+    assert page["page"] == 2 and page["results"] == data["results"][1:2]
+    assert client.get("/api/quotes", params={"min_repeats": 0}).status_code == 422
+    assert client.get("/quotes", params={"min_repeats": 0}).status_code == 400
+
+
+def test_one_quote_in_json_and_html(client):
+    (quote,) = [q for q in client.get("/api/quotes", params={"q": "trucks"}).json()["results"]]
+    one = client.get(f"/api/quotes/{quote['id']}").json()
+    assert {k: v for k, v in one.items() if k != "computed"} == quote and one["computed"]["stale"] is False
+    html = client.get(f"/quotes/{quote['id']}").text
+    assert "unsafe for heavy trucks and has been for a year" in html
+    assert 'href="/articles/' in html and f'href="/api/quotes/{quote["id"]}"' in html
+    claim = quote["claims"][0]
+    assert f'href="/claims/{claim["id"]}"' in html
+    # the claim's page shows the same quote, linked to its own page
+    assert f'href="/quotes/{quote["id"]}"' in client.get(f"/claims/{claim['id']}").text
+    for path in (f"/api/quotes/{10 ** 9}", f"/quotes/{10 ** 9}"):
+        assert client.get(path).status_code == 404
+    assert client.get("/api/quotes/abc").status_code == 422
+
+
+def test_quotes_download_as_csv_with_the_list_filters(client):
+    params = {"outlet": "Valley Ledger", "uncredited": "true"}
+    listed = client.get("/api/quotes", params=params).json()["results"]
+    r = client.get("/api/quotes.csv", params=params)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert list(rows[0]) == list(QUOTE_COLUMNS)
+    assert len(rows) == sum(1 + q["repeats"] for q in listed)
+    assert [r["outlet"] for r in rows] == [s["outlet"] for q in listed for s in [q["first_seen"], *q["sightings"]]]
+    page = client.get("/quotes", params=params).text
+    assert 'href="/api/quotes.csv?outlet=Valley+Ledger&amp;uncredited=true"' in page
+    assert 'href="/api/quotes?outlet=Valley+Ledger&amp;uncredited=true"' in page  # the JSON twin
+    described = client.get("/openapi.json").json()["paths"]["/api/quotes.csv"]["get"]["description"]
+    assert described.endswith("Columns: " + ", ".join(QUOTE_COLUMNS) + ".")
