@@ -260,6 +260,7 @@ def speaker_page(conn: sqlite3.Connection, speaker_id: int, page: int = 1, per_p
         "talked_about_by": talked_about_by(conn, speaker_id),
         "may_be": maybe,
         "claims": speaker_claims(conn, speaker_id),
+        "quotes": speaker_quotes(conn, speaker_id),
         "said": said,
     }
 
@@ -1137,6 +1138,17 @@ def quote_page(conn: sqlite3.Connection, quote_id: int) -> dict[str, Any] | None
     """One stored quote (:func:`quotes_json`) with when the claims and quotes were ``computed``, or None."""
     found = quotes_json(conn, [quote_id])
     return {**found[0], "computed": claims_status(conn)} if found else None
+
+
+#: The quotes a speaker's page shows (the most repeated); /quotes?speaker=ID has them all.
+SPEAKER_QUOTES_LIMIT = 5
+
+
+def speaker_quotes(conn: sqlite3.Connection, speaker_id: int, limit: int = SPEAKER_QUOTES_LIMIT) -> dict[str, Any]:
+    """The ``total`` of quotes repeated across articles that are credited to a speaker, and the ``limit`` most
+    repeated of them (``results``, as :func:`list_quotes` gives them)."""
+    found = list_quotes(conn, speaker=str(speaker_id), per_page=limit)
+    return {"total": found["total"], "results": found["results"]}
 
 
 def speaker_claims(conn: sqlite3.Connection, speaker_id: int, limit: int = SPEAKER_CLAIMS_LIMIT) -> dict[str, Any]:

@@ -346,8 +346,10 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         attributions by kind and outlet, `timeline` (attributions per month), who relayed their words
         (`intermediaries`), whom their contents name most (`talks_about`: `speaker`, or null for someone who
         is no corpus speaker, `name`, `kind`, `count`) and who names them most (`talked_about_by`: `speaker`,
-        `count`), `may_be` (for a bare surname that several full names share: those people), and `said`:
-        their attributions, newest first, paginated as a search.
+        `count`), `may_be` (for a bare surname that several full names share: those people), `claims` (their
+        positions, and whom they agree with and contradict), `quotes` (the `total` of their quotations that
+        other articles repeated, and the most repeated, as `/api/quotes` gives them), and `said`: their
+        attributions, newest first, paginated as a search.
         A speaker merged into another answers with a redirect to it."""
         return find_speaker(speaker_id, page, per_page, "/api")
 

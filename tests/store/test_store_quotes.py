@@ -109,6 +109,16 @@ def test_quotes_page_and_chunk_alike(conn):
     assert queries.quote_page(conn, 10 ** 9) is None
 
 
+def test_a_speakers_most_repeated_quotes(conn):
+    (ortiz,) = queries.find_speakers(conn, "Jane Ortiz")
+    mine = queries.speaker_quotes(conn, ortiz, limit=1)
+    assert mine["total"] == 2 and [BRIDGE in q["text"] for q in mine["results"]] == [True]
+    assert queries.speaker_page(conn, ortiz)["quotes"] == {"total": 2,
+                                                            "results": queries.list_quotes(conn)["results"]}
+    (engineers,) = queries.find_speakers(conn, "Engineers")
+    assert queries.speaker_quotes(conn, engineers) == {"total": 0, "results": []}
+
+
 def test_bad_quote_filters_are_query_errors(conn):
     from sayso.errors import QueryError
 

@@ -62,3 +62,14 @@ def test_quotes_download_as_csv_with_the_list_filters(client):
     assert 'href="/api/quotes?outlet=Valley+Ledger&amp;uncredited=true"' in page  # the JSON twin
     described = client.get("/openapi.json").json()["paths"]["/api/quotes.csv"]["get"]["description"]
     assert described.endswith("Columns: " + ", ".join(QUOTE_COLUMNS) + ".")
+
+
+def test_a_speakers_page_lists_their_repeated_quotes(client):
+    (pruitt,) = [s for s in client.get("/api/speakers", params={"q": "Harlan Pruitt"}).json()["results"]
+                 if s["name"] == "Harlan Pruitt"]
+    quotes = client.get(f"/api/speakers/{pruitt['id']}").json()["quotes"]
+    listed = client.get("/api/quotes", params={"speaker": pruitt["id"], "per_page": 5}).json()
+    assert quotes == {"total": listed["total"], "results": listed["results"]} and quotes["total"] >= 1
+    html = client.get(f"/speakers/{pruitt['id']}").text
+    assert 'id="speaker-quotes"' in html and f'href="/quotes/{quotes["results"][0]["id"]}"' in html
+    assert "1 of them crediting Coastline Daily" in html
