@@ -27,6 +27,7 @@ SHOTS = [
     ("corpus-speaker.png", "/speakers?q=delgado", "speaker"),
     ("corpus-search.png", "/search?q=loan+OR+toll*", None),
     ("corpus-claim.png", "/claims?q=%22has+been+for+a+year%22", "claim"),
+    ("corpus-quotes.png", "/quotes", None),
     ("corpus-extract.png", "/extract", "extract"),
 ]
 
