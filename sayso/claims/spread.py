@@ -3,14 +3,19 @@
 Quotations are the quoted passages inside attribution contents. Two are one quote when their words, lower
 cased and without punctuation, are the same, or when one holds the other's words in order and the shorter
 has at least :data:`MIN_WORDS` words (outlets trim quotes: "We have no intention of influencing the
-election" and "no intention of influencing the election"). A repeat *credits* the first outlet when its
-article names that outlet, in its text or among the intermediaries (via) of the quoting attribution.
+election" and "no intention of influencing the election"), or when they are near-exact: they share a run of
+MIN_WORDS words, and :data:`NEAR_SHARE` of the shorter's words (it has :data:`NEAR_MIN_WORDS` or more) are
+found in the longer in order (transcripts differ by a word, an ellipsis, a bracket: "our fight is to
+transform this country" and "Our fight is to transform our country"; "figure out what is going on" and
+"figure out what the [censored] is going on"). A repeat *credits* the first outlet when its article names
+that outlet, in its text or among the intermediaries (via) of the quoting attribution.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from ..attribution.quotes import find_quotes
@@ -18,8 +23,17 @@ from .grouping import AttributionRef, Item, Speaker
 
 #: Fewest words a quotation needs to be tracked: shorter ones ("rigged") recur by chance.
 MIN_WORDS = 6
+#: Share of the shorter passage's words that a near-exact repeat has in the longer, in order: one word in
+#: ten may differ ("we have come a pretty long way"), two different sentences that share a phrase do not
+#: reach it ("a special place in hell for women who don't help each other" / "... who vote for women").
+NEAR_SHARE = 0.8
+#: Fewest words of the shorter passage for a near-exact match: in a short one, a word or two more is
+#: another sentence ("bad things are going to happen" / "bad, bad things are going to happen").
+NEAR_MIN_WORDS = 10
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+#: Marks that stand for an apostrophe in news text ("Trump‘s", "Trump’s", "Trump`s").
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "′": "'"})
 
 
 @dataclass
@@ -65,12 +79,26 @@ class Quote:
 
 def normal_words(text: str) -> tuple[str, ...]:
     """A quotation's words, lower-cased, without punctuation or quotation marks."""
-    return tuple(_WORD.findall(text.lower().replace("’", "'")))
+    return tuple(_WORD.findall(text.lower().translate(_APOSTROPHES)))
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     n = len(shorter)
     return any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def near_exact(shorter: tuple[str, ...], longer: tuple[str, ...]) -> bool:
+    """Whether NEAR_SHARE of the shorter passage's words (NEAR_MIN_WORDS or more of them) are found in the
+    longer in order (difflib's matching blocks). The caller knows that the two share a run of MIN_WORDS.
+
+    >>> near_exact(tuple("our fight is to transform this country and to understand that".split()),
+    ...            tuple("our fight is to transform our country and to understand that".split()))
+    True
+    """
+    if len(shorter) < NEAR_MIN_WORDS:
+        return False
+    blocks = SequenceMatcher(None, shorter, longer, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks) >= NEAR_SHARE * len(shorter)
 
 
 def _runs(words: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -103,13 +131,14 @@ def _credits(item: Item, first_outlet: str | None) -> bool:
 
 def group_passages(passages: list[tuple[str, ...]]) -> list[list[int]]:
     """Passages (their normal words, MIN_WORDS or more each) grouped as one quote: each joins the first group
-    whose first passage (its head) is the same words, holds it, or is held by it; groups and their members
-    in order, as indices into ``passages``.
+    whose first passage (its head) is the same words, holds it, or is held by it; failing that, the first
+    group whose head is a near-exact repeat of it (they share a run of MIN_WORDS words and :func:`near_exact`);
+    groups and their members in order, as indices into ``passages``.
 
     A passage held by another shares its first run of MIN_WORDS words with it, so the only heads to compare
     are those that hold the passage's first run (the passage may be held) and those whose first run occurs
-    in the passage (it may hold them): near-linear in the words, where comparing with every head is
-    quadratic in the quotations.
+    in the passage (it may hold them); near-exact heads are those that hold any of its runs. That is
+    near-linear in the words, where comparing with every head is quadratic in the quotations.
 
     >>> group_passages([tuple("we have no intention of influencing the election".split()),
     ...                 tuple("no intention of influencing the election".split()),
@@ -126,12 +155,12 @@ def group_passages(passages: list[tuple[str, ...]]) -> list[list[int]]:
         candidates = set(holding.get(runs[0], ()))
         for run in runs:
             candidates.update(starting.get(run, ()))
-        for k in sorted(candidates):
-            head = passages[groups[k][0]]
-            shorter, longer = (words, head) if len(words) <= len(head) else (head, words)
-            if shorter == longer or _contains(longer, shorter):
-                groups[k].append(i)
-                break
+        found = next((k for k in sorted(candidates) if _holds(words, passages[groups[k][0]])), None)
+        if found is None:
+            sharing = {k for run in runs for k in holding.get(run, ())}
+            found = next((k for k in sorted(sharing) if _near(words, passages[groups[k][0]])), None)
+        if found is not None:
+            groups[found].append(i)
         else:
             k = len(groups)
             groups.append([i])
@@ -139,6 +168,18 @@ def group_passages(passages: list[tuple[str, ...]]) -> list[list[int]]:
                 holding.setdefault(run, []).append(k)
             starting.setdefault(runs[0], []).append(k)
     return groups
+
+
+def _holds(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether one of two passages holds the other (or they are the same words)."""
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return shorter == longer or _contains(longer, shorter)
+
+
+def _near(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two passages that share a run of MIN_WORDS words are near-exact repeats."""
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return near_exact(shorter, longer)
 
 
 def quote_spread(items: list[Item]) -> list[Quote]:

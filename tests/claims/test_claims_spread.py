@@ -5,7 +5,7 @@ import random
 import pytest
 
 from sayso.claims import items_of
-from sayso.claims.spread import MIN_WORDS, group_passages, quote_spread
+from sayso.claims.spread import MIN_WORDS, NEAR_MIN_WORDS, group_passages, near_exact, normal_words, quote_spread
 from sayso.model import Article
 from sayso.pipeline import annotate_many
 
@@ -60,20 +60,26 @@ def test_json(items):
 
 
 def _group_every_head(passages):
-    """The plain reading of group_passages: compare each passage with the head of every group so far."""
+    """The plain reading of group_passages: compare each passage with the head of every group so far, first
+    for holding, then for a near-exact repeat that shares a run of MIN_WORDS words."""
     def holds(longer, shorter):
         return any(longer[i:i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1))
 
+    def runs(words):
+        return {words[i:i + MIN_WORDS] for i in range(len(words) - MIN_WORDS + 1)}
+
     groups = []
     for i, words in enumerate(passages):
-        for g in groups:
-            head = passages[g[0]]
-            shorter, longer = (words, head) if len(words) <= len(head) else (head, words)
-            if holds(longer, shorter):
-                g.append(i)
-                break
-        else:
+        ordered = [(passages[g[0]], g) for g in groups]
+        pairs = [((words, head) if len(words) <= len(head) else (head, words), g) for head, g in ordered]
+        found = next((g for (shorter, longer), g in pairs if holds(longer, shorter)), None)
+        if found is None:
+            found = next((g for (shorter, longer), g in pairs
+                          if runs(shorter) & runs(longer) and near_exact(shorter, longer)), None)
+        if found is None:
             groups.append([i])
+        else:
+            found.append(i)
     return groups
 
 
@@ -92,5 +98,42 @@ def test_the_indexed_grouping_is_the_plain_one(seed):
     grouped = group_passages(passages)
     assert grouped == _group_every_head(passages)
     assert 1 < len(grouped) < len(passages)  # the case is not trivial: some passages joined, some did not
+    # and some joined as near-exact repeats, holding their head or held by it neither
+    assert any(not (" ".join(passages[i]) in " ".join(passages[g[0]]) or " ".join(passages[g[0]]) in
+                    " ".join(passages[i])) for g in grouped for i in g[1:])
     with pytest.raises(ValueError, match="fewer than MIN_WORDS"):
         group_passages([passages[0], passages[0][:MIN_WORDS - 1]])
+
+
+@pytest.mark.parametrize("a, b, one", [
+    # transcripts of one quotation: a word changed, a word added, a bracket, an ellipsis's cut
+    ("Our fight is to transform our country and to understand that we are in this together.",
+     "our fight is to transform this country and to understand that we are in this together.", True),
+    ("We have come a long way in the last nine months, and we will go further",
+     "We have come a pretty long way in the last nine months, and we will go further", True),
+    ("a total and complete shutdown of Muslims entering the United States until our country's representatives "
+     "can figure out what is going on.",
+     "Donald J. Trump is calling for a total and complete shutdown of Muslims entering the United States until "
+     "our country\u2019s representatives can figure out what the [censored] is going on.", True),
+    ("It\u2019s something I\u2019ve been talking about for a long time despite, frankly, being a big beneficiary "
+     "of the law.", "It's something I've been talking about for a long time despite, frankly, being a big "
+     "beneficiary of the laws. But I'm working for you now.", True),
+    # an apostrophe written as an opening quotation mark is an apostrophe
+    ("Donald Trump\u2018s ignorant view of Islam could make both our countries less safe",
+     "Donald Trump's ignorant view of Islam could make both our countries less safe", True),
+    # two sentences that share a phrase are two quotes
+    ("There\u2019s a special place in hell for women who don\u2019t help each other.",
+     "There is a special place in hell for women who vote for women just because they\u2019re women.", False),
+    ("make sure our economy works for everyone, not just those at the top,",
+     "To build an economy that works for everyone, not just those at the top, we have got to go big", False),
+    # in a short passage a word or two more is another sentence
+    ("Bad, bad things are going to happen,",
+     "We're in a bubble, and when those rates are raised, a lot of bad things are going to happen,", False),
+])
+def test_near_exact_repeats_are_one_quote(a, b, one):
+    assert (len(group_passages([normal_words(a), normal_words(b)])) == 1) is one
+
+
+def test_near_exact_needs_enough_words():
+    words = tuple("one two three four five six seven eight nine".split())
+    assert len(words) < NEAR_MIN_WORDS and not near_exact(words[:-1] + ("ten",), words)
