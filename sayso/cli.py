@@ -34,7 +34,8 @@ MODE_HELP = ("fast: the rule-based extractor at parser speed; accurate: the trai
 any_language_option = click.option(
     "--any-language", is_flag=True,
     help="Also read pages that are not in English. By default a page whose text surely reads as another "
-         "language is refused (one line naming the language): sayso's parser and cues are English.")
+         "language, or is too short to judge and on a page that declares another language, is refused (one "
+         "line naming the language): sayso's parser and cues are English.")
 
 EXIT_BAD_INPUT = 2
 

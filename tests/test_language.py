@@ -8,8 +8,8 @@ import sayso
 from commands import run
 from sayso.errors import InputError
 from sayso.ingest import read_text_or_html
-from sayso.ingest.language import (ENGLISH_SHARE, MIN_CHARS, MIN_ENGLISH, common_english_share, identify,
-                                   language_problem, load_identifier, not_english)
+from sayso.ingest.language import (ENGLISH_SHARE, MIN_CHARS, MIN_ENGLISH, common_english_share, declared_language,
+                                   identify, language_problem, load_identifier, not_english)
 
 # the same news, two sentences, in each language
 NEWS = {
@@ -104,3 +104,41 @@ def test_cli_names_the_page_and_reads_it_with_any_language(tmp_path, example_pag
     out = run("ingest", french, "--db", db, "--any-language")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["new"] == 1
+
+
+def page(markup: str, title: str, body: str) -> str:
+    """An HTML news page that declares its language with ``markup``: the html element's attributes
+    ("lang=..."), or elements of its head."""
+    attributes, head = (markup, "") if "lang=" in markup and not markup.startswith("<") else ("", markup)
+    return (f"<!doctype html><html {attributes}><head>{head}<title>{title}</title></head><body><article>"
+            f"<h1>{title}</h1><p>{body}</p></article></body></html>")
+
+
+@pytest.mark.parametrize("markup, code", [
+    ('lang="fr-FR"', "fr"), ("lang=es", "es"), ('lang="de" data-theme="x"', "de"),
+    ('<meta http-equiv="Content-Language" content="it">', "it"),
+    ('<meta content="pt_BR" property="og:locale">', "pt"),
+    ('lang="und"', None), ('data-lang="fr"', None), ("", None),
+])
+def test_the_language_a_page_declares(markup, code):
+    assert declared_language(page(markup, "Titre", "Texte.")) == code
+
+
+def test_a_declared_language_decides_only_where_the_text_cannot():
+    short = "Le président ne cédera pas, a dit un porte-parole."  # too short for the text alone to be judged
+    assert len(short) < MIN_CHARS and language_problem(short) is None
+    with pytest.raises(InputError) as caught:
+        read_text_or_html(page('lang="fr"', "Douane", short), where="douane.html")
+    assert str(caught.value) == ("douane.html: not in English: the page declares French (fr) and its text does not "
+                                 "read as English; sayso reads English news (--any-language reads it anyway)")
+    assert read_text_or_html(page('lang="fr"', "Douane", short), any_language=True).title == "Douane"
+    assert read_text_or_html(page("", "Douane", short)).title == "Douane"  # declaring nothing, it is read
+    # an English article on a site whose template declares French is read: its common words say English
+    english = read_text_or_html(page('lang="fr"', "Tariffs", ENGLISH), where="tariffs.html")
+    assert english.text.endswith("a spokesman said in Washington.")
+    # a long text in the declared language: the model reads it as that language
+    with pytest.raises(InputError, match="the page declares Spanish \\(es\\)"):
+        read_text_or_html(page('<meta property="og:locale" content="es_ES">', "Aranceles", NEWS["es"][0]))
+    # declaring English changes nothing: German text is still refused, by what it reads as
+    with pytest.raises(InputError, match="the text reads as German \\(de\\)"):
+        read_text_or_html(page('lang="en"', "Zölle", NEWS["de"][0]))

@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..model import Article
 from .decode import decode
 from .html import clean_html, looks_like_html
-from .language import language_problem
+from .language import declared_language, language_problem
 from .text import clean_text
 
 #: Largest input accepted, in bytes: far above any real article, small enough to parse in memory.
@@ -43,6 +43,7 @@ def read_text_or_html(content: str, *, where: str = "<text>", url: str | None = 
     surely not English is refused (:mod:`sayso.ingest.language`) unless ``any_language``.
     """
     meta = {k: v for k, v in (meta or {}).items() if v}
+    declared = None
     if not content.strip():
         raise InputError(where, "empty input (only whitespace)")
     content = valid_unicode(content)
@@ -51,6 +52,7 @@ def read_text_or_html(content: str, *, where: str = "<text>", url: str | None = 
         art = Article(text=content, title=first or None, url=url)
     elif looks_like_html(content):
         page = clean_html(content, where, url)
+        declared = declared_language(content)
         art = Article(text=page.text, title=page.title, url=page.url, outlet=page.outlet,
                       author=page.author, published=page.published)
     else:
@@ -61,7 +63,7 @@ def read_text_or_html(content: str, *, where: str = "<text>", url: str | None = 
     if len(art.text) > MAX_CHARS:
         raise InputError(where, f"article text of {len(art.text):,} characters is over the {MAX_CHARS:,}-character "
                                 f"limit of the parser")
-    if not any_language and (problem := language_problem(art.text)):
+    if not any_language and (problem := language_problem(art.text, declared)):
         raise InputError(where, problem)
     for key in ("url", "outlet", "author", "published", "title"):
         if key in meta:

@@ -232,7 +232,13 @@ def _not_english(folder: Path) -> dict[str, Expect]:
               "werde im Juni wieder geöffnet."}
     dump = _jsonl("languages.jsonl", [_record(german), _record(_story(12))],
                   {1: error("not in English: the text reads as German (de)"), 2: article()})
-    return {"pages/francais.txt": error("not in English: the text reads as French (fr)"), **dump(folder)}
+    # a headline and a line: too short to judge by its text, but the page declares French
+    (folder / "pages" / "court.html").write_text(
+        '<!doctype html><html lang="fr"><head><title>Pont: vote reporté</title></head><body><article>'
+        "<h1>Pont: vote reporté</h1><p>Le vote est reporté au printemps, a dit la sénatrice.</p></article>"
+        "</body></html>", encoding="utf-8")
+    return {"pages/francais.txt": error("not in English: the text reads as French (fr)"),
+            "pages/court.html": error("not in English: the page declares French (fr)"), **dump(folder)}
 
 
 def _not_a_warc(folder: Path) -> dict[str, Expect]:
@@ -327,7 +333,8 @@ KINDS: list[Kind] = [
                           "on Monday: the vote would wait for the spring.\n\nThe minister added in Arabic: \"قال الوزير "
                           "إن الجسر سيفتح في يونيو.\" The bridge, he said, would open in June.").encode(),
               article("אמרה", "الجسر"))),
-    Kind("not-english", "an article in French, and a dump line in German before an English one", _not_english),
+    Kind("not-english", "an article in French, a short page that declares French, and a dump line in German "
+         "before an English one", _not_english),
     Kind("bidi-controls", "right-to-left overrides and isolates inside names",
          page("bidi.txt", _article("bidi").replace("Maria", "Ma\u202eria\u202c").replace("Valley", "\u2067Valley\u2069").encode(),
               article("Ma\u202eria\u202c"))),
