@@ -204,12 +204,12 @@ def quote_spread(items: list[Item]) -> list[Quote]:
             articles.setdefault(it.article_id, []).append((passage, it))
         if len(articles) < 2:
             continue
-        (first_id, first_seen), *others = articles.items()
-        text0, first_item = _innermost(first_seen)
+        first_sightings, *others = articles.values()
+        text0, first_item = _innermost(first_sightings)
         first = Sighting(first_item.ref, text0, first_item.article.outlet, first_item.article.published,
                          first_item.speaker)
         repeats = []
-        for _, sightings in others:
+        for sightings in others:
             passage, it = _innermost(sightings)
             repeats.append(Sighting(it.ref, passage, it.article.outlet, it.article.published, it.speaker,
                                     credits_first=any(_credits(other, first.outlet) for _, other in sightings)))

@@ -117,8 +117,8 @@ def language_problem(text: str, declared: str | None = None) -> str | None:
         return None
     code, name = found
     said = name if name == code else f"{name} ({code})"
-    how = f"the page declares {said} and its text does not read as English" if code == declared and (
-        declared != "en") else f"the text reads as {said}"
+    how = (f"the page declares {said} and its text does not read as English" if code == declared
+           else f"the text reads as {said}")
     return f"not in English: {how}; sayso reads English news ({ANYWAY})"
 
 

@@ -150,9 +150,9 @@ def quote_csv_chunks(quotes: Iterable[dict[str, Any]]) -> Iterator[str]:
         for quote in quotes:
             for seq, seen in enumerate([quote["first_seen"], *quote["sightings"]]):
                 speaker = seen["speaker"] or {}
-                yield {"quote_id": quote["id"], "quote": quote["text"], "seq": seq,
-                       "credits_first": {None: "", True: "true", False: "false"}[seen["credits_first"]], "speaker_id": speaker.get("id"),
-                       "speaker": speaker.get("name"), "text": seen["text"], "article_id": seen["article_id"],
+                credit = {None: "", True: "true", False: "false"}[seen["credits_first"]]
+                yield {"quote_id": quote["id"], "quote": quote["text"], "seq": seq, "credits_first": credit,
+                       "speaker_id": speaker.get("id"), "speaker": speaker.get("name"), "text": seen["text"], "article_id": seen["article_id"],
                        "attribution": seen["attribution_id"], "title": seen.get("title"), "outlet": seen["outlet"],
                        "published": seen["published"]}
 

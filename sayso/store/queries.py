@@ -1024,8 +1024,8 @@ def claim_quotes(conn: sqlite3.Connection, claim_id: str) -> list[dict[str, Any]
 
 def quotes_json(conn: sqlite3.Connection, quote_ids: list[int]) -> list[dict[str, Any]]:
     """Stored quotes in the order of ``quote_ids``, each as ``Quote.to_json`` (text, first_seen, repeated_by,
-    sightings) with each sighting's article title, plus the quote's ``id``, its ``repeats`` (sightings after
-    the first), how many of them ``credited`` the first outlet, and the ``claims`` its sightings belong to
+    sightings) with each sighting's article title, plus the quote's ``id``, its ``repeats`` (the articles
+    that carried it after the first), how many of them ``credited`` the first outlet, and the ``claims`` its sightings belong to
     (``{id, label}``, the claim of the most sightings first)."""
     if not quote_ids:
         return []
