@@ -436,8 +436,11 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
 @click.option("--outlet", help="Only quotes this outlet printed, first or after (case-insensitive).")
 @click.option("--uncredited", is_flag=True, help="Only quotes repeated at least once without naming the outlet that "
               "had them first.")
+@click.option("--outlets", "by_outlet", is_flag=True, help="Instead of the quotes, who repeats whom: per outlet, the "
+              "quotes first seen in it, those of other outlets it repeated (and without credit), and the repeats "
+              "of its own by others (and with credit).")
 def quotes(db: Path, as_json: bool, as_csv: bool, recompute: bool, min_repeats: int, query: str | None,
-           speaker: str | None, outlet: str | None, uncredited: bool) -> None:
+           speaker: str | None, outlet: str | None, uncredited: bool, by_outlet: bool) -> None:
     """List the quotations repeated across articles: where and when each was first seen, who repeated it.
 
     A quotation (at least six words inside quotation marks in an attribution's content) seen in several
@@ -454,14 +457,21 @@ def quotes(db: Path, as_json: bool, as_csv: bool, recompute: bool, min_repeats: 
       sayso quotes --uncredited --outlet "Valley Ledger"  # quotes repeated without credit, in or by one outlet
       sayso quotes --speaker Putin --json               # [{"id", "text", "first_seen", "sightings", ...}]
       sayso quotes --csv > spread.csv                   # a row per sighting, for a spreadsheet
+      sayso quotes --outlets                            # per outlet: first seen, repeated, without credit
     """
     from .store import connect_readonly, queries
 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv are two formats: choose one")
+    if by_outlet and (query or speaker or outlet or uncredited or min_repeats > 1):
+        raise click.UsageError("--outlets counts every quote: --query, --speaker, --outlet, --min-repeats and "
+                               "--uncredited choose quotes to list")
     _claims_computed(db, recompute, "quotes")
     conn = connect_readonly(db)
     try:
+        if by_outlet:
+            _quote_outlets(queries.quote_outlets(conn), as_json, as_csv)
+            return
         found = queries.iter_quotes(conn, query, speaker, outlet, min_repeats, uncredited)
         if as_json:
             _write_list(json.dumps(q, ensure_ascii=False, indent=2) for q in found)
@@ -474,6 +484,22 @@ def quotes(db: Path, as_json: bool, as_csv: bool, recompute: bool, min_repeats: 
             _quotes_table(found)
     finally:
         conn.close()
+
+
+def _quote_outlets(outlets: list[dict], as_json: bool, as_csv: bool) -> None:
+    """``queries.quote_outlets`` as a JSON list, CSV or a table for people."""
+    if as_json:
+        click.echo(json.dumps(outlets, ensure_ascii=False, indent=2))
+    elif as_csv:
+        from .store.export import quote_outlet_csv_chunks
+
+        for chunk in quote_outlet_csv_chunks(outlets):
+            sys.stdout.write(chunk)
+    else:
+        click.echo(f"{'FIRST':>6} {'REPEATED':>8} {'UNCRED':>6} {'BY OTHERS':>9} {'CREDITED':>8}  OUTLET")
+        for o in outlets:
+            click.echo(f"{o['first_seen']:>6} {o['repeated']:>8} {o['uncredited']:>6} {o['repeated_by_others']:>9} "
+                       f"{o['credited_by_others']:>8}  {o['outlet']}")
 
 
 def _quotes_table(found) -> None:

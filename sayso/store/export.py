@@ -143,6 +143,22 @@ QUOTE_COLUMNS = {
 }
 
 
+#: The columns of ``sayso quotes --outlets --csv``, one row per outlet (``queries.quote_outlets``).
+QUOTE_OUTLET_COLUMNS = {
+    "outlet": "the outlet",
+    "first_seen": "quotes first seen in it",
+    "repeated": "quotes first seen in another outlet that it repeated (one each article)",
+    "uncredited": "of those, the repeats that do not name the outlet that had the quote first",
+    "repeated_by_others": "repeats by other outlets of the quotes first seen in it",
+    "credited_by_others": "of those, the repeats that name it",
+}
+
+
+def quote_outlet_csv_chunks(outlets: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """CSV text of ``queries.quote_outlets``, a row per outlet."""
+    return _csv(outlets, QUOTE_OUTLET_COLUMNS)
+
+
 def quote_csv_chunks(quotes: Iterable[dict[str, Any]]) -> Iterator[str]:
     """CSV text of quotes (as ``queries.quotes_json`` gives them), a row per sighting, first sighting first:
     where and when a quotation was seen, and whether each repeat credits the first outlet."""

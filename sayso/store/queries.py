@@ -1134,6 +1134,31 @@ def iter_quotes(conn: sqlite3.Connection, q: str | None = None, speaker: str | N
     return (found for start in range(0, len(ids_), chunk) for found in quotes_json(conn, ids_[start:start + chunk]))
 
 
+def quote_outlets(conn: sqlite3.Connection, limit: int | None = None) -> list[dict[str, Any]]:
+    """Who repeats whom, per outlet: the quotes ``first_seen`` in it; the quotes first seen in another outlet
+    that it ``repeated``, and how many of those it ran ``uncredited`` (without naming that outlet); and the
+    repeats of its own first sightings by other outlets (``repeated_by_others``), of which
+    ``credited_by_others`` named it. The outlets of the most first sightings first, then of the most
+    repeats; articles without an outlet are left out."""
+    rows = conn.execute(
+        "WITH seen AS (SELECT s.quote_id, s.seq, s.credits_first, r.outlet FROM quote_sightings s"
+        " JOIN attributions a ON a.id = s.attribution_id JOIN articles r ON r.id = a.article_id),"
+        " firsts AS (SELECT quote_id, outlet FROM seen WHERE seq = 0),"
+        " repeats AS (SELECT seen.outlet, seen.credits_first, f.outlet AS first_outlet FROM seen"
+        " JOIN firsts f ON f.quote_id = seen.quote_id WHERE seen.seq > 0 AND seen.outlet IS NOT f.outlet)"
+        " SELECT o.outlet,"
+        " (SELECT count(*) FROM firsts f WHERE f.outlet = o.outlet) AS first_seen,"
+        " (SELECT count(*) FROM repeats r WHERE r.outlet = o.outlet) AS repeated,"
+        " (SELECT count(*) FROM repeats r WHERE r.outlet = o.outlet AND r.credits_first = 0) AS uncredited,"
+        " (SELECT count(*) FROM repeats r WHERE r.first_outlet = o.outlet) AS repeated_by_others,"
+        " (SELECT count(*) FROM repeats r WHERE r.first_outlet = o.outlet AND r.credits_first = 1)"
+        " AS credited_by_others"
+        " FROM (SELECT DISTINCT outlet FROM seen WHERE outlet IS NOT NULL) o"
+        " ORDER BY first_seen DESC, repeated DESC, o.outlet COLLATE NOCASE"
+        + (" LIMIT ?" if limit is not None else ""), (() if limit is None else (limit,))).fetchall()
+    return [dict(r) for r in rows]
+
+
 def quote_page(conn: sqlite3.Connection, quote_id: int) -> dict[str, Any] | None:
     """One stored quote (:func:`quotes_json`) with when the claims and quotes were ``computed``, or None."""
     found = quotes_json(conn, [quote_id])

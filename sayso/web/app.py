@@ -22,6 +22,7 @@ page                   JSON twin                   what
 /quotes?q=&outlet=…    /api/quotes?…               quotations repeated across articles, the most repeated first
                        /api/quotes.csv?…           every quote kept, a row per sighting, for download
 /quotes/{id}           /api/quotes/{id}            where and when a quote was first seen, who repeated it
+/quotes/outlets        /api/quotes/outlets         per outlet: quotes first seen, repeated, without credit
 /extract (form, POST)  POST /api/extract           a page's attributions, found now and not stored
 =====================  ==========================  ==============================================
 
@@ -494,6 +495,20 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                     min_repeats: MinRepeats = 1, uncredited: Uncredited = False, page: Page = 1) -> HTMLResponse:
         data = quote_list(q, speaker, outlet, min_repeats, uncredited, page, queries.PER_PAGE)
         return html(request, "quotes.html", data=data)
+
+    # registered before /api/quotes/{quote_id} and /quotes/{quote_id}, which would take "outlets" for an id
+    @app.get("/api/quotes/outlets", tags=["quotes"], summary="Who repeats whom, per outlet")
+    def api_quote_outlets() -> Response:
+        """Per outlet: the quotes `first_seen` in it; the quotes first seen in another outlet that it
+        `repeated`, of which `uncredited` did not name that outlet; and the repeats of its own first
+        sightings by other outlets (`repeated_by_others`), of which `credited_by_others` named it. The
+        outlets of the most first sightings first."""
+        return JSONResponse({"outlets": queries.quote_outlets(conn()), "computed": queries.claims_status(conn())})
+
+    @app.get("/quotes/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def quote_outlets_page(request: Request) -> HTMLResponse:
+        data = {"outlets": queries.quote_outlets(conn()), "computed": queries.claims_status(conn())}
+        return html(request, "quote_outlets.html", data=data)
 
     def find_quote(quote_id: int) -> dict:
         data = queries.quote_page(conn(), quote_id)

@@ -197,7 +197,7 @@ def test_path_traversal_on_every_path_parameter_and_static_route(app, live, ids)
 # ------------------------------------------------------------------------------------------------ markup
 def test_markup_in_every_field_is_escaped_in_every_page(client, ids):
     pages = ["/", "/articles", f"/articles/{ids['article_id']}", "/speakers", f"/speakers/{ids['speaker_id']}",
-             "/claims", f"/claims/{ids['claim_id']}", "/quotes", f"/quotes/{ids['quote_id']}",
+             "/claims", f"/claims/{ids['claim_id']}", "/quotes", f"/quotes/{ids['quote_id']}", "/quotes/outlets",
              "/quotes?" + urlencode({"q": XSS["script"], "speaker": XSS["svg"], "outlet": XSS["img"] + " Post"}),
              "/search?q=print", "/search?" + urlencode({"q": XSS["script"]}),
              "/speakers?" + urlencode({"q": XSS["svg"]}), "/claims?" + urlencode({"speaker": XSS["attribute"]}),

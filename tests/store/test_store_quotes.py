@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from sayso.cli import main
 from sayso.store import connect_readonly, ingest, queries
 from sayso.store.claims import recompute
-from sayso.store.export import QUOTE_COLUMNS
+from sayso.store.export import QUOTE_COLUMNS, QUOTE_OUTLET_COLUMNS
 
 BRIDGE = "We will finish the new harbor bridge before the winter storms arrive"
 BUDGET = "The budget for the city schools will rise by ten percent next year"
@@ -119,6 +119,17 @@ def test_a_speakers_most_repeated_quotes(conn):
     assert queries.speaker_quotes(conn, engineers) == {"total": 0, "results": []}
 
 
+def test_who_repeats_whom_per_outlet(conn):
+    assert queries.quote_outlets(conn) == [
+        {"outlet": "Harbor Gazette", "first_seen": 2, "repeated": 0, "uncredited": 0, "repeated_by_others": 3,
+         "credited_by_others": 2},
+        {"outlet": "Valley Ledger", "first_seen": 0, "repeated": 2, "uncredited": 0, "repeated_by_others": 0,
+         "credited_by_others": 0},
+        {"outlet": "Coastline Herald", "first_seen": 0, "repeated": 1, "uncredited": 1, "repeated_by_others": 0,
+         "credited_by_others": 0}]
+    assert [o["outlet"] for o in queries.quote_outlets(conn, limit=1)] == ["Harbor Gazette"]
+
+
 def test_bad_quote_filters_are_query_errors(conn):
     from sayso.errors import QueryError
 
@@ -152,6 +163,22 @@ def test_cli_lists_quotes_as_a_table_json_and_csv(db):
 
     uncredited = runner.invoke(main, ["quotes", "--db", str(db), "--json", "--uncredited"])
     assert [q["repeats"] for q in json.loads(uncredited.stdout)] == [2]
+
+
+def test_cli_lists_who_repeats_whom(db):
+    runner = CliRunner()
+    with connect_readonly(db) as conn:
+        outlets = queries.quote_outlets(conn)
+    as_json = runner.invoke(main, ["quotes", "--db", str(db), "--outlets", "--json"])
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout) == outlets
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(main, ["quotes", "--db", str(db), "--outlets", "--csv"]).stdout)))
+    assert list(rows[0]) == list(QUOTE_OUTLET_COLUMNS)
+    assert [{k: str(v) for k, v in o.items()} for o in outlets] == rows
+    table = runner.invoke(main, ["quotes", "--db", str(db), "--outlets"]).stdout.splitlines()
+    assert table[0].split() == ["FIRST", "REPEATED", "UNCRED", "BY", "OTHERS", "CREDITED", "OUTLET"]
+    assert table[3].split() == ["0", "1", "1", "0", "0", "Coastline", "Herald"]
+    mixed = runner.invoke(main, ["quotes", "--db", str(db), "--outlets", "--speaker", "Ortiz"])
+    assert mixed.exit_code == 2 and "--outlets counts every quote" in mixed.stderr
 
 
 def test_cli_quotes_computes_claims_first_and_says_what_is_wrong(db, tmp_path):

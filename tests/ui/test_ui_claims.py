@@ -104,3 +104,14 @@ def test_the_quotes_page_filters_and_leads_to_a_quote_and_its_claim(page, server
     page.locator("#quote-claims a.claim-label").first.click()
     expect(page).to_have_url(re.compile(r"/claims/c[0-9a-f]{10}$"))
     expect(page.locator("#quotes a.quote-text")).to_have_count(1)
+
+
+def test_who_repeats_whom_leads_to_the_quotes_repeated_without_credit(page, server):
+    page.goto(server + "/quotes")
+    page.locator("#quote-outlets-link").click()
+    expect(page).to_have_url(re.compile(r"/quotes/outlets$"))
+    row = page.locator("#quote-outlets tr", has=page.locator("a", has_text="Coastline Herald"))
+    row.locator("td.n a").click()  # its repeats without credit
+    expect(page).to_have_url(re.compile(r"/quotes\?outlet=Coastline\+Herald&uncredited=true$"))
+    expect(page.locator("#quote-list .quote-item")).to_have_count(1)
+    expect(page.locator("#quote-list td.credit.no")).to_contain_text("no")

@@ -47,7 +47,7 @@ def ids(hostile_db):
 
 
 def pages(ids) -> list[str]:
-    found = ["/", "/articles", "/speakers", "/claims", "/quotes", "/search"]
+    found = ["/", "/articles", "/speakers", "/claims", "/quotes", "/quotes/outlets", "/search"]
     found += [f"/articles/{i}" for i in ids["articles"]] + [f"/speakers/{i}" for i in ids["speakers"]]
     found += [f"/claims/{i}" for i in ids["claims"]] + [f"/quotes/{i}" for i in ids["quotes"]]
     for payload in XSS.values():

@@ -73,3 +73,14 @@ def test_a_speakers_page_lists_their_repeated_quotes(client):
     html = client.get(f"/speakers/{pruitt['id']}").text
     assert 'id="speaker-quotes"' in html and f'href="/quotes/{quotes["results"][0]["id"]}"' in html
     assert "1 of them crediting Coastline Daily" in html
+
+
+def test_who_repeats_whom_in_json_and_html(client, corpus_db):
+    data = client.get("/api/quotes/outlets").json()
+    with connect_readonly(corpus_db) as conn:
+        assert data == {"outlets": queries.quote_outlets(conn), "computed": queries.claims_status(conn)}
+    herald = next(o for o in data["outlets"] if o["outlet"] == "Coastline Herald")
+    assert (herald["repeated"], herald["uncredited"]) == (1, 1)
+    html = client.get("/quotes/outlets").text
+    assert 'href="/quotes?outlet=Coastline+Herald&amp;uncredited=true"' in html
+    assert 'href="/api/quotes/outlets"' in html and 'href="/quotes/outlets"' in client.get("/quotes").text
