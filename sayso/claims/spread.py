@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from ..attribution.quotes import find_quotes
@@ -119,14 +120,35 @@ def quotations(item: Item) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern | None:
+    """A name as whole words, in any case, whatever stands between them: "New York Times" finds "the New
+    York Times's"; "Politico" is not in "political", nor "AP" in "happy", nor "The Hill" in "Capitol Hill"."""
+    words = re.findall(r"\w+", name)
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)", re.I)
+
+
+def names(text: str, name: str) -> bool:
+    """Whether ``text`` names ``name`` as whole words (:func:`_name_pattern`).
+
+    >>> names("Politico reported it first", "Politico"), names("a political reporter", "Politico")
+    (True, False)
+    """
+    pattern = _name_pattern(name)
+    return bool(pattern and pattern.search(text))
+
+
 def _credits(item: Item, first_outlet: str | None) -> bool:
+    """Whether an item's article names the outlet that had a quote first: in its text, or as one of the
+    item's intermediaries (a via "the Times" names "The New York Times")."""
     if not first_outlet:
         return False
-    name = first_outlet.lower()
-    if name in item.article.text.lower():
+    if names(item.article.text, first_outlet):
         return True
-    via = {e.name.lower() for e in item.article.entities if e.id in item.attribution.via}
-    return any(name in v or v in name for v in via)
+    via = {e.name for e in item.article.entities if e.id in item.attribution.via}
+    return any(names(first_outlet, v) or names(v, first_outlet) for v in via)
 
 
 def group_passages(passages: list[tuple[str, ...]]) -> list[list[int]]:

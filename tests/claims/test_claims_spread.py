@@ -5,7 +5,8 @@ import random
 import pytest
 
 from sayso.claims import items_of
-from sayso.claims.spread import MIN_WORDS, NEAR_MIN_WORDS, group_passages, near_exact, normal_words, quote_spread
+from sayso.claims.spread import (MIN_WORDS, NEAR_MIN_WORDS, group_passages, names, near_exact, normal_words,
+                                 quote_spread)
 from sayso.model import Article
 from sayso.pipeline import annotate_many
 
@@ -137,3 +138,29 @@ def test_near_exact_repeats_are_one_quote(a, b, one):
 def test_near_exact_needs_enough_words():
     words = tuple("one two three four five six seven eight nine".split())
     assert len(words) < NEAR_MIN_WORDS and not near_exact(words[:-1] + ("ten",), words)
+
+
+@pytest.mark.parametrize("text, name, named", [
+    ("according to the New York Times's report", "The New York Times", True),
+    ("POLITICO reported it first", "Politico", True),
+    ("a political reporter asked", "Politico", False),  # a name inside a word names nothing
+    ("a happy day", "AP", False),
+    ("an AP reporter", "AP", True),
+    ("a senator from Capitol Hill", "The Hill", False),
+    ("Huff Post said", "huff-post", True),
+])
+def test_an_outlet_is_named_by_its_whole_words(text, name, named):
+    assert names(text, name) is named
+
+
+def test_a_repeat_credits_the_first_outlet_only_by_its_name():
+    first = Article(text=f'Putin Speaks\n\n"{QUOTE}," Vladimir Putin told reporters.', outlet="Politico",
+                    published="2016-09-07")
+    political = Article(text=f'Moscow Speaks\n\n"{QUOTE}," Vladimir Putin told a political rally.',
+                        outlet="Daily Blog", published="2016-09-08")
+    named = Article(text=f'Moscow Again\n\n"{QUOTE}," Vladimir Putin said, as Politico reported.',
+                    outlet="Other Times", published="2016-09-09")
+    items = [it for aid, art in zip(("p", "b", "o"), annotate_many([first, political, named]))
+             for it in items_of(aid, art)]
+    (quote,) = quote_spread(items)
+    assert [(s.outlet, s.credits_first) for s in quote.repeats] == [("Daily Blog", False), ("Other Times", True)]
