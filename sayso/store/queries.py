@@ -727,10 +727,10 @@ def original(conn: sqlite3.Connection, article_id: int) -> tuple[str, bytes, str
 
 
 # ------------------------------------------------------------------------------------------------ overview
-def overview(conn: sqlite3.Connection, top: int = 10, top_claims: int = 5) -> dict[str, Any]:
+def overview(conn: sqlite3.Connection, top: int = 10, top_claims: int = 5, top_quotes: int = 3) -> dict[str, Any]:
     """The corpus at a glance: its size, top speakers (named and described), top intermediaries, outlets,
-    the most recent articles, and ``claims``: when they were ``computed`` and the ``top`` claims of several
-    speakers."""
+    the most recent articles, ``claims``: when they were ``computed`` and the ``top`` claims of several
+    speakers, and the most repeated ``quotes`` (as :func:`list_quotes` gives them)."""
     ranked = {
         "top_speakers": "SELECT id, attributions FROM speakers WHERE named = 1 AND attributions > 0"
                         " ORDER BY attributions DESC, id LIMIT ?",
@@ -760,6 +760,7 @@ def overview(conn: sqlite3.Connection, top: int = 10, top_claims: int = 5) -> di
             " ORDER BY n DESC, outlet LIMIT 50")],
         "recent_articles": list_articles(conn, per_page=top)["results"],
         "claims": {"computed": claims_status(conn), "top": list(_claim_heads(conn, claim_ids).values())},
+        "quotes": list_quotes(conn, per_page=top_quotes)["results"],
     }
 
 

@@ -222,7 +222,8 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     @app.get("/api", tags=["corpus"], summary="The corpus at a glance")
     def api_home() -> dict:
         """Corpus size, top speakers (named, and described such as "a senior official"), top intermediaries
-        (most often in `via` chains or the source of an "according to"), outlets and recent articles."""
+        (most often in `via` chains or the source of an "according to"), outlets, recent articles, the top
+        `claims` and when they were computed, and the most repeated `quotes`."""
         return queries.overview(conn())
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -84,3 +84,12 @@ def test_who_repeats_whom_in_json_and_html(client, corpus_db):
     html = client.get("/quotes/outlets").text
     assert 'href="/quotes?outlet=Coastline+Herald&amp;uncredited=true"' in html
     assert 'href="/api/quotes/outlets"' in html and 'href="/quotes/outlets"' in client.get("/quotes").text
+
+
+def test_the_home_page_shows_the_most_repeated_quotes(client):
+    home = client.get("/api").json()
+    assert home["quotes"] == client.get("/api/quotes", params={"per_page": 3}).json()["results"]
+    assert home["quotes"], "the example corpus repeats a quotation"
+    page = client.get("/").text
+    assert 'id="top-quotes"' in page and f'href="/quotes/{home["quotes"][0]["id"]}"' in page
+    assert 'id="all-quotes"' in page
