@@ -370,8 +370,11 @@ def serve(db: Path, host: str, port: int, workers: int, extraction: bool) -> Non
 @click.option("--stance", type=click.Choice(STANCES), help="Only claims with a member of this stance.")
 @click.option("--about", metavar="NAME", help="Only claims with a member whose content names this speaker (an id, "
               "a name or an alias), or anyone so named.")
+@click.option("--since", metavar="DATE", help="Only claims with a member said on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", metavar="DATE", help="Only claims with a member said on or before (2016-10 runs to October 31).")
 def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool, min_attributions: int,
-           query: str | None, speaker: str | None, stance: str | None, about: str | None) -> None:
+           query: str | None, speaker: str | None, stance: str | None, about: str | None, since: str | None,
+           until: str | None) -> None:
     """List the claims of a corpus: what several attributions state alike, and who asserts, denies or doubts it.
 
     Claims are computed over the whole corpus and stored in it; ingest does not compute them. This command
@@ -394,10 +397,12 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
 
     if as_json + jsonld + as_csv > 1:
         raise click.UsageError("--json, --jsonld and --csv are three formats: choose one")
+    queries.Filters.parse(since=since, until=until)  # a date that means nothing fails before any computing
     _claims_computed(db, recompute, "claims")
     conn = connect_readonly(db)
     try:
-        found = queries.iter_claims(conn, min_attributions, q=query, speaker=speaker, stance=stance, about=about)
+        found = queries.iter_claims(conn, min_attributions, q=query, speaker=speaker, stance=stance, about=about,
+                                    since=since, until=until)
         if as_json:
             _write_list(json.dumps(c.to_json(), ensure_ascii=False, indent=2) for c in found)
         elif jsonld:
@@ -436,11 +441,14 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
 @click.option("--outlet", help="Only quotes this outlet printed, first or after (case-insensitive).")
 @click.option("--uncredited", is_flag=True, help="Only quotes repeated at least once without naming the outlet that "
               "had them first.")
+@click.option("--since", metavar="DATE", help="Only quotes first seen on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", metavar="DATE", help="Only quotes first seen on or before (2016-10 runs to October 31).")
 @click.option("--outlets", "by_outlet", is_flag=True, help="Instead of the quotes, who repeats whom: per outlet, the "
               "quotes first seen in it, those of other outlets it repeated (and without credit), and the repeats "
               "of its own by others (and with credit).")
 def quotes(db: Path, as_json: bool, as_csv: bool, recompute: bool, min_repeats: int, query: str | None,
-           speaker: str | None, outlet: str | None, uncredited: bool, by_outlet: bool) -> None:
+           speaker: str | None, outlet: str | None, uncredited: bool, since: str | None, until: str | None,
+           by_outlet: bool) -> None:
     """List the quotations repeated across articles: where and when each was first seen, who repeated it.
 
     A quotation (at least six words inside quotation marks in an attribution's content) seen in several
@@ -463,16 +471,17 @@ def quotes(db: Path, as_json: bool, as_csv: bool, recompute: bool, min_repeats: 
 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv are two formats: choose one")
-    if by_outlet and (query or speaker or outlet or uncredited or min_repeats > 1):
-        raise click.UsageError("--outlets counts every quote: --query, --speaker, --outlet, --min-repeats and "
-                               "--uncredited choose quotes to list")
+    if by_outlet and (query or speaker or outlet or uncredited or since or until or min_repeats > 1):
+        raise click.UsageError("--outlets counts every quote: --query, --speaker, --outlet, --min-repeats, "
+                               "--uncredited, --since and --until choose quotes to list")
+    queries.Filters.parse(since=since, until=until)  # a date that means nothing fails before any computing
     _claims_computed(db, recompute, "quotes")
     conn = connect_readonly(db)
     try:
         if by_outlet:
             _quote_outlets(queries.quote_outlets(conn), as_json, as_csv)
             return
-        found = queries.iter_quotes(conn, query, speaker, outlet, min_repeats, uncredited)
+        found = queries.iter_quotes(conn, query, speaker, outlet, min_repeats, uncredited, since=since, until=until)
         if as_json:
             _write_list(json.dumps(q, ensure_ascii=False, indent=2) for q in found)
         elif as_csv:

@@ -913,8 +913,16 @@ def _evidence(conn: sqlite3.Connection, refs: list[AttributionRef]) -> dict[tupl
     return out
 
 
+def _dates(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """``since`` and ``until`` (YYYY, YYYY-MM or YYYY-MM-DD) as the first and last ISO day they take in, as
+    a search reads them; QueryError for a value that means nothing."""
+    f = Filters.parse(since=since, until=until)
+    return f.since, f.until
+
+
 def _claims_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, stance: str | None,
-                  min_attributions: int, about: str | None = None) -> tuple[str, list[Any], dict[str, list[int]]]:
+                  min_attributions: int, about: str | None = None, since: str | None = None,
+                  until: str | None = None) -> tuple[str, list[Any], dict[str, list[int]]]:
     """The WHERE clause and parameters of a claims listing, and the speaker ids that ``speaker`` and
     ``about`` stood for."""
     if stance is not None and stance not in STANCES:
@@ -944,6 +952,13 @@ def _claims_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, 
         naming_sql, values = naming(conn, ids, [alias_key(about)])
         clauses.append(f"c.id IN (SELECT m.claim_id FROM claim_members m WHERE m.attribution_id IN ({naming_sql}))")
         params.extend(values)
+    first, last = _dates(since, until)
+    if first or last:
+        # a member said in the period (an attribution's date is its article's)
+        bounds = [b for b, v in (("a.date >= ?", first), ("a.date <= ?", last)) if v]
+        clauses.append("c.id IN (SELECT m.claim_id FROM claim_members m JOIN attributions a ON a.id = m.attribution_id"
+                       f" WHERE {' AND '.join(bounds)})")
+        params.extend(v for v in (first, last) if v)
     return " WHERE " + " AND ".join(clauses), params, named
 
 
@@ -953,19 +968,22 @@ _CLAIM_ORDER = "c.speakers DESC, c.attributions DESC, c.id"
 
 def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | None = None,
                 stance: str | None = None, min_attributions: int = 1, page: int = 1, per_page: int = PER_PAGE,
-                about: str | None = None) -> dict[str, Any]:
+                about: str | None = None, *, since: str | None = None, until: str | None = None) -> dict[str, Any]:
     """Claims, those of the most speakers first. ``q``: full text over the members' contents (as in search);
     ``speaker``: an id, name or alias that takes part (with ``stance``, that takes that stance);
     ``stance`` alone: claims with a member of that stance; ``min_attributions``: claims at least that big;
-    ``about``: an id, name or alias that a member's content names (its ``about``)."""
-    where, params, named = _claims_where(conn, q, speaker, stance, min_attributions, about)
+    ``about``: an id, name or alias that a member's content names (its ``about``); ``since``, ``until``:
+    claims with a member dated in the period (YYYY, YYYY-MM or YYYY-MM-DD, inclusive, as in search)."""
+    where, params, named = _claims_where(conn, q, speaker, stance, min_attributions, about, since, until)
     page, per_page = _paging(page, per_page)
     total = conn.execute(f"SELECT count(*) FROM claims c{where}", params).fetchone()[0]
     ids_ = [r[0] for r in conn.execute(
         f"SELECT c.id FROM claims c{where} ORDER BY {_CLAIM_ORDER} LIMIT ? OFFSET ?",
         (*params, per_page, (page - 1) * per_page))]
     named_objects = speaker_objects(conn, {i for found in named.values() for i in found})
-    filters = {k: v for k, v in {"q": q, "speaker": speaker, "stance": stance, "about": about}.items() if v}
+    since, until = _dates(since, until)  # as the days they take in, as a search echoes them
+    filters = {k: v for k, v in {"q": q, "speaker": speaker, "stance": stance, "about": about, "since": since,
+                                 "until": until}.items() if v}
     if min_attributions > 1:
         filters["min_attributions"] = min_attributions
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
@@ -976,12 +994,12 @@ def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | N
 
 def iter_claims(conn: sqlite3.Connection, min_attributions: int = 1, chunk: int = 200, *, q: str | None = None,
                 speaker: str | None = None, stance: str | None = None, about: str | None = None,
-                chunk_members: int = 5000) -> Iterator[Claim]:
+                since: str | None = None, until: str | None = None, chunk_members: int = 5000) -> Iterator[Claim]:
     """Every stored claim that the filters keep (those of :func:`list_claims`), those of the most speakers
     first, as the claims data model. They are read ``chunk`` claims at a time, fewer where those would hold
     more than ``chunk_members`` attributions (the largest claims of a large corpus hold thousands, with their
     edges), so memory stays that of a few claims."""
-    where, params, _ = _claims_where(conn, q, speaker, stance, min_attributions, about)
+    where, params, _ = _claims_where(conn, q, speaker, stance, min_attributions, about, since, until)
     # the query runs at the call (a bad filter fails before any output), the claims are read as they are used
     sized = conn.execute(f"SELECT c.id, c.attributions FROM claims c{where} ORDER BY {_CLAIM_ORDER}",
                          params).fetchall()
@@ -1069,7 +1087,8 @@ def quotes_json(conn: sqlite3.Connection, quote_ids: list[int]) -> list[dict[str
 
 
 def _quotes_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, outlet: str | None,
-                  min_repeats: int, uncredited: bool) -> tuple[str, list[Any], dict[str, list[int]]]:
+                  min_repeats: int, uncredited: bool, since: str | None = None,
+                  until: str | None = None) -> tuple[str, list[Any], dict[str, list[int]]]:
     """The WHERE clause and parameters of a quotes listing, and the speaker ids that ``speaker`` stood for."""
     if not 1 <= min_repeats <= MAX_COUNT:
         raise QueryError(f"min_repeats must be between 1 and {MAX_COUNT:,} (got {min_repeats})")
@@ -1091,6 +1110,12 @@ def _quotes_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, 
         params.append(outlet)
     if uncredited:
         clauses.append("q.id IN (SELECT quote_id FROM quote_sightings WHERE credits_first = 0)")
+    first, last = _dates(since, until)
+    for bound, value in (("(SELECT a.date FROM attributions a WHERE a.id = q.first_attribution_id) >= ?", first),
+                         ("(SELECT a.date FROM attributions a WHERE a.id = q.first_attribution_id) <= ?", last)):
+        if value:  # first seen in the period
+            clauses.append(bound)
+            params.append(value)
     return " WHERE " + " AND ".join(clauses), params, named
 
 
@@ -1101,19 +1126,22 @@ _QUOTE_ORDER = ("q.repeats DESC, (SELECT coalesce(r.date, r.published) FROM attr
 
 def list_quotes(conn: sqlite3.Connection, q: str | None = None, speaker: str | None = None,
                 outlet: str | None = None, min_repeats: int = 1, uncredited: bool = False, page: int = 1,
-                per_page: int = PER_PAGE) -> dict[str, Any]:
+                per_page: int = PER_PAGE, *, since: str | None = None, until: str | None = None) -> dict[str, Any]:
     """Quotations seen in several articles, the most repeated first (:func:`quotes_json`). ``q``: full text
     over the quoting contents (as in search); ``speaker``: an id, name or alias that one of its sightings
     credits it to; ``outlet``: an outlet that printed it (first or after); ``min_repeats``: repeated at
     least that often after its first sighting; ``uncredited``: repeated at least once without naming the
-    outlet that had it first."""
-    where, params, named = _quotes_where(conn, q, speaker, outlet, min_repeats, uncredited)
+    outlet that had it first; ``since``, ``until``: first seen in the period (YYYY, YYYY-MM or YYYY-MM-DD,
+    inclusive, as in search)."""
+    where, params, named = _quotes_where(conn, q, speaker, outlet, min_repeats, uncredited, since, until)
     page, per_page = _paging(page, per_page)
     total = conn.execute(f"SELECT count(*) FROM quotes q{where}", params).fetchone()[0]
     ids_ = [r[0] for r in conn.execute(f"SELECT q.id FROM quotes q{where} ORDER BY {_QUOTE_ORDER} LIMIT ? OFFSET ?",
                                        (*params, per_page, (page - 1) * per_page))]
     named_objects = speaker_objects(conn, {i for found in named.values() for i in found})
-    filters: dict[str, Any] = {k: v for k, v in {"q": q, "speaker": speaker, "outlet": outlet}.items() if v}
+    since, until = _dates(since, until)  # as the days they take in, as a search echoes them
+    filters: dict[str, Any] = {k: v for k, v in {"q": q, "speaker": speaker, "outlet": outlet, "since": since,
+                                                 "until": until}.items() if v}
     if min_repeats > 1:
         filters["min_repeats"] = min_repeats
     if uncredited:
@@ -1126,10 +1154,10 @@ def list_quotes(conn: sqlite3.Connection, q: str | None = None, speaker: str | N
 
 def iter_quotes(conn: sqlite3.Connection, q: str | None = None, speaker: str | None = None,
                 outlet: str | None = None, min_repeats: int = 1, uncredited: bool = False,
-                chunk: int = 200) -> Iterator[dict[str, Any]]:
+                chunk: int = 200, *, since: str | None = None, until: str | None = None) -> Iterator[dict[str, Any]]:
     """Every stored quote that the filters keep (those of :func:`list_quotes`), in its order, read ``chunk``
     quotes at a time."""
-    where, params, _ = _quotes_where(conn, q, speaker, outlet, min_repeats, uncredited)
+    where, params, _ = _quotes_where(conn, q, speaker, outlet, min_repeats, uncredited, since, until)
     # the query runs at the call (a bad filter fails before any output), the quotes are read as they are used
     ids_ = [r[0] for r in conn.execute(f"SELECT q.id FROM quotes q{where} ORDER BY {_QUOTE_ORDER}", params)]
     return (found for start in range(0, len(ids_), chunk) for found in quotes_json(conn, ids_[start:start + chunk]))

@@ -145,6 +145,9 @@ MinRepeats = Annotated[int, Query(ge=1, le=queries.MAX_COUNT,
                                   description="Only quotes repeated at least this often after the first sighting")]
 Uncredited = Annotated[bool, Query(description="Only quotes repeated at least once without naming the first outlet")]
 QuoteId = Annotated[int, PathParam(ge=-(2**63), le=2**63 - 1, description="The quote's id")]
+#: The period a claims or quotes listing keeps, as a search reads it.
+Since = Annotated[str | None, Query(description="From this date: YYYY, YYYY-MM or YYYY-MM-DD")]
+Until = Annotated[str | None, Query(description="Up to this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD")]
 SearchFilters = Annotated[queries.Filters, Depends(search_filters)]
 ExtractMode = Annotated[str, Query(pattern=f"^({'|'.join(MODES)})$",
                                    description="fast (rules) or accurate (the trained tagger, about a third as fast)")]
@@ -364,21 +367,21 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
 
     # ------------------------------------------------------------------------------------- claims
     def claim_list(q: str | None, speaker: str | None, stance: str | None, min_attributions: int, page: int,
-                   per_page: int, about: str | None) -> dict:
+                   per_page: int, about: str | None, since: str | None = None, until: str | None = None) -> dict:
         return queries.list_claims(conn(), q, speaker, stance or None, min_attributions, page, per_page,
-                                   about or None)
+                                   about or None, since=since or None, until=until or None)
 
     @app.get("/api/claims", tags=["claims"], summary="List claims")
     def api_claims(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
                    min_attributions: MinAttributions = 1, page: Page = 1, per_page: PerPage = queries.PER_PAGE,
-                   about: ClaimAbout = None) -> Response:
+                   about: ClaimAbout = None, since: Since = None, until: Until = None) -> Response:
         """Claims, those of the most speakers first, each as its claim object plus `stances` (attributions
         per stance), `speaker_count`, `article_count`, `first_date` and `last_date`; on each attribution
         also its `kind` and `article` (`id`, `title`, `url`, `outlet`, `published`, `date`). `computed`
         says when the claims were computed and whether articles were stored since (`stale`); it is null
-        when they never were."""
+        when they never were. `since` and `until` keep the claims with an attribution dated in the period."""
         # the data is plain JSON already; FastAPI's generic encoder would take longer than the query
-        return JSONResponse(claim_list(q, speaker, stance, min_attributions, page, per_page, about))
+        return JSONResponse(claim_list(q, speaker, stance, min_attributions, page, per_page, about, since, until))
 
     # the description is given here, not as a docstring: FastAPI reads it when the route is added
     @app.get("/api/claims.csv", tags=["claims"], summary="Claims as CSV, a row per attribution",
@@ -387,9 +390,10 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                          "attribution of a claim, as `sayso claims --csv` writes it. Columns: "
                          + ", ".join(export.CLAIM_COLUMNS) + ".")
     def api_claims_csv(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
-                       min_attributions: MinAttributions = 1, about: ClaimAbout = None) -> Response:
+                       min_attributions: MinAttributions = 1, about: ClaimAbout = None, since: Since = None,
+                       until: Until = None) -> Response:
         found = queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None,
-                                    about=about or None)
+                                    about=about or None, since=since or None, until=until or None)
         return StreamingResponse(export.claim_csv_chunks(found), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-claims.csv"'})
 
@@ -420,8 +424,9 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
 
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
     def claims_page(request: Request, q: str | None = None, speaker: str | None = None, stance: str | None = None,
-                    min_attributions: MinAttributions = 1, page: Page = 1, about: str | None = None) -> HTMLResponse:
-        data = claim_list(q, speaker, stance, min_attributions, page, queries.PER_PAGE, about)
+                    min_attributions: MinAttributions = 1, page: Page = 1, about: str | None = None,
+                    since: str | None = None, until: str | None = None) -> HTMLResponse:
+        data = claim_list(q, speaker, stance, min_attributions, page, queries.PER_PAGE, about, since, until)
         return html(request, "claims.html", data=data)
 
     def find_claim(claim_id: str) -> dict:
@@ -464,21 +469,22 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
 
     # ------------------------------------------------------------------------------------- quotes
     def quote_list(q: str | None, speaker: str | None, outlet: str | None, min_repeats: int, uncredited: bool,
-                   page: int, per_page: int) -> dict:
+                   page: int, per_page: int, since: str | None = None, until: str | None = None) -> dict:
         return queries.list_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited,
-                                   page, per_page)
+                                   page, per_page, since=since or None, until=until or None)
 
     @app.get("/api/quotes", tags=["quotes"], summary="List quotes repeated across articles")
     def api_quotes(q: QuoteWords = None, speaker: QuoteSpeaker = None, outlet: QuoteOutlet = None,
                    min_repeats: MinRepeats = 1, uncredited: Uncredited = False, page: Page = 1,
-                   per_page: PerPage = queries.PER_PAGE) -> Response:
+                   per_page: PerPage = queries.PER_PAGE, since: Since = None, until: Until = None) -> Response:
         """Quotations (six words or more, in quotation marks inside a content) seen in several articles, the
         most repeated first: each with its `id`, `text` (the longest wording seen), `first_seen` (the first
         sighting: `article_id`, `attribution_id`, `text` as that article has it, `outlet`, `published`,
         `speaker`, `title`), `sightings` (the repeats, by date, each with `credits_first`: whether its
         article names the first outlet), `repeated_by` (their outlets), `repeats`, `credited` and `claims`
-        (the claims its sightings belong to). Quotes are found with the claims; `computed` says when."""
-        return JSONResponse(quote_list(q, speaker, outlet, min_repeats, uncredited, page, per_page))
+        (the claims its sightings belong to). `since` and `until` keep the quotes first seen in the period.
+        Quotes are found with the claims; `computed` says when."""
+        return JSONResponse(quote_list(q, speaker, outlet, min_repeats, uncredited, page, per_page, since, until))
 
     @app.get("/api/quotes.csv", tags=["quotes"], summary="Quotes as CSV, a row per sighting",
              response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}},
@@ -486,15 +492,18 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                          "sighting, first sighting first, as `sayso quotes --csv` writes it. Columns: "
                          + ", ".join(export.QUOTE_COLUMNS) + ".")
     def api_quotes_csv(q: QuoteWords = None, speaker: QuoteSpeaker = None, outlet: QuoteOutlet = None,
-                       min_repeats: MinRepeats = 1, uncredited: Uncredited = False) -> Response:
-        found = queries.iter_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited)
+                       min_repeats: MinRepeats = 1, uncredited: Uncredited = False, since: Since = None,
+                       until: Until = None) -> Response:
+        found = queries.iter_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited,
+                                    since=since or None, until=until or None)
         return StreamingResponse(export.quote_csv_chunks(found), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-quotes.csv"'})
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(request: Request, q: str | None = None, speaker: str | None = None, outlet: str | None = None,
-                    min_repeats: MinRepeats = 1, uncredited: Uncredited = False, page: Page = 1) -> HTMLResponse:
-        data = quote_list(q, speaker, outlet, min_repeats, uncredited, page, queries.PER_PAGE)
+                    min_repeats: MinRepeats = 1, uncredited: Uncredited = False, page: Page = 1,
+                    since: str | None = None, until: str | None = None) -> HTMLResponse:
+        data = quote_list(q, speaker, outlet, min_repeats, uncredited, page, queries.PER_PAGE, since, until)
         return html(request, "quotes.html", data=data)
 
     # registered before /api/quotes/{quote_id} and /quotes/{quote_id}, which would take "outlets" for an id

@@ -93,12 +93,29 @@ def test_quotes_come_most_repeated_first_with_where_they_were_seen(conn):
     ({"min_repeats": 3}, []),
     ({"q": "schools"}, [BUDGET]),
     ({"q": "winter storms", "outlet": "Valley Ledger"}, [BRIDGE]),
+    # first seen on March 2
+    ({"since": "2026-03-02"}, [BRIDGE, BUDGET]),
+    ({"since": "2026-03-03"}, []),
+    ({"until": "2026-03"}, [BRIDGE, BUDGET]),
+    ({"until": "2026-02"}, []),
+    ({"since": "2026", "until": "2026-03-02", "uncredited": True}, [BRIDGE]),
 ])
 def test_quotes_filters(conn, filters, found):
     data = queries.list_quotes(conn, **filters)
     assert [next(t for t in (BRIDGE, BUDGET) if t in q["text"]) for q in data["results"]] == found
     assert data["total"] == len(found)
     assert list(queries.iter_quotes(conn, **filters)) == data["results"]
+
+
+def test_the_period_is_echoed_as_the_days_it_takes_in(conn):
+    assert queries.list_quotes(conn, since="2026-03", until="2026")["filters"] == {"since": "2026-03-01",
+                                                                                  "until": "2026-12-31"}
+    from sayso.errors import QueryError
+
+    with pytest.raises(QueryError, match="since must be a date"):
+        queries.list_quotes(conn, since="March")
+    with pytest.raises(QueryError, match="is after until"):
+        list(queries.iter_quotes(conn, since="2026-04", until="2026-03"))
 
 
 def test_quotes_page_and_chunk_alike(conn):
@@ -179,6 +196,23 @@ def test_cli_lists_who_repeats_whom(db):
     assert table[3].split() == ["0", "1", "1", "0", "0", "Coastline", "Herald"]
     mixed = runner.invoke(main, ["quotes", "--db", str(db), "--outlets", "--speaker", "Ortiz"])
     assert mixed.exit_code == 2 and "--outlets counts every quote" in mixed.stderr
+
+
+def test_cli_quotes_in_a_period_and_a_bad_date_before_any_computing(db, tmp_path):
+    runner = CliRunner()
+    found = runner.invoke(main, ["quotes", "--db", str(db), "--json", "--since", "2026-03", "--until", "2026-03-02"])
+    assert found.exit_code == 0 and len(json.loads(found.stdout)) == 2
+    later = runner.invoke(main, ["quotes", "--db", str(db), "--json", "--since", "2026-03-03"])
+    assert json.loads(later.stdout) == []
+    fresh = tmp_path / "fresh.sqlite"
+    (tmp_path / "one.jsonl").write_text(json.dumps(STORIES[0]) + "\n")
+    assert ingest([tmp_path / "one.jsonl"], fresh).new == 1
+    for command in ("quotes", "claims"):
+        bad = runner.invoke(main, [command, "--db", str(fresh), "--since", "March"])
+        assert bad.exit_code != 0 and "since must be a date" in str(bad.exception or bad.stderr)
+        assert "computing" not in bad.stderr  # refused before the claims were computed
+    with connect_readonly(fresh) as conn:
+        assert queries.claims_status(conn) is None
 
 
 def test_cli_quotes_computes_claims_first_and_says_what_is_wrong(db, tmp_path):

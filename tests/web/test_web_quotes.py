@@ -93,3 +93,23 @@ def test_the_home_page_shows_the_most_repeated_quotes(client):
     page = client.get("/").text
     assert 'id="top-quotes"' in page and f'href="/quotes/{home["quotes"][0]["id"]}"' in page
     assert 'id="all-quotes"' in page
+
+
+def test_claims_and_quotes_of_a_period(client):
+    everything = client.get("/api/claims", params={"per_page": 200}).json()
+    # the example articles run from January to June 2026; the bridge quotation was first seen on June 8
+    june = client.get("/api/claims", params={"since": "2026-06", "per_page": 200}).json()
+    january = client.get("/api/claims", params={"until": "2026-01", "per_page": 200}).json()
+    assert 0 < june["total"] < everything["total"] and 0 < january["total"] < everything["total"]
+    assert june["filters"]["since"] == "2026-06-01" and january["filters"]["until"] == "2026-01-31"
+    for claim in june["results"]:
+        assert any(a["article"]["date"] >= "2026-06-01" for a in claim["attributions"] if a["article"]["date"])
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/claims.csv", params={"since": "2026-06"}).text)))
+    assert list(dict.fromkeys(r["claim_id"] for r in rows)) == [c["id"] for c in june["results"]]
+    assert client.get("/api/quotes", params={"since": "2026-06-08"}).json()["total"] >= 1
+    assert client.get("/api/quotes", params={"since": "2026-06-09"}).json()["total"] == 0
+    assert client.get("/api/quotes.csv", params={"since": "2026-06-09"}).text.count("\n") == 1  # the header
+    assert client.get("/api/quotes", params={"since": "June"}).status_code == 400
+    page = client.get("/claims", params={"since": "2026-06"}).text
+    assert 'name="since" value="2026-06-01"' in page
+    assert client.get("/quotes", params={"until": "2026-13"}).status_code == 400
