@@ -360,6 +360,8 @@ def serve(db: Path, host: str, port: int, workers: int, extraction: bool) -> Non
 @click.option("--csv", "as_csv", is_flag=True,
               help="CSV with a row per attribution of a claim (claim_id, label, speaker_id, speaker, stance, kind, "
                    "cue, content, article_id, attribution, title, outlet, published, url) instead of a table.")
+@click.option("--parquet", "parquet_out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              metavar="FILE", help="Write the CSV's rows to FILE as Parquet (ids as integers) instead of a table.")
 @click.option("--recompute", is_flag=True, help="Compute the claims again even when the stored ones are up to date.")
 @click.option("--min-attributions", type=click.IntRange(1), default=1, show_default=True,
               help="List only claims made by at least this many attributions.")
@@ -372,9 +374,9 @@ def serve(db: Path, host: str, port: int, workers: int, extraction: bool) -> Non
               "a name or an alias), or anyone so named.")
 @click.option("--since", metavar="DATE", help="Only claims with a member said on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--until", metavar="DATE", help="Only claims with a member said on or before (2016-10 runs to October 31).")
-def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool, min_attributions: int,
-           query: str | None, speaker: str | None, stance: str | None, about: str | None, since: str | None,
-           until: str | None) -> None:
+def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, parquet_out: Path | None, recompute: bool,
+           min_attributions: int, query: str | None, speaker: str | None, stance: str | None, about: str | None,
+           since: str | None, until: str | None) -> None:
     """List the claims of a corpus: what several attributions state alike, and who asserts, denies or doubts it.
 
     Claims are computed over the whole corpus and stored in it; ingest does not compute them. This command
@@ -390,14 +392,16 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
       sayso claims --db corpus.sqlite --json           # [{"id", "label", "attributions": [...], "edges": [...]}]
       sayso claims --db corpus.sqlite --jsonld         # schema.org Claim objects
       sayso claims --db corpus.sqlite --csv > positions.csv   # who takes which stance, a row each
+      sayso claims --db corpus.sqlite --parquet positions.parquet   # the same rows, for pandas or DuckDB
       sayso claims --speaker Putin --stance denies     # what Putin denies, and who asserts it
       sayso claims --about Clinton --min-attributions 3  # what is claimed about Clinton, by several
     """
     from .store import connect_readonly, queries
 
-    if as_json + jsonld + as_csv > 1:
-        raise click.UsageError("--json, --jsonld and --csv are three formats: choose one")
+    if as_json + jsonld + as_csv + (parquet_out is not None) > 1:
+        raise click.UsageError("--json, --jsonld, --csv and --parquet are four formats: choose one")
     queries.Filters.parse(since=since, until=until)  # a date that means nothing fails before any computing
+    out = open_output(parquet_out, binary=True) if parquet_out else None  # a file that cannot be written, too
     _claims_computed(db, recompute, "claims")
     conn = connect_readonly(db)
     try:
@@ -416,6 +420,10 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
 
             for chunk in claim_csv_chunks(found):
                 sys.stdout.write(chunk)
+        elif out is not None:
+            from .store.export import claim_parquet
+
+            _write_parquet(out, parquet_out, claim_parquet(found))
         else:
             _claims_table(found)
     finally:
@@ -430,6 +438,9 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
                    '"claims"} instead of a table.')
 @click.option("--csv", "as_csv", is_flag=True,
               help="CSV with a row per sighting (" + ", ".join(QUOTE_COLUMNS) + ") instead of a table.")
+@click.option("--parquet", "parquet_out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              metavar="FILE", help="Write the CSV's rows to FILE as Parquet (ids as integers, credits_first a "
+              "boolean) instead of a table.")
 @click.option("--recompute", is_flag=True, help="Compute the claims and quotes again even when the stored ones are "
               "up to date.")
 @click.option("--min-repeats", type=click.IntRange(1), default=1, show_default=True,
@@ -446,7 +457,8 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, recompute: bool,
 @click.option("--outlets", "by_outlet", is_flag=True, help="Instead of the quotes, who repeats whom: per outlet, the "
               "quotes first seen in it, those of other outlets it repeated (and without credit), and the repeats "
               "of its own by others (and with credit).")
-def quotes(db: Path, as_json: bool, as_csv: bool, recompute: bool, min_repeats: int, query: str | None,
+def quotes(db: Path, as_json: bool, as_csv: bool, parquet_out: Path | None, recompute: bool, min_repeats: int,
+           query: str | None,
            speaker: str | None, outlet: str | None, uncredited: bool, since: str | None, until: str | None,
            by_outlet: bool) -> None:
     """List the quotations repeated across articles: where and when each was first seen, who repeated it.
@@ -469,12 +481,15 @@ def quotes(db: Path, as_json: bool, as_csv: bool, recompute: bool, min_repeats: 
     """
     from .store import connect_readonly, queries
 
-    if as_json and as_csv:
-        raise click.UsageError("--json and --csv are two formats: choose one")
+    if as_json + as_csv + (parquet_out is not None) > 1:
+        raise click.UsageError("--json, --csv and --parquet are three formats: choose one")
+    if by_outlet and parquet_out is not None:
+        raise click.UsageError("--outlets is a table of a few rows: --json or --csv")
     if by_outlet and (query or speaker or outlet or uncredited or since or until or min_repeats > 1):
         raise click.UsageError("--outlets counts every quote: --query, --speaker, --outlet, --min-repeats, "
                                "--uncredited, --since and --until choose quotes to list")
     queries.Filters.parse(since=since, until=until)  # a date that means nothing fails before any computing
+    out = open_output(parquet_out, binary=True) if parquet_out else None  # a file that cannot be written, too
     _claims_computed(db, recompute, "quotes")
     conn = connect_readonly(db)
     try:
@@ -489,6 +504,10 @@ def quotes(db: Path, as_json: bool, as_csv: bool, recompute: bool, min_repeats: 
 
             for chunk in quote_csv_chunks(found):
                 sys.stdout.write(chunk)
+        elif out is not None:
+            from .store.export import quote_parquet
+
+            _write_parquet(out, parquet_out, quote_parquet(found))
         else:
             _quotes_table(found)
     finally:
@@ -714,6 +733,13 @@ def _claims_computed(db: Path, recompute: bool, reading: str) -> None:
               f"{status['computed_at']}")
     else:
         error(f"{db}: reading the {status['claims']} claims stored on {status['computed_at']}")
+
+
+def _write_parquet(out: IO, path: Path, data: bytes) -> None:
+    """Write a Parquet file to ``out`` (``path``, opened before any work) and close it, saying where."""
+    with out:
+        out.write(data)
+    error(f"{path}: written ({len(data):,} bytes)")
 
 
 def _write_list(items: Iterator[str]) -> None:

@@ -114,20 +114,27 @@ CLAIM_COLUMNS = {
 }
 
 
-def claim_csv_chunks(claims: Iterable[Claim]) -> Iterator[str]:
-    """CSV text of claims, a row per member in the claim's order, for a
-    spreadsheet: who takes which stance toward which claim, and where."""
-    def rows() -> Iterator[dict[str, Any]]:
-        for claim in claims:
-            for m in claim.members:
-                yield {"claim_id": claim.id, "label": claim.label,
-                       "speaker_id": m.speaker.id if m.speaker else None,
-                       "speaker": m.speaker.name if m.speaker else None,
-                       "stance": m.stance, "kind": m.kind, "cue": m.cue, "content": m.content,
-                       "article_id": m.ref.article_id, "attribution": m.ref.attribution_id, "title": m.title,
-                       "outlet": m.outlet, "published": m.published, "url": m.url}
+def claim_rows(claims: Iterable[Claim]) -> Iterator[dict[str, Any]]:
+    """A row per member of each claim, in the claim's order (the columns of ``CLAIM_COLUMNS``): who takes
+    which stance toward which claim, and where."""
+    for claim in claims:
+        for m in claim.members:
+            yield {"claim_id": claim.id, "label": claim.label,
+                   "speaker_id": m.speaker.id if m.speaker else None,
+                   "speaker": m.speaker.name if m.speaker else None,
+                   "stance": m.stance, "kind": m.kind, "cue": m.cue, "content": m.content,
+                   "article_id": m.ref.article_id, "attribution": m.ref.attribution_id, "title": m.title,
+                   "outlet": m.outlet, "published": m.published, "url": m.url}
 
-    return _csv(rows(), CLAIM_COLUMNS)
+
+def claim_csv_chunks(claims: Iterable[Claim]) -> Iterator[str]:
+    """CSV text of claims (:func:`claim_rows`), for a spreadsheet."""
+    return _csv(claim_rows(claims), CLAIM_COLUMNS)
+
+
+def claim_parquet(claims: Iterable[Claim]) -> bytes:
+    """A Parquet file of claims (:func:`claim_rows`), ids as integers."""
+    return _parquet(claim_rows(claims), CLAIM_COLUMNS, {"speaker_id": "int64", "article_id": "int64"})
 
 
 #: The columns of ``sayso quotes --csv``, one row per sighting of a quote repeated across articles.
@@ -159,20 +166,49 @@ def quote_outlet_csv_chunks(outlets: Iterable[dict[str, Any]]) -> Iterator[str]:
     return _csv(outlets, QUOTE_OUTLET_COLUMNS)
 
 
+def quote_rows(quotes: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """A row per sighting of each quote (as ``queries.quotes_json`` gives them), first sighting first (the
+    columns of ``QUOTE_COLUMNS``; ``credits_first`` None on the first): where and when a quotation was seen,
+    and whether each repeat credits the first outlet."""
+    for quote in quotes:
+        for seq, seen in enumerate([quote["first_seen"], *quote["sightings"]]):
+            speaker = seen["speaker"] or {}
+            yield {"quote_id": quote["id"], "quote": quote["text"], "seq": seq,
+                   "credits_first": seen["credits_first"], "speaker_id": speaker.get("id"),
+                   "speaker": speaker.get("name"), "text": seen["text"], "article_id": seen["article_id"],
+                   "attribution": seen["attribution_id"], "title": seen.get("title"), "outlet": seen["outlet"],
+                   "published": seen["published"]}
+
+
 def quote_csv_chunks(quotes: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """CSV text of quotes (as ``queries.quotes_json`` gives them), a row per sighting, first sighting first:
-    where and when a quotation was seen, and whether each repeat credits the first outlet."""
+    """CSV text of quotes (:func:`quote_rows`; ``credits_first`` is true, false or empty)."""
     def rows() -> Iterator[dict[str, Any]]:
-        for quote in quotes:
-            for seq, seen in enumerate([quote["first_seen"], *quote["sightings"]]):
-                speaker = seen["speaker"] or {}
-                credit = {None: "", True: "true", False: "false"}[seen["credits_first"]]
-                yield {"quote_id": quote["id"], "quote": quote["text"], "seq": seq, "credits_first": credit,
-                       "speaker_id": speaker.get("id"), "speaker": speaker.get("name"), "text": seen["text"], "article_id": seen["article_id"],
-                       "attribution": seen["attribution_id"], "title": seen.get("title"), "outlet": seen["outlet"],
-                       "published": seen["published"]}
+        for r in quote_rows(quotes):
+            yield {**r, "credits_first": {None: "", True: "true", False: "false"}[r["credits_first"]]}
 
     return _csv(rows(), QUOTE_COLUMNS)
+
+
+def quote_parquet(quotes: Iterable[dict[str, Any]]) -> bytes:
+    """A Parquet file of quotes (:func:`quote_rows`), ids and ``seq`` as integers, ``credits_first`` a
+    boolean (null on the first sighting)."""
+    return _parquet(quote_rows(quotes), QUOTE_COLUMNS, {"quote_id": "int64", "seq": "int64",
+                                                        "credits_first": "bool", "speaker_id": "int64",
+                                                        "article_id": "int64"})
+
+
+def _parquet(rows: Iterable[dict[str, Any]], columns: dict[str, str], types: dict[str, str]) -> bytes:
+    """A Parquet file of ``rows``: one column each of ``columns`` (its description in the field's metadata),
+    a string unless ``types`` names its Arrow type."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([pa.field(c, pa.type_for_alias(types.get(c, "string")), metadata={"description": d})
+                        for c, d in columns.items()])
+    table = pa.Table.from_pylist(list(rows), schema=schema)
+    out = io.BytesIO()
+    pq.write_table(table, out)
+    return out.getvalue()
 
 
 def jsonl_chunks(hits: Iterable[dict[str, Any]]) -> Iterator[str]:

@@ -15,12 +15,12 @@ page                   JSON twin                   what
 /speakers?q=           /api/speakers?q=            speakers by name or alias
 /speakers/{id}         /api/speakers/{id}          everything a speaker said, over time, their claims
 /claims?q=&speaker=…   /api/claims?…               claims, those of the most speakers first
-                       /api/claims.csv?…           every claim kept, a row per attribution, for download
+                       /api/claims.csv|.parquet?…  every claim kept, a row per attribution, for download
 /claims/{id}           /api/claims/{id}            who asserts, denies, doubts it; quote spread; graph
                        /api/claims/{id}.jsonld     the claim as schema.org Claim (application/ld+json)
                        /api/network.json|.graphml|.gexf   the speakers' network (via, about, agrees, contradicts)
 /quotes?q=&outlet=…    /api/quotes?…               quotations repeated across articles, the most repeated first
-                       /api/quotes.csv?…           every quote kept, a row per sighting, for download
+                       /api/quotes.csv|.parquet?…  every quote kept, a row per sighting, for download
 /quotes/{id}           /api/quotes/{id}            where and when a quote was first seen, who repeated it
 /quotes/outlets        /api/quotes/outlets         per outlet: quotes first seen, repeated, without credit
 /extract (form, POST)  POST /api/extract           a page's attributions, found now and not stored
@@ -397,6 +397,18 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         return StreamingResponse(export.claim_csv_chunks(found), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-claims.csv"'})
 
+    @app.get("/api/claims.parquet", tags=["claims"], summary="Claims as Parquet, a row per attribution",
+             response_class=Response, responses={200: {"content": {"application/vnd.apache.parquet": {}}}},
+             description="The rows of `/api/claims.csv` (the same filters) as a Parquet file, ids as integers, "
+                         "as `sayso claims --parquet` writes it.")
+    def api_claims_parquet(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
+                           min_attributions: MinAttributions = 1, about: ClaimAbout = None, since: Since = None,
+                           until: Until = None) -> Response:
+        found = queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None,
+                                    about=about or None, since=since or None, until=until or None)
+        return Response(export.claim_parquet(found), media_type="application/vnd.apache.parquet",
+                        headers={"Content-Disposition": 'attachment; filename="sayso-claims.parquet"'})
+
     # ------------------------------------------------------------------------------------- network
     def add_network(fmt: str, what: str, media_type: str) -> None:
         @app.get(f"/api/network.{fmt}", tags=["speakers"], summary=f"The speakers' network as {what}",
@@ -498,6 +510,18 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                                     since=since or None, until=until or None)
         return StreamingResponse(export.quote_csv_chunks(found), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-quotes.csv"'})
+
+    @app.get("/api/quotes.parquet", tags=["quotes"], summary="Quotes as Parquet, a row per sighting",
+             response_class=Response, responses={200: {"content": {"application/vnd.apache.parquet": {}}}},
+             description="The rows of `/api/quotes.csv` (the same filters) as a Parquet file, ids and `seq` as "
+                         "integers and `credits_first` a boolean, as `sayso quotes --parquet` writes it.")
+    def api_quotes_parquet(q: QuoteWords = None, speaker: QuoteSpeaker = None, outlet: QuoteOutlet = None,
+                           min_repeats: MinRepeats = 1, uncredited: Uncredited = False, since: Since = None,
+                           until: Until = None) -> Response:
+        found = queries.iter_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited,
+                                    since=since or None, until=until or None)
+        return Response(export.quote_parquet(found), media_type="application/vnd.apache.parquet",
+                        headers={"Content-Disposition": 'attachment; filename="sayso-quotes.parquet"'})
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(request: Request, q: str | None = None, speaker: str | None = None, outlet: str | None = None,

@@ -198,6 +198,25 @@ def test_cli_lists_who_repeats_whom(db):
     assert mixed.exit_code == 2 and "--outlets counts every quote" in mixed.stderr
 
 
+def test_cli_writes_quotes_and_claims_as_parquet(db, tmp_path):
+    import pyarrow.parquet as pq
+
+    runner = CliRunner()
+    for command in ("quotes", "claims"):
+        target = tmp_path / f"{command}.parquet"
+        out = runner.invoke(main, [command, "--db", str(db), "--parquet", str(target)])
+        assert out.exit_code == 0 and out.stdout == "" and f"{target}: written" in out.stderr
+        rows = list(csv.DictReader(io.StringIO(runner.invoke(main, [command, "--db", str(db), "--csv"]).stdout)))
+        assert pq.read_table(target).num_rows == len(rows) > 0
+    assert pq.read_table(tmp_path / "quotes.parquet").column("credits_first").to_pylist() == [
+        None, True, False, None, True]
+    both = runner.invoke(main, ["quotes", "--db", str(db), "--csv", "--parquet", str(tmp_path / "x.parquet")])
+    assert both.exit_code == 2 and "choose one" in both.stderr
+    nowhere = tmp_path / "no-such-folder" / "q.parquet"
+    missing = runner.invoke(main, ["quotes", "--db", str(db), "--parquet", str(nowhere)])
+    assert missing.exit_code != 0 and "cannot be written" in str(missing.exception or missing.stderr)
+
+
 def test_cli_quotes_in_a_period_and_a_bad_date_before_any_computing(db, tmp_path):
     runner = CliRunner()
     found = runner.invoke(main, ["quotes", "--db", str(db), "--json", "--since", "2026-03", "--until", "2026-03-02"])

@@ -113,3 +113,22 @@ def test_claims_and_quotes_of_a_period(client):
     page = client.get("/claims", params={"since": "2026-06"}).text
     assert 'name="since" value="2026-06-01"' in page
     assert client.get("/quotes", params={"until": "2026-13"}).status_code == 400
+
+
+def test_claims_and_quotes_download_as_parquet_with_the_csv_rows(client):
+    import pyarrow.parquet as pq
+
+    for path, params, types in (("/api/claims", {"speaker": "Whitcombe"}, {"speaker_id": "int64", "article_id": "int64"}),
+                                ("/api/quotes", {"outlet": "Valley Ledger"}, {"quote_id": "int64", "seq": "int64",
+                                                                             "credits_first": "bool"})):
+        r = client.get(path + ".parquet", params=params)
+        assert r.status_code == 200 and r.headers["content-type"] == "application/vnd.apache.parquet"
+        table = pq.read_table(io.BytesIO(r.content))
+        assert {name: str(table.schema.field(name).type) for name in types} == types
+        rows = list(csv.DictReader(io.StringIO(client.get(path + ".csv", params=params).text)))
+        assert table.column_names == list(rows[0]) and table.num_rows == len(rows) > 0
+        for got, want in zip(table.to_pylist(), rows):
+            as_csv = {k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for k, v in got.items()}
+            assert as_csv == want
+        assert table.schema.field("article_id").metadata[b"description"]
+    assert client.get("/api/quotes.parquet", params={"since": "June"}).status_code == 400
