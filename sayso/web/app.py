@@ -57,7 +57,7 @@ from ..nlp import MODES
 from ..store import connect_readonly
 from ..store import export, queries
 from ..store.graph import NETWORK_FORMATS, RELATIONS, network_bytes, speaker_graph
-from .chart import timeline_chart
+from .chart import stance_timeline, timeline_chart
 from .extract import (BODY_NAME, DOWNLOADS, Busy, Extractor, display, download, form_values, posted_record, problem,
                       read_body)
 from .graph import claim_graph
@@ -476,8 +476,9 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         data = queries.claim_details(conn(), found)
         groups = {s: [m for m in data["attributions"] if m["stance"] == s] for s in STANCES}
         excerpts = {(m["article_id"], m["attribution_id"]): excerpt(m["evidence"]) for m in data["attributions"]}
+        timeline = stance_timeline([(m["article"]["date"], m["stance"]) for m in data["attributions"]], STANCES)
         return html(request, "claim.html", data=data, groups=groups, excerpts=excerpts, graph=claim_graph(data),
-                    jsonld=claim_jsonld(found))
+                    jsonld=claim_jsonld(found), timeline=timeline)
 
     # ------------------------------------------------------------------------------------- quotes
     def quote_list(q: str | None, speaker: str | None, outlet: str | None, min_repeats: int, uncredited: bool,

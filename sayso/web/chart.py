@@ -1,5 +1,5 @@
-"""The speaker page's chart of attributions over time, laid out here and drawn as inline SVG by the
-template (no script, no CDN).
+"""The charts over time, laid out here and drawn as inline SVG by the templates (no script, no CDN): a
+speaker's attributions per month, and a claim's attributions per day, month or year by stance.
 
 Months with no attributions between the first and the last are shown as empty bars, so gaps are visible;
 a span of more than four years is counted by year instead.
@@ -77,3 +77,85 @@ def _months(first: str, last: str) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
+
+
+@dataclass
+class Segment:
+    """One stance's part of a bar of the stance timeline."""
+
+    stance: str
+    count: int
+    y: float
+    height: float
+
+
+@dataclass
+class StackedBar:
+    """One day, month or year of the stance timeline: its stances stacked, asserting at the bottom."""
+
+    label: str
+    count: int
+    x: float
+    width: float
+    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class StanceChart:
+    """The laid-out stance timeline: stacked bars, tick labels, the scale, and the members without a date."""
+
+    width: int = WIDTH
+    height: int = HEIGHT
+    bars: list[StackedBar] = field(default_factory=list)
+    ticks: list[tuple[float, str]] = field(default_factory=list)
+    scale: list[tuple[float, int]] = field(default_factory=list)
+    unit: str = "day"
+    undated: int = 0
+
+
+def stance_timeline(dated: list[tuple[str | None, str]], stances: tuple[str, ...]) -> StanceChart:
+    """Lay out ``[(date or None, stance), ...]`` (ISO dates) as bars stacked by stance in the order of
+    ``stances``: a bar a day when the dates span two months or less, a month up to four years, else a year.
+    Periods with nothing between the first and the last are empty bars, so gaps show.
+
+    >>> c = stance_timeline([("2026-06-08", "asserts"), ("2026-06-10", "denies"), ("2026-06-10", "asserts"),
+    ...                      (None, "doubts")], ("asserts", "denies", "doubts", "neutral"))
+    >>> c.unit, [(b.label, b.count, [s.stance for s in b.segments]) for b in c.bars], c.undated
+    ('day', [('2026-06-08', 1, ['asserts']), ('2026-06-09', 0, []), ('2026-06-10', 2, ['asserts', 'denies'])], 1)
+    """
+    from datetime import date, timedelta
+
+    days = sorted(d[:10] for d, _ in dated if d)
+    chart = StanceChart(undated=sum(1 for d, _ in dated if not d))
+    if not days:
+        return chart
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    if (last - first).days <= 62:
+        periods = [(first + timedelta(n)).isoformat() for n in range((last - first).days + 1)]
+        key = 10
+    else:
+        periods, key, chart.unit = _months(days[0][:7], days[-1][:7]), 7, "month"
+        if len(periods) > 48:
+            periods, key, chart.unit = [str(y) for y in range(first.year, last.year + 1)], 4, "year"
+    counts: dict[str, dict[str, int]] = {p: {} for p in periods}
+    for d, stance in dated:
+        if d:
+            counts[d[:key]][stance] = counts[d[:key]].get(stance, 0) + 1
+    top = max(sum(c.values()) for c in counts.values())
+    plot_w, plot_h = WIDTH - _LEFT - 8, HEIGHT - _BOTTOM - _TOP
+    step = plot_w / len(periods)
+    for i, period in enumerate(periods):
+        bar = StackedBar(period, sum(counts[period].values()), round(_LEFT + i * step + step * 0.1, 1),
+                         round(max(step * 0.8, 1), 1))
+        base = float(_TOP + plot_h)
+        for stance in stances:
+            n = counts[period].get(stance, 0)
+            if n:
+                h = plot_h * n / top
+                base -= h
+                bar.segments.append(Segment(stance, n, round(base, 1), round(h, 1)))
+        chart.bars.append(bar)
+    every = max(1, round(len(periods) / 8))
+    chart.ticks = [(round(_LEFT + i * step + step / 2, 1), p) for i, p in enumerate(periods) if i % every == 0]
+    chart.scale = [(float(_TOP + plot_h), 0), (float(_TOP), top)]
+    return chart

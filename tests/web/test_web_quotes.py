@@ -4,6 +4,8 @@ the Coastline Daily, which had it first; the Coastline Herald does not."""
 
 import csv
 import io
+import re
+from collections import Counter
 
 from sayso.store import connect_readonly, queries
 from sayso.store.export import QUOTE_COLUMNS
@@ -132,3 +134,36 @@ def test_claims_and_quotes_download_as_parquet_with_the_csv_rows(client):
             assert as_csv == want
         assert table.schema.field("article_id").metadata[b"description"]
     assert client.get("/api/quotes.parquet", params={"since": "June"}).status_code == 400
+
+
+def test_a_claim_page_charts_its_stances_over_time(client):
+    from sayso.web.chart import stance_timeline
+
+    (claim,) = [c for c in client.get("/api/claims", params={"q": '"has been for a year"'}).json()["results"]
+                if any("has been for a year" in a["content"] for a in c["attributions"])]
+    html = client.get(f"/claims/{claim['id']}").text
+    assert 'id="claim-timeline"' in html
+    # each stance's count per month, as the page titles them, adds up to the claim's dated attributions
+    shown = re.findall(r"<title>(\d{4}-\d{2}): (\d+) (asserts|denies|doubts|neutral)</title>", html)
+    counted = Counter((a["article"]["date"][:7], a["stance"]) for a in claim["attributions"] if a["article"]["date"])
+    assert {(m, s): int(n) for m, n, s in shown} == dict(counted)
+    chart = stance_timeline([(a["article"]["date"], a["stance"]) for a in claim["attributions"]],
+                            ("asserts", "denies", "doubts", "neutral"))
+    assert chart.unit == "month" and sum(b.count for b in chart.bars) == sum(counted.values())
+
+
+def test_the_stance_timeline_counts_days_months_or_years():
+    from sayso.web.chart import stance_timeline
+
+    stances = ("asserts", "denies")
+    days = stance_timeline([("2016-09-01", "asserts"), ("2016-10-31", "denies")], stances)
+    assert days.unit == "day" and len(days.bars) == 61
+    months = stance_timeline([("2016-01-15", "asserts"), ("2016-12-01", "denies"), ("2016-12-02", "denies")], stances)
+    assert months.unit == "month" and [b.count for b in months.bars][-1] == 2 and len(months.bars) == 12
+    years = stance_timeline([("2010-01-01", "asserts"), ("2016-01-01", "asserts")], stances)
+    assert years.unit == "year" and [b.label for b in years.bars] == [str(y) for y in range(2010, 2017)]
+    # stacked from the axis up, each stance its share of the tallest bar
+    (bar,) = stance_timeline([("2016-09-01", "asserts"), ("2016-09-01", "denies")], stances).bars
+    (a, d), bottom = bar.segments, 156.0
+    assert a.y + a.height == bottom and d.y + d.height == a.y and a.height == d.height
+    assert stance_timeline([(None, "asserts")], stances).bars == []
