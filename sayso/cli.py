@@ -458,9 +458,8 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, parquet_out: Pat
               "quotes first seen in it, those of other outlets it repeated (and without credit), and the repeats "
               "of its own by others (and with credit).")
 def quotes(db: Path, as_json: bool, as_csv: bool, parquet_out: Path | None, recompute: bool, min_repeats: int,
-           query: str | None,
-           speaker: str | None, outlet: str | None, uncredited: bool, since: str | None, until: str | None,
-           by_outlet: bool) -> None:
+           query: str | None, speaker: str | None, outlet: str | None, uncredited: bool, since: str | None,
+           until: str | None, by_outlet: bool) -> None:
     """List the quotations repeated across articles: where and when each was first seen, who repeated it.
 
     A quotation (at least six words inside quotation marks in an attribution's content) seen in several
