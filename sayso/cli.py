@@ -13,7 +13,7 @@ import sys
 import time
 from collections import deque
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterable, Iterator
 
 import click
 
@@ -614,7 +614,8 @@ def search(query: str | None, db: Path, speaker: str | None, via: str | None, ab
 
         try:
             if fmt == "parquet":
-                out.write(export.parquet_bytes(counted(hits), base_url))
+                for piece in export.parquet_chunks(counted(hits), base_url):
+                    out.write(piece)
             else:
                 chunks = export.csv_chunks(counted(hits), base_url) if fmt == "csv" else export.jsonl_chunks(
                     counted(hits))
@@ -734,11 +735,15 @@ def _claims_computed(db: Path, recompute: bool, reading: str) -> None:
         error(f"{db}: reading the {status['claims']} claims stored on {status['computed_at']}")
 
 
-def _write_parquet(out: IO, path: Path, data: bytes) -> None:
-    """Write a Parquet file to ``out`` (``path``, opened before any work) and close it, saying where."""
+def _write_parquet(out: IO, path: Path, pieces: Iterable[bytes]) -> None:
+    """Write a Parquet file to ``out`` (``path``, opened before any work) piece by piece and close it, saying
+    where."""
+    size = 0
     with out:
-        out.write(data)
-    error(f"{path}: written ({len(data):,} bytes)")
+        for piece in pieces:
+            out.write(piece)
+            size += len(piece)
+    error(f"{path}: written ({size:,} bytes)")
 
 
 def _write_list(items: Iterator[str]) -> None:

@@ -132,9 +132,9 @@ def claim_csv_chunks(claims: Iterable[Claim]) -> Iterator[str]:
     return _csv(claim_rows(claims), CLAIM_COLUMNS)
 
 
-def claim_parquet(claims: Iterable[Claim]) -> bytes:
-    """A Parquet file of claims (:func:`claim_rows`), ids as integers."""
-    return _parquet(claim_rows(claims), CLAIM_COLUMNS, {"speaker_id": "int64", "article_id": "int64"})
+def claim_parquet(claims: Iterable[Claim]) -> Iterator[bytes]:
+    """A Parquet file of claims (:func:`claim_rows`), ids as integers, in pieces (:func:`_parquet_chunks`)."""
+    return _parquet_chunks(claim_rows(claims), CLAIM_COLUMNS, {"speaker_id": "int64", "article_id": "int64"})
 
 
 #: The columns of ``sayso quotes --csv``, one row per sighting of a quote repeated across articles.
@@ -189,26 +189,83 @@ def quote_csv_chunks(quotes: Iterable[dict[str, Any]]) -> Iterator[str]:
     return _csv(rows(), QUOTE_COLUMNS)
 
 
-def quote_parquet(quotes: Iterable[dict[str, Any]]) -> bytes:
+def quote_parquet(quotes: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     """A Parquet file of quotes (:func:`quote_rows`), ids and ``seq`` as integers, ``credits_first`` a
-    boolean (null on the first sighting)."""
-    return _parquet(quote_rows(quotes), QUOTE_COLUMNS, {"quote_id": "int64", "seq": "int64",
-                                                        "credits_first": "bool", "speaker_id": "int64",
-                                                        "article_id": "int64"})
+    boolean (null on the first sighting), in pieces (:func:`_parquet_chunks`)."""
+    return _parquet_chunks(quote_rows(quotes), QUOTE_COLUMNS, {"quote_id": "int64", "seq": "int64",
+                                                               "credits_first": "bool", "speaker_id": "int64",
+                                                               "article_id": "int64"})
 
 
-def _parquet(rows: Iterable[dict[str, Any]], columns: dict[str, str], types: dict[str, str]) -> bytes:
-    """A Parquet file of ``rows``: one column each of ``columns`` (its description in the field's metadata),
-    a string unless ``types`` names its Arrow type."""
+#: Rows a Parquet export holds in memory at most: one row group of the file.
+PARQUET_GROUP_ROWS = 20_000
+
+
+class _Pieces:
+    """A write-only file that keeps what is written until it is taken: what a Parquet writer writes a row
+    group at a time, handed on as it comes."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.written = 0
+        self.closed = False
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        self.written += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.written
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return False
+
+    def take(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
+def _parquet_chunks(rows: Iterable[dict[str, Any]], columns: dict[str, str], types: dict[str, Any],
+                    group: int | None = None) -> Iterator[bytes]:
+    """A Parquet file of ``rows`` as pieces of bytes to write or send one after the other: a row group of
+    ``group`` rows (:data:`PARQUET_GROUP_ROWS` by default) at a time, so memory holds one group, not the
+    table. One column each of ``columns`` (its
+    description in the field's metadata), a string unless ``types`` gives its Arrow type (or its alias)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([pa.field(c, pa.type_for_alias(types.get(c, "string")), metadata={"description": d})
-                        for c, d in columns.items()])
-    table = pa.Table.from_pylist(list(rows), schema=schema)
-    out = io.BytesIO()
-    pq.write_table(table, out)
-    return out.getvalue()
+    def arrow(c: str):
+        kind = types.get(c, "string")
+        return pa.type_for_alias(kind) if isinstance(kind, str) else kind
+
+    schema = pa.schema([pa.field(c, arrow(c), metadata={"description": d}) for c, d in columns.items()])
+    group = group or PARQUET_GROUP_ROWS
+    sink = _Pieces()
+    with pq.ParquetWriter(sink, schema) as writer:
+        batch: list[dict[str, Any]] = []
+        for r in rows:
+            batch.append(r)
+            if len(batch) == group:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch = []
+                yield sink.take()
+        if batch:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+    yield sink.take()
 
 
 def jsonl_chunks(hits: Iterable[dict[str, Any]]) -> Iterator[str]:
@@ -217,18 +274,12 @@ def jsonl_chunks(hits: Iterable[dict[str, Any]]) -> Iterator[str]:
         yield json.dumps(hit, ensure_ascii=False) + "\n"
 
 
-def parquet_bytes(hits: Iterable[dict[str, Any]], base_url: str) -> bytes:
-    """A Parquet file of the rows (pyarrow; spans as lists of [start, end] pairs)."""
+def parquet_chunks(hits: Iterable[dict[str, Any]], base_url: str, group: int | None = None) -> Iterator[bytes]:
+    """A Parquet file of the rows, in pieces of ``group`` rows (:func:`_parquet_chunks`; spans as lists of
+    [start, end] pairs)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     spans = pa.list_(pa.list_(pa.int64()))
     types = {"article_id": pa.int64(), "speaker_id": pa.int64(), "confidence": pa.float64(),
              **{c: spans for c in SPAN_COLUMNS}}
-    schema = pa.schema([pa.field(c, types.get(c, pa.string()), metadata={"description": d})
-                        for c, d in COLUMNS.items()])
-    rows = [row(h, base_url) for h in hits]
-    table = pa.Table.from_pylist(rows, schema=schema)
-    out = io.BytesIO()
-    pq.write_table(table, out)
-    return out.getvalue()
+    return _parquet_chunks((row(h, base_url) for h in hits), COLUMNS, types, group)

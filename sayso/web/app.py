@@ -257,8 +257,8 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         if fmt == "jsonl":
             return StreamingResponse(export.jsonl_chunks(hits), media_type="application/x-ndjson",
                                      headers=disposition)
-        return Response(export.parquet_bytes(hits, base), media_type="application/vnd.apache.parquet",
-                        headers=disposition)
+        return StreamingResponse(export.parquet_chunks(hits, base), media_type="application/vnd.apache.parquet",
+                                 headers=disposition)
 
     def exporter(fmt: str) -> Callable[..., Response]:
         def endpoint(request: Request, f: SearchFilters) -> Response:
@@ -406,8 +406,8 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                            until: Until = None) -> Response:
         found = queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None,
                                     about=about or None, since=since or None, until=until or None)
-        return Response(export.claim_parquet(found), media_type="application/vnd.apache.parquet",
-                        headers={"Content-Disposition": 'attachment; filename="sayso-claims.parquet"'})
+        return StreamingResponse(export.claim_parquet(found), media_type="application/vnd.apache.parquet",
+                                 headers={"Content-Disposition": 'attachment; filename="sayso-claims.parquet"'})
 
     # ------------------------------------------------------------------------------------- network
     def add_network(fmt: str, what: str, media_type: str) -> None:
@@ -521,8 +521,8 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                            until: Until = None) -> Response:
         found = queries.iter_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited,
                                     since=since or None, until=until or None)
-        return Response(export.quote_parquet(found), media_type="application/vnd.apache.parquet",
-                        headers={"Content-Disposition": 'attachment; filename="sayso-quotes.parquet"'})
+        return StreamingResponse(export.quote_parquet(found), media_type="application/vnd.apache.parquet",
+                                 headers={"Content-Disposition": 'attachment; filename="sayso-quotes.parquet"'})
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(request: Request, q: str | None = None, speaker: str | None = None, outlet: str | None = None,

@@ -86,3 +86,22 @@ def test_a_file_that_is_no_corpus_is_refused(tmp_path):
     other.write_text("these are notes, not a database")
     out = run("search", "--db", other)
     assert out.returncode == 2 and "not a sayso corpus database" in out.stderr.decode()
+
+
+def test_a_parquet_export_is_written_a_row_group_at_a_time(conn):
+    """The pieces of a Parquet export, a row group each, make the file that one group makes, so that memory
+    holds a group, not the table; no row at all is still a file with its columns."""
+    import io
+
+    from sayso.store import export, queries
+
+    hits = list(queries.iter_search(conn, queries.Filters()))
+    assert len(hits) > 5
+    whole = b"".join(export.parquet_chunks(iter(hits), "", group=10 ** 6))
+    pieces = list(export.parquet_chunks(iter(hits), "", group=2))
+    assert sum(1 for p in pieces if p) >= len(hits) // 2  # one piece a group, then the footer
+    split = pq.ParquetFile(io.BytesIO(b"".join(pieces)))
+    assert split.num_row_groups == -(-len(hits) // 2)
+    assert split.read().equals(pq.read_table(io.BytesIO(whole)))
+    empty = pq.read_table(io.BytesIO(b"".join(export.parquet_chunks(iter([]), ""))))
+    assert empty.num_rows == 0 and empty.column_names == list(export.COLUMNS)
