@@ -464,9 +464,8 @@ def quotes(db: Path, as_json: bool, as_csv: bool, parquet_out: Path | None, reco
 
     A quotation (at least six words inside quotation marks in an attribution's content) seen in several
     articles is one quote, also when an outlet trims it ("no intention of influencing the election" is
-    "We have no intention of influencing the election") or transcribes it a little differently (a word in
-    ten). Each repeat says whether its article names the
-    outlet that had the quote first. Quotes are found with the claims (see sayso claims), so this command
+    "We have no intention of influencing the election") or transcribes it a little differently (up to one
+    word in five). Each repeat says whether its article names the outlet that had the quote first. Quotes are found with the claims (see sayso claims), so this command
     computes those first, saying so on stderr, when there are none or articles were added since. The most
     repeated quotes come first.
 

@@ -24,8 +24,8 @@ from .grouping import AttributionRef, Item, Speaker
 
 #: Fewest words a quotation needs to be tracked: shorter ones ("rigged") recur by chance.
 MIN_WORDS = 6
-#: Share of the shorter passage's words that a near-exact repeat has in the longer, in order: one word in
-#: ten may differ ("we have come a pretty long way"), two different sentences that share a phrase do not
+#: Share of the shorter passage's words that a near-exact repeat has in the longer, in order: up to one word
+#: in five may differ ("we have come a pretty long way"), two different sentences that share a phrase do not
 #: reach it ("a special place in hell for women who don't help each other" / "... who vote for women").
 NEAR_SHARE = 0.8
 #: Fewest words of the shorter passage for a near-exact match: in a short one, a word or two more is
