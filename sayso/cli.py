@@ -421,9 +421,9 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, parquet_out: Pat
             for chunk in claim_csv_chunks(found):
                 sys.stdout.write(chunk)
         elif out is not None:
-            from .store.export import claim_parquet
+            from .store.export import claim_parquet_chunks
 
-            _write_parquet(out, parquet_out, claim_parquet(found))
+            _write_parquet(out, parquet_out, claim_parquet_chunks(found))
         else:
             _claims_table(found)
     finally:
@@ -465,9 +465,9 @@ def quotes(db: Path, as_json: bool, as_csv: bool, parquet_out: Path | None, reco
     A quotation (at least six words inside quotation marks in an attribution's content) seen in several
     articles is one quote, also when an outlet trims it ("no intention of influencing the election" is
     "We have no intention of influencing the election") or transcribes it a little differently (up to one
-    word in five). Each repeat says whether its article names the outlet that had the quote first. Quotes are found with the claims (see sayso claims), so this command
-    computes those first, saying so on stderr, when there are none or articles were added since. The most
-    repeated quotes come first.
+    word in five). Each repeat says whether its article names the outlet that had the quote first. Quotes
+    are found with the claims (see sayso claims), so this command computes those first, saying so on
+    stderr, when there are none or articles were added since. The most repeated quotes come first.
 
     \b
     Example:
@@ -503,9 +503,9 @@ def quotes(db: Path, as_json: bool, as_csv: bool, parquet_out: Path | None, reco
             for chunk in quote_csv_chunks(found):
                 sys.stdout.write(chunk)
         elif out is not None:
-            from .store.export import quote_parquet
+            from .store.export import quote_parquet_chunks
 
-            _write_parquet(out, parquet_out, quote_parquet(found))
+            _write_parquet(out, parquet_out, quote_parquet_chunks(found))
         else:
             _quotes_table(found)
     finally:

@@ -1,10 +1,15 @@
-"""Exports of a search: every matching attribution, not one page, as CSV, JSONL or Parquet (for the web
-app's /api/search.csv, .jsonl and .parquet, and for ``sayso search``).
+"""Exports of the corpus: every row a listing keeps, not one page, as CSV, JSONL or Parquet.
 
-JSONL lines are the search hits as ``/api/search`` returns them (with ``matches``, the offsets of the
-query's words in each content, when there is a query). CSV and Parquet are tables with
-one row per attribution and the columns in ``COLUMNS``; spans are JSON text in CSV and lists of
-``[start, end]`` pairs in Parquet.
+- A search (``sayso search``, /api/search.csv, .jsonl and .parquet): JSONL lines are the search hits as
+  ``/api/search`` returns them (with ``matches``, the offsets of the query's words in each content, when
+  there is a query). CSV and Parquet are tables with one row per attribution and the columns in
+  ``COLUMNS``; spans are JSON text in CSV and lists of ``[start, end]`` pairs in Parquet.
+- Claims (``sayso claims --csv/--parquet``, /api/claims.csv and .parquet): a row per attribution of a
+  claim, ``CLAIM_COLUMNS``.
+- Quotes (``sayso quotes --csv/--parquet``, /api/quotes.csv and .parquet): a row per sighting,
+  ``QUOTE_COLUMNS``; and the outlets table of ``sayso quotes --outlets --csv``, ``QUOTE_OUTLET_COLUMNS``.
+
+Parquet is written a row group at a time (:func:`_parquet_chunks`); CSV a chunk of rows at a time.
 """
 
 from __future__ import annotations
@@ -132,7 +137,7 @@ def claim_csv_chunks(claims: Iterable[Claim]) -> Iterator[str]:
     return _csv(claim_rows(claims), CLAIM_COLUMNS)
 
 
-def claim_parquet(claims: Iterable[Claim]) -> Iterator[bytes]:
+def claim_parquet_chunks(claims: Iterable[Claim]) -> Iterator[bytes]:
     """A Parquet file of claims (:func:`claim_rows`), ids as integers, in pieces (:func:`_parquet_chunks`)."""
     return _parquet_chunks(claim_rows(claims), CLAIM_COLUMNS, {"speaker_id": "int64", "article_id": "int64"})
 
@@ -189,7 +194,7 @@ def quote_csv_chunks(quotes: Iterable[dict[str, Any]]) -> Iterator[str]:
     return _csv(rows(), QUOTE_COLUMNS)
 
 
-def quote_parquet(quotes: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+def quote_parquet_chunks(quotes: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     """A Parquet file of quotes (:func:`quote_rows`), ids and ``seq`` as integers, ``credits_first`` a
     boolean (null on the first sighting), in pieces (:func:`_parquet_chunks`)."""
     return _parquet_chunks(quote_rows(quotes), QUOTE_COLUMNS, {"quote_id": "int64", "seq": "int64",
@@ -243,8 +248,8 @@ def _parquet_chunks(rows: Iterable[dict[str, Any]], columns: dict[str, str], typ
                     group: int | None = None) -> Iterator[bytes]:
     """A Parquet file of ``rows`` as pieces of bytes to write or send one after the other: a row group of
     ``group`` rows (:data:`PARQUET_GROUP_ROWS` by default) at a time, so memory holds one group, not the
-    table. One column each of ``columns`` (its
-    description in the field's metadata), a string unless ``types`` gives its Arrow type (or its alias)."""
+    table. One column each of ``columns`` (its description in the field's metadata), a string unless
+    ``types`` gives its Arrow type (or its alias)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -920,6 +920,16 @@ def _dates(since: str | None, until: str | None) -> tuple[str | None, str | None
     return f.since, f.until
 
 
+def _dated(since: str | None, until: str | None) -> tuple[str, list[str]] | None:
+    """The attributions (``a``) dated in the period, as a query of their ids and its parameters; None when
+    there is no period. An attribution's date is its article's."""
+    first, last = _dates(since, until)
+    bounds = [(sql, v) for sql, v in (("a.date >= ?", first), ("a.date <= ?", last)) if v]
+    if not bounds:
+        return None
+    return f"SELECT a.id FROM attributions a WHERE {' AND '.join(sql for sql, _ in bounds)}", [v for _, v in bounds]
+
+
 def _claims_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, stance: str | None,
                   min_attributions: int, about: str | None = None, since: str | None = None,
                   until: str | None = None) -> tuple[str, list[Any], dict[str, list[int]]]:
@@ -952,13 +962,9 @@ def _claims_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, 
         naming_sql, values = naming(conn, ids, [alias_key(about)])
         clauses.append(f"c.id IN (SELECT m.claim_id FROM claim_members m WHERE m.attribution_id IN ({naming_sql}))")
         params.extend(values)
-    first, last = _dates(since, until)
-    if first or last:
-        # a member said in the period (an attribution's date is its article's)
-        bounds = [b for b, v in (("a.date >= ?", first), ("a.date <= ?", last)) if v]
-        clauses.append("c.id IN (SELECT m.claim_id FROM claim_members m JOIN attributions a ON a.id = m.attribution_id"
-                       f" WHERE {' AND '.join(bounds)})")
-        params.extend(v for v in (first, last) if v)
+    if period := _dated(since, until):  # a member said in the period
+        clauses.append(f"c.id IN (SELECT m.claim_id FROM claim_members m WHERE m.attribution_id IN ({period[0]}))")
+        params.extend(period[1])
     return " WHERE " + " AND ".join(clauses), params, named
 
 
@@ -1044,8 +1050,8 @@ def claim_quotes(conn: sqlite3.Connection, claim_id: str) -> list[dict[str, Any]
 def quotes_json(conn: sqlite3.Connection, quote_ids: list[int]) -> list[dict[str, Any]]:
     """Stored quotes in the order of ``quote_ids``, each as ``Quote.to_json`` (text, first_seen, repeated_by,
     sightings) with each sighting's article title, plus the quote's ``id``, its ``repeats`` (the articles
-    that carried it after the first), how many of them ``credited`` the first outlet, and the ``claims`` its sightings belong to
-    (``{id, label}``, the claim of the most sightings first)."""
+    that carried it after the first), how many of them ``credited`` the first outlet, and the ``claims`` its
+    sightings belong to (``{id, label}``, the claim of the most sightings first)."""
     if not quote_ids:
         return []
     out = []
@@ -1110,12 +1116,9 @@ def _quotes_where(conn: sqlite3.Connection, q: str | None, speaker: str | None, 
         params.append(outlet)
     if uncredited:
         clauses.append("q.id IN (SELECT quote_id FROM quote_sightings WHERE credits_first = 0)")
-    first, last = _dates(since, until)
-    for bound, value in (("(SELECT a.date FROM attributions a WHERE a.id = q.first_attribution_id) >= ?", first),
-                         ("(SELECT a.date FROM attributions a WHERE a.id = q.first_attribution_id) <= ?", last)):
-        if value:  # first seen in the period
-            clauses.append(bound)
-            params.append(value)
+    if period := _dated(since, until):  # first seen in the period
+        clauses.append(f"q.first_attribution_id IN ({period[0]})")
+        params.extend(period[1])
     return " WHERE " + " AND ".join(clauses), params, named
 
 
@@ -1186,6 +1189,11 @@ def quote_outlets(conn: sqlite3.Connection, limit: int | None = None) -> list[di
         " ORDER BY first_seen DESC, repeated DESC, o.outlet COLLATE NOCASE"
         + (" LIMIT ?" if limit is not None else ""), (() if limit is None else (limit,))).fetchall()
     return [dict(r) for r in rows]
+
+
+def quote_outlets_page(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The ``outlets`` of :func:`quote_outlets`, and when the claims and quotes were ``computed``."""
+    return {"outlets": quote_outlets(conn), "computed": claims_status(conn)}
 
 
 def quote_page(conn: sqlite3.Connection, quote_id: int) -> dict[str, Any] | None:

@@ -371,6 +371,12 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         return queries.list_claims(conn(), q, speaker, stance or None, min_attributions, page, per_page,
                                    about or None, since=since or None, until=until or None)
 
+    def claims_kept(q: str | None, speaker: str | None, stance: str | None, min_attributions: int,
+                    about: str | None, since: str | None, until: str | None):
+        """Every claim the listing's filters keep, for a download (all pages)."""
+        return queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None,
+                                   about=about or None, since=since or None, until=until or None)
+
     @app.get("/api/claims", tags=["claims"], summary="List claims")
     def api_claims(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
                    min_attributions: MinAttributions = 1, page: Page = 1, per_page: PerPage = queries.PER_PAGE,
@@ -392,8 +398,7 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     def api_claims_csv(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
                        min_attributions: MinAttributions = 1, about: ClaimAbout = None, since: Since = None,
                        until: Until = None) -> Response:
-        found = queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None,
-                                    about=about or None, since=since or None, until=until or None)
+        found = claims_kept(q, speaker, stance, min_attributions, about, since, until)
         return StreamingResponse(export.claim_csv_chunks(found), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-claims.csv"'})
 
@@ -404,9 +409,8 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     def api_claims_parquet(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
                            min_attributions: MinAttributions = 1, about: ClaimAbout = None, since: Since = None,
                            until: Until = None) -> Response:
-        found = queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None,
-                                    about=about or None, since=since or None, until=until or None)
-        return StreamingResponse(export.claim_parquet(found), media_type="application/vnd.apache.parquet",
+        found = claims_kept(q, speaker, stance, min_attributions, about, since, until)
+        return StreamingResponse(export.claim_parquet_chunks(found), media_type="application/vnd.apache.parquet",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-claims.parquet"'})
 
     # ------------------------------------------------------------------------------------- network
@@ -486,6 +490,12 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         return queries.list_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited,
                                    page, per_page, since=since or None, until=until or None)
 
+    def quotes_kept(q: str | None, speaker: str | None, outlet: str | None, min_repeats: int, uncredited: bool,
+                    since: str | None, until: str | None):
+        """Every quote the listing's filters keep, for a download (all pages)."""
+        return queries.iter_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited,
+                                   since=since or None, until=until or None)
+
     @app.get("/api/quotes", tags=["quotes"], summary="List quotes repeated across articles")
     def api_quotes(q: QuoteWords = None, speaker: QuoteSpeaker = None, outlet: QuoteOutlet = None,
                    min_repeats: MinRepeats = 1, uncredited: Uncredited = False, page: Page = 1,
@@ -507,8 +517,7 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     def api_quotes_csv(q: QuoteWords = None, speaker: QuoteSpeaker = None, outlet: QuoteOutlet = None,
                        min_repeats: MinRepeats = 1, uncredited: Uncredited = False, since: Since = None,
                        until: Until = None) -> Response:
-        found = queries.iter_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited,
-                                    since=since or None, until=until or None)
+        found = quotes_kept(q, speaker, outlet, min_repeats, uncredited, since, until)
         return StreamingResponse(export.quote_csv_chunks(found), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-quotes.csv"'})
 
@@ -519,9 +528,8 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     def api_quotes_parquet(q: QuoteWords = None, speaker: QuoteSpeaker = None, outlet: QuoteOutlet = None,
                            min_repeats: MinRepeats = 1, uncredited: Uncredited = False, since: Since = None,
                            until: Until = None) -> Response:
-        found = queries.iter_quotes(conn(), q or None, speaker or None, outlet or None, min_repeats, uncredited,
-                                    since=since or None, until=until or None)
-        return StreamingResponse(export.quote_parquet(found), media_type="application/vnd.apache.parquet",
+        found = quotes_kept(q, speaker, outlet, min_repeats, uncredited, since, until)
+        return StreamingResponse(export.quote_parquet_chunks(found), media_type="application/vnd.apache.parquet",
                                  headers={"Content-Disposition": 'attachment; filename="sayso-quotes.parquet"'})
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
@@ -538,12 +546,11 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         `repeated`, of which `uncredited` did not name that outlet; and the repeats of its own first
         sightings by other outlets (`repeated_by_others`), of which `credited_by_others` named it. The
         outlets of the most first sightings first."""
-        return JSONResponse({"outlets": queries.quote_outlets(conn()), "computed": queries.claims_status(conn())})
+        return JSONResponse(queries.quote_outlets_page(conn()))
 
     @app.get("/quotes/outlets", response_class=HTMLResponse, include_in_schema=False)
     def quote_outlets_page(request: Request) -> HTMLResponse:
-        data = {"outlets": queries.quote_outlets(conn()), "computed": queries.claims_status(conn())}
-        return html(request, "quote_outlets.html", data=data)
+        return html(request, "quote_outlets.html", data=queries.quote_outlets_page(conn()))
 
     def find_quote(quote_id: int) -> dict:
         data = queries.quote_page(conn(), quote_id)

@@ -56,18 +56,28 @@ def timeline_chart(timeline: list[dict[str, Any]]) -> Chart:
             years[m[:4]] = years.get(m[:4], 0) + counts.get(m, 0)
         counts, months = years, list(years)
     top = max(counts.values()) or 1
-    plot_w, plot_h = WIDTH - _LEFT - 8, HEIGHT - _BOTTOM - _TOP
-    step = plot_w / len(months)
     chart = Chart(unit=unit)
-    for i, m in enumerate(months):
+    slots, chart.ticks, chart.scale = _axes(months, top)
+    for m, (x, width) in zip(months, slots):
         n = counts.get(m, 0)
-        h = plot_h * n / top
-        chart.bars.append(Bar(m, n, round(_LEFT + i * step + step * 0.1, 1), round(_TOP + plot_h - h, 1),
-                              round(max(step * 0.8, 1), 1), round(h, 1)))
-    every = max(1, round(len(months) / 8))
-    chart.ticks = [(round(_LEFT + i * step + step / 2, 1), m) for i, m in enumerate(months) if i % every == 0]
-    chart.scale = [(float(_TOP + plot_h), 0), (float(_TOP), top)]
+        h = _PLOT_H * n / top
+        chart.bars.append(Bar(m, n, x, round(_TOP + _PLOT_H - h, 1), width, round(h, 1)))
     return chart
+
+
+#: The height of the plot between its top margin and the time axis.
+_PLOT_H = HEIGHT - _BOTTOM - _TOP
+
+
+def _axes(periods: list[str], top: int) -> tuple[list[tuple[float, float]], list[tuple[float, str]],
+                                                 list[tuple[float, int]]]:
+    """The layout both charts share: each period's bar slot (x, width), the tick labels under the time axis
+    (about eight, at the slots' middles), and the scale beside it (the axis at 0, the top at ``top``)."""
+    step = (WIDTH - _LEFT - 8) / len(periods)
+    slots = [(round(_LEFT + i * step + step * 0.1, 1), round(max(step * 0.8, 1), 1)) for i in range(len(periods))]
+    every = max(1, round(len(periods) / 8))
+    ticks = [(round(_LEFT + i * step + step / 2, 1), p) for i, p in enumerate(periods) if i % every == 0]
+    return slots, ticks, [(float(_TOP + _PLOT_H), 0), (float(_TOP), top)]
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -142,20 +152,15 @@ def stance_timeline(dated: list[tuple[str | None, str]], stances: tuple[str, ...
         if d:
             counts[d[:key]][stance] = counts[d[:key]].get(stance, 0) + 1
     top = max(sum(c.values()) for c in counts.values())
-    plot_w, plot_h = WIDTH - _LEFT - 8, HEIGHT - _BOTTOM - _TOP
-    step = plot_w / len(periods)
-    for i, period in enumerate(periods):
-        bar = StackedBar(period, sum(counts[period].values()), round(_LEFT + i * step + step * 0.1, 1),
-                         round(max(step * 0.8, 1), 1))
-        base = float(_TOP + plot_h)
+    slots, chart.ticks, chart.scale = _axes(periods, top)
+    for period, (x, width) in zip(periods, slots):
+        bar = StackedBar(period, sum(counts[period].values()), x, width)
+        base = float(_TOP + _PLOT_H)
         for stance in stances:
             n = counts[period].get(stance, 0)
             if n:
-                h = plot_h * n / top
+                h = _PLOT_H * n / top
                 base -= h
                 bar.segments.append(Segment(stance, n, round(base, 1), round(h, 1)))
         chart.bars.append(bar)
-    every = max(1, round(len(periods) / 8))
-    chart.ticks = [(round(_LEFT + i * step + step / 2, 1), p) for i, p in enumerate(periods) if i % every == 0]
-    chart.scale = [(float(_TOP + plot_h), 0), (float(_TOP), top)]
     return chart
