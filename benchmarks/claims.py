@@ -8,7 +8,9 @@ are taken:
 - a *cold* run, with no embedding stored: every content, piece and sentence goes through MiniLM (only when
   the store holds no embedding yet: the first run, or with --cold, which drops them first);
 - a *warm* run, every embedding read back from the store: parsing for stances, the similarity products,
-  Leiden communities, quote spread, edges and writing remain.
+  Leiden communities, quote spread, edges and writing remain;
+- *reading* them as the web app serves them: the first page of the claims listing and the page of the
+  claim with the most attributions, HTML and JSON, each its time and size.
 
 Run: ``python -m benchmarks.claims --data ../shared/data/polnear`` (about 10 minutes the first time on 2
 cores, 3 minutes after). ``--articles N`` takes the first N texts only.
@@ -62,6 +64,29 @@ def measure(db: Path) -> dict:
                                        "embedded", "reused")}}
 
 
+def reading(db: Path) -> dict:
+    """Seconds and kilobytes of the claims listing's first page and of the largest claim's page, as a warm web
+    app answers them (in this process, through its test client: no network)."""
+    from fastapi.testclient import TestClient
+
+    from sayso.web.app import create_app
+
+    with sqlite3.connect(db) as conn:
+        largest, members, edges = conn.execute(
+            "SELECT c.id, c.attributions, (SELECT count(*) FROM claim_edges e WHERE e.claim_id = c.id)"
+            " FROM claims c ORDER BY c.attributions DESC, c.id LIMIT 1").fetchone()
+    client = TestClient(create_app(db, extraction=False))
+    client.get("/api").raise_for_status()  # the connection opened and the overview read: the server warm
+    out: dict = {"largest": {"id": largest, "attributions": members, "edges": edges}}
+    for path in ("/api/claims", "/claims", f"/api/claims/{largest}", f"/claims/{largest}"):
+        started = time.perf_counter()
+        r = client.get(path)
+        r.raise_for_status()
+        out[path.replace(largest, "{largest}")] = {"seconds": round(time.perf_counter() - started, 2),
+                                                     "kb": round(len(r.content) / 1000)}
+    return out
+
+
 def stored_embeddings(db: Path) -> int:
     with sqlite3.connect(db) as conn:
         return conn.execute("SELECT count(*) FROM embeddings").fetchone()[0]
@@ -88,6 +113,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"cold: {json.dumps(runs['cold'])}", flush=True)
     runs["warm"] = measure(db)
     print(f"warm: {json.dumps(runs['warm'])}", flush=True)
+    runs["reading"] = reading(db)
+    print(f"reading: {json.dumps(runs['reading'])}", flush=True)
     result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "ingest": ingest, **runs}
     (OUT / "claims.json").write_text(json.dumps(result, indent=1))
 

@@ -406,7 +406,7 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, parquet_out: Pat
     conn = connect_readonly(db)
     try:
         found = queries.iter_claims(conn, min_attributions, q=query, speaker=speaker, stance=stance, about=about,
-                                    since=since, until=until)
+                                    since=since, until=until, edges=as_json)  # only the JSON lists the edges
         if as_json:
             _write_list(json.dumps(c.to_json(), ensure_ascii=False, indent=2) for c in found)
         elif jsonld:

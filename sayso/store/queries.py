@@ -793,18 +793,18 @@ def claims_speaker(obj: dict[str, Any]) -> Speaker:
     return Speaker(id=obj["id"], name=obj["name"], aliases=tuple(obj["aliases"]), kind=obj["kind"])
 
 
-def claim_objects(conn: sqlite3.Connection, ids: list[str]) -> list[Claim]:
+def claim_objects(conn: sqlite3.Connection, ids: list[str], edges: bool = True) -> list[Claim]:
     """Stored claims as the claims data model (Claim, ClaimMember, Edge, Speaker), in the order of ``ids``.
 
     Members' speakers are their attributions' corpus speakers now (a speaker merged since the claims were
     computed shows as the one it was merged into); ``published`` is the article's ISO date where known.
+    ``edges=False`` leaves the edges out: a large claim has one for nearly every pair of its speakers, each
+    with every attribution behind it, far more to read than its members.
     """
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
-    heads = {r["id"]: r for r in conn.execute(
-        f"SELECT c.id, c.label, a.article_id, a.local_id FROM claims c JOIN attributions a"
-        f" ON a.id = c.label_attribution_id WHERE c.id IN ({marks})", ids)}
+    heads = _claim_rows(conn, ids)
     rows = conn.execute(
         f"SELECT m.claim_id, m.stance, a.article_id, a.local_id, a.kind, a.speaker_id, a.cue_text, a.content_text,"
         f" r.title, r.url, r.outlet, coalesce(r.date, r.published) AS published FROM claim_members m"
@@ -812,13 +812,13 @@ def claim_objects(conn: sqlite3.Connection, ids: list[str]) -> list[Claim]:
         f" WHERE m.claim_id IN ({marks}) ORDER BY m.claim_id, m.position", ids).fetchall()
     edges = conn.execute(
         f"SELECT id, claim_id, speaker_a, speaker_b, relation FROM claim_edges"
-        f" WHERE claim_id IN ({marks}) AND speaker_a != speaker_b ORDER BY id", ids).fetchall()
+        f" WHERE claim_id IN ({marks}) AND speaker_a != speaker_b ORDER BY id", ids).fetchall() if edges else []
     evidence: dict[int, list[AttributionRef]] = {}
     for edge_id, article_id, local_id in conn.execute(
             f"SELECT v.edge_id, a.article_id, a.local_id FROM claim_edge_evidence v JOIN claim_edges e"
             f" ON e.id = v.edge_id JOIN attributions a ON a.id = v.attribution_id JOIN claim_members m"
             f" ON m.attribution_id = v.attribution_id WHERE e.claim_id IN ({marks}) ORDER BY v.edge_id, m.position",
-            ids):
+            ids) if edges else ():
         evidence.setdefault(edge_id, []).append(AttributionRef(article_id, local_id))
     wanted = {r["speaker_id"] for r in rows} | {e["speaker_a"] for e in edges} | {e["speaker_b"] for e in edges}
     speakers = {i: claims_speaker(s) for i, s in speaker_objects(conn, wanted).items()}
@@ -832,51 +832,173 @@ def claim_objects(conn: sqlite3.Connection, ids: list[str]) -> list[Claim]:
     for e in edges:
         claims[e["claim_id"]].edges.append(Edge(speakers[e["speaker_a"]], speakers[e["speaker_b"]], e["relation"],
                                                 evidence.get(e["id"], [])))
-    _claim_subjects(conn, claims)
+    for claim_id, about in _claim_subjects(conn, list(claims)).items():
+        claims[claim_id].about = about
     return [claims[i] for i in ids if i in claims]
 
 
-def _claim_subjects(conn: sqlite3.Connection, claims: dict[str, Claim]) -> None:
+def _claim_rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, sqlite3.Row]:
+    """The rows of ``claims`` by id, each with its label attribution's ``article_id`` and ``local_id``."""
+    return {r["id"]: r for r in conn.execute(
+        f"SELECT c.*, a.article_id, a.local_id FROM claims c JOIN attributions a ON a.id = c.label_attribution_id"
+        f" WHERE c.id IN ({','.join('?' * len(ids))})", ids)}
+
+
+def _claim_subjects(conn: sqlite3.Connection, ids: list[str]) -> dict[str, list[ClaimSubject]]:
     """Each claim's ``about``: whom its members' contents name most, counted by members."""
-    if not claims:
-        return
-    marks = ",".join("?" * len(claims))
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
     rows = conn.execute(
         "SELECT m.claim_id, b.speaker_id, b.key, max(b.name), b.kind, count(DISTINCT m.attribution_id)"
         " FROM claim_members m JOIN about b ON b.attribution_id = m.attribution_id"
-        f" WHERE m.claim_id IN ({marks}) GROUP BY m.claim_id, b.speaker_id, b.key, b.kind", list(claims)).fetchall()
+        f" WHERE m.claim_id IN ({marks}) GROUP BY m.claim_id, b.speaker_id, b.key, b.kind", ids).fetchall()
     named = subject_speakers(conn, {r[2] for r in rows if r[1] is None})
     by_claim: dict[str, list[Any]] = {}
     for r in rows:
         by_claim.setdefault(r[0], []).append(tuple(r)[1:])
     ranked = {i: rank_subjects(group, named, SUBJECTS_LIMIT) for i, group in by_claim.items()}
     _with_speakers(conn, [e for top in ranked.values() for e in top])
-    for claim_id, top in ranked.items():
-        claims[claim_id].about = [ClaimSubject(e["name"], e["kind"], e["speaker"] and claims_speaker(e["speaker"]),
-                                               e["count"]) for e in top]
+    return {claim_id: [ClaimSubject(e["name"], e["kind"], e["speaker"] and claims_speaker(e["speaker"]), e["count"])
+                       for e in top] for claim_id, top in ranked.items()}
 
 
-def claim_json(conn: sqlite3.Connection, claim: Claim, evidence: bool = False) -> dict[str, Any]:
-    """A claim as the API shows it: its JSON (``Claim.to_json``, the shape ``sayso claims --json`` prints)
-    plus its counts, and on each attribution its ``kind`` and ``article`` (id, title, url, outlet,
-    published, date); with ``evidence``, also the sentence it is in, as ``evidence``."""
+def _claim_counts(row: sqlite3.Row) -> dict[str, Any]:
+    """A claim's counts and dates from its row of ``claims``."""
+    return {"attribution_count": row["attributions"], "speaker_count": row["speakers"],
+            "article_count": row["articles"], "first_date": row["first_date"], "last_date": row["last_date"],
+            "stances": {s: row[s] for s in STANCES}}
+
+
+#: Speakers a claims listing names for each stance (those with the most attributions in the claim).
+SIDE_SPEAKERS = 5
+
+
+def claim_summaries(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
+    """Claims as a listing shows them, in the order of ``ids``: ``{id, label, label_attribution, about}``, the
+    counts (``attribution_count``, ``speaker_count``, ``article_count``, ``stances``), ``first_date`` and
+    ``last_date``, ``sides`` (for each stance someone takes: ``speaker_count`` and the ``speakers`` with the
+    most attributions of that stance, up to :data:`SIDE_SPEAKERS`, each with its count as ``attributions``)
+    and ``relations`` (the pairs of speakers who ``agree`` and who ``contradict``). Read in a few grouped
+    queries, whatever the claims' size; ``claim_page`` has the attributions and edges themselves."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = _claim_rows(conn, ids)
+    sides: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    for claim_id, stance, speaker_id, n in conn.execute(
+            f"SELECT m.claim_id, m.stance, a.speaker_id, count(*) FROM claim_members m JOIN attributions a"
+            f" ON a.id = m.attribution_id WHERE m.claim_id IN ({marks}) AND a.speaker_id IS NOT NULL"
+            f" GROUP BY m.claim_id, m.stance, a.speaker_id", ids):
+        sides.setdefault(claim_id, {}).setdefault(stance, []).append((speaker_id, n))
+    relations = _claim_relations(conn, ids)
+    for found in sides.values():
+        for people in found.values():
+            people.sort(key=lambda p: (-p[1], p[0]))
+    shown = {i for found in sides.values() for people in found.values() for i, _ in people[:SIDE_SPEAKERS]}
+    speakers = {i: claims_speaker(s).to_json() for i, s in speaker_objects(conn, shown).items()}
+    about = _claim_subjects(conn, list(rows))
+    out = []
+    for claim_id in ids:
+        if (row := rows.get(claim_id)) is None:
+            continue
+        found = sides.get(claim_id, {})
+        out.append({
+            "id": claim_id, "label": row["label"],
+            "label_attribution": AttributionRef(row["article_id"], row["local_id"]).to_json(),
+            "about": [s.to_json() for s in about.get(claim_id, [])], **_claim_counts(row),
+            "sides": {s: {"speaker_count": len(found[s]),
+                          "speakers": [{**speakers[i], "attributions": n} for i, n in found[s][:SIDE_SPEAKERS]]}
+                      for s in STANCES if s in found},
+            "relations": relations[claim_id]})
+    return out
+
+
+def _claim_relations(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, int]]:
+    """Per claim, how many pairs of its speakers ``agree`` and ``contradict``."""
+    out: dict[str, dict[str, int]] = {i: {"agree": 0, "contradict": 0} for i in ids}
+    for claim_id, relation, n in conn.execute(
+            f"SELECT claim_id, relation, count(*) FROM claim_edges WHERE claim_id IN ({','.join('?' * len(ids))})"
+            f" AND speaker_a != speaker_b GROUP BY claim_id, relation", ids):
+        out[claim_id][relation] = n
+    return out
+
+
+#: Attributions per page of a claim (its page and ``/api/claims/{id}``), unless the caller asks for another.
+CLAIM_PAGE_SIZE = 50
+#: Attributions an edge of a claim page names as its evidence (the edge counts them all).
+EDGE_EVIDENCE_SHOWN = 3
+#: Edges a claim page lists, those with the most evidence first (its ``relations`` count them all): a claim
+#: of a few hundred speakers has an edge for nearly every pair of them.
+CLAIM_EDGES_SHOWN = 500
+
+
+def claim_json(conn: sqlite3.Connection, claim: Claim, members: list[ClaimMember] | None = None,
+               evidence: bool = False) -> dict[str, Any]:
+    """A claim as its page shows it: ``{id, label, label_attribution, about}``, its counts and dates (as in
+    :func:`claim_summaries`) and ``attributions``: ``members`` (all of the claim's by default) as ``sayso
+    claims --json`` lists them, each with its ``kind`` and ``article`` (id, title, url, outlet, published,
+    date); with ``evidence``, also the sentence it is in, as ``evidence``."""
     row = conn.execute("SELECT * FROM claims WHERE id = ?", (claim.id,)).fetchone()
-    data = claim.to_json()
-    article_ids = sorted({m.ref.article_id for m in claim.members})
+    members = claim.members if members is None else members
+    article_ids = sorted({m.ref.article_id for m in members})
     articles = {r["id"]: dict(r) for r in conn.execute(
         f"SELECT id, title, url, outlet, published, date FROM articles"
         f" WHERE id IN ({','.join('?' * len(article_ids))})",
         article_ids)}
-    windows = _evidence(conn, [m.ref for m in claim.members]) if evidence else {}
-    for member, out in zip(claim.members, data["attributions"]):
-        out["kind"] = member.kind
-        out["article"] = articles[member.ref.article_id]
+    windows = _evidence(conn, [m.ref for m in members]) if evidence else {}
+    shown = []
+    for member in members:
+        out = {**member.to_json(), "kind": member.kind, "article": articles[member.ref.article_id]}
         if evidence:
             out["evidence"] = windows[(member.ref.article_id, member.ref.attribution_id)]
-    data["stances"] = {s: row[s] for s in ("asserts", "denies", "doubts", "neutral")}
-    data.update(speaker_count=row["speakers"], article_count=row["articles"], first_date=row["first_date"],
-                last_date=row["last_date"])
-    return data
+        shown.append(out)
+    return {"id": claim.id, "label": claim.label, "label_attribution": claim.label_ref.to_json(),
+            "about": [s.to_json() for s in claim.about], **_claim_counts(row), "attributions": shown}
+
+
+def claim_speakers(claim: Claim) -> list[dict[str, Any]]:
+    """Every speaker of a claim, with the most attributions first: its speaker object plus ``stances`` (its
+    attributions by stance) and ``side``, the stance it takes most (of equal counts, one that takes a side
+    before ``neutral``)."""
+    counts: dict[Any, Counter] = {}
+    objects: dict[Any, Speaker] = {}
+    for m in claim.members:
+        if m.speaker is not None:
+            objects.setdefault(m.speaker.id, m.speaker)
+            counts.setdefault(m.speaker.id, Counter())[m.stance] += 1
+    order = sorted(counts, key=lambda i: (-counts[i].total(), objects[i].name, str(i)))
+    return [{**objects[i].to_json(), "attributions": counts[i].total(),
+             "stances": {s: counts[i][s] for s in STANCES if counts[i][s]},
+             "side": max(STANCES, key=lambda s: (counts[i][s], s != "neutral", -STANCES.index(s)))} for i in order]
+
+
+def claim_edges(conn: sqlite3.Connection, claim_id: str, limit: int = CLAIM_EDGES_SHOWN,
+                shown: int = EDGE_EVIDENCE_SHOWN) -> list[dict[str, Any]]:
+    """The agreements and contradictions of a claim's speakers, those with the most evidence first, up to
+    ``limit``: ``{speakers: [a, b], relation, evidence_count, evidence}``, each speaker as ``{id, name}`` (a
+    claim page's ``speakers`` has the rest), ``evidence`` the first ``shown`` of the attributions behind the
+    edge. ``sayso claims --json`` lists every edge with all its evidence."""
+    counts = dict(conn.execute(
+        "SELECT v.edge_id, count(*) FROM claim_edge_evidence v JOIN claim_edges e ON e.id = v.edge_id"
+        " WHERE e.claim_id = ? AND e.speaker_a != e.speaker_b GROUP BY v.edge_id", (claim_id,)))
+    edges = sorted(conn.execute("SELECT id, speaker_a, speaker_b, relation FROM claim_edges WHERE claim_id = ?"
+                                " AND speaker_a != speaker_b", (claim_id,)),
+                   key=lambda e: (-counts.get(e[0], 0), e[0]))[:limit]
+    refs: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks([e[0] for e in edges]):
+        for edge_id, article_id, local_id in conn.execute(
+                f"SELECT edge_id, a.article_id, a.local_id FROM (SELECT v.edge_id, v.attribution_id, row_number()"
+                f" OVER (PARTITION BY v.edge_id ORDER BY m.position) AS k FROM claim_edge_evidence v JOIN"
+                f" claim_members m ON m.attribution_id = v.attribution_id WHERE v.edge_id IN"
+                f" ({','.join('?' * len(chunk))})) JOIN attributions a ON a.id = attribution_id WHERE k <= ?"
+                f" ORDER BY edge_id, k", (*chunk, shown)):
+            refs.setdefault(edge_id, []).append(AttributionRef(article_id, local_id).to_json())
+    ids = list({e[1] for e in edges} | {e[2] for e in edges})
+    names = dict(conn.execute(f"SELECT id, name FROM speakers WHERE id IN ({','.join('?' * len(ids))})", ids))
+    return [{"speakers": [{"id": a, "name": names[a]}, {"id": b, "name": names[b]}], "relation": relation,
+             "evidence_count": counts.get(edge_id, 0), "evidence": refs.get(edge_id, [])}
+            for edge_id, a, b, relation in edges]
 
 
 #: Longest evidence shown around an attribution, in characters, on either side of it.
@@ -995,16 +1117,17 @@ def list_claims(conn: sqlite3.Connection, q: str | None = None, speaker: str | N
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
             "filters": filters, "computed": claims_status(conn),
             "named": {k: [named_objects[i] for i in found if i in named_objects] for k, found in named.items()},
-            "results": [claim_json(conn, c) for c in claim_objects(conn, ids_)]}
+            "results": claim_summaries(conn, ids_)}
 
 
 def iter_claims(conn: sqlite3.Connection, min_attributions: int = 1, chunk: int = 200, *, q: str | None = None,
                 speaker: str | None = None, stance: str | None = None, about: str | None = None,
-                since: str | None = None, until: str | None = None, chunk_members: int = 5000) -> Iterator[Claim]:
+                since: str | None = None, until: str | None = None, chunk_members: int = 5000,
+                edges: bool = True) -> Iterator[Claim]:
     """Every stored claim that the filters keep (those of :func:`list_claims`), those of the most speakers
-    first, as the claims data model. They are read ``chunk`` claims at a time, fewer where those would hold
-    more than ``chunk_members`` attributions (the largest claims of a large corpus hold thousands, with their
-    edges), so memory stays that of a few claims."""
+    first, as the claims data model (without their edges with ``edges=False``). They are read ``chunk``
+    claims at a time, fewer where those would hold more than ``chunk_members`` attributions (the largest
+    claims of a large corpus hold thousands, with their edges), so memory stays that of a few claims."""
     where, params, _ = _claims_where(conn, q, speaker, stance, min_attributions, about, since, until)
     # the query runs at the call (a bad filter fails before any output), the claims are read as they are used
     sized = conn.execute(f"SELECT c.id, c.attributions FROM claims c{where} ORDER BY {_CLAIM_ORDER}",
@@ -1017,26 +1140,45 @@ def iter_claims(conn: sqlite3.Connection, min_attributions: int = 1, chunk: int 
             held = 0
         batches[-1].append(claim_id)
         held += members
-    return (found for ids in batches for found in claim_objects(conn, ids))
+    return (found for ids in batches for found in claim_objects(conn, ids, edges))
 
 
-def claim(conn: sqlite3.Connection, claim_id: str) -> Claim | None:
-    """One stored claim as the claims data model, or None."""
-    found = claim_objects(conn, [claim_id])
+def claim(conn: sqlite3.Connection, claim_id: str, edges: bool = True) -> Claim | None:
+    """One stored claim as the claims data model (without its edges with ``edges=False``), or None."""
+    found = claim_objects(conn, [claim_id], edges)
     return found[0] if found else None
 
 
-def claim_page(conn: sqlite3.Connection, claim_id: str) -> dict[str, Any] | None:
-    """One claim with everything about it: the claim (``claim_json`` with each member's ``evidence``), the
-    ``quotes`` of its members repeated across outlets, and when the claims were ``computed``."""
-    found = claim(conn, claim_id)
-    return None if found is None else claim_details(conn, found)
+def claim_page(conn: sqlite3.Connection, claim_id: str, page: int = 1, per_page: int = CLAIM_PAGE_SIZE
+               ) -> dict[str, Any] | None:
+    """One claim with everything about it, or None: :func:`claim_details`."""
+    found = claim(conn, claim_id, edges=False)
+    return None if found is None else claim_details(conn, found, page, per_page)
 
 
-def claim_details(conn: sqlite3.Connection, found: Claim) -> dict[str, Any]:
-    """``claim_page`` of a claim already read."""
-    return {**claim_json(conn, found, evidence=True), "quotes": claim_quotes(conn, found.id),
+def claim_details(conn: sqlite3.Connection, found: Claim, page: int = 1, per_page: int = CLAIM_PAGE_SIZE
+                  ) -> dict[str, Any]:
+    """A claim read with ``edges=False``, as its page shows it: ``claim_json`` of one page of its
+    attributions (``page``, ``per_page``, ``pages``; those who assert it first, then those who deny, doubt
+    and only report it, each in the claim's order), each with its ``evidence``; ``speakers``, every speaker
+    of the claim (:func:`claim_speakers`); ``relations`` (as in :func:`claim_summaries`) and ``edges``
+    (:func:`claim_edges`, the best supported of them); the ``quotes`` of its members
+    repeated across outlets; and when the claims were ``computed``."""
+    page, per_page = _paging(page, per_page)
+    ordered = sorted(found.members, key=lambda m: STANCES.index(m.stance))  # stable: the claim's order within
+    shown = ordered[(page - 1) * per_page:page * per_page]
+    return {**claim_json(conn, found, shown, evidence=True), "page": page, "per_page": per_page,
+            "pages": max(1, -(-len(ordered) // per_page)), "speakers": claim_speakers(found),
+            "relations": _claim_relations(conn, [found.id])[found.id], "edges": claim_edges(conn, found.id),
+            "quotes": claim_quotes(conn, found.id),
             "computed": claims_status(conn)}
+
+
+def claim_dates(conn: sqlite3.Connection, claim_id: str) -> list[tuple[str | None, str]]:
+    """``(date, stance)`` of each attribution of a claim (its article's ISO date, or None), for a timeline."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT a.date, m.stance FROM claim_members m JOIN attributions a ON a.id = m.attribution_id"
+        " WHERE m.claim_id = ?", (claim_id,))]
 
 
 def claim_quotes(conn: sqlite3.Connection, claim_id: str) -> list[dict[str, Any]]:

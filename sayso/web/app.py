@@ -48,7 +48,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..claims import STANCES
+from ..claims import STANCES, Claim
 from ..claims.jsonld import claim_jsonld
 from ..errors import InputError, QueryError
 from ..ingest.records import Record
@@ -77,11 +77,13 @@ not speak in that article).
 Every HTML page of the site has its JSON twin here.
 
 **Claims** group attributions that state the same proposition across speakers and articles (computed by
-`sayso claims --db FILE`, not by ingest). A claim is `{id, label, label_attribution, attributions, edges}`:
-each attribution with its `speaker` (`id`, `name`, `aliases`), `stance` toward the label (`asserts`,
-`denies`, `doubts`, `neutral`), `content`, `cue`, `article_id` and `attribution_id` (the `a3` of
-`/articles/{article_id}#a3`); each edge joins two speakers who `agree` or `contradict`, with its
-`evidence` attributions. `/api/claims/{id}.jsonld` is the claim as a schema.org `Claim`.
+`sayso claims --db FILE`, not by ingest). `/api/claims` lists them as summaries (counts, and the main
+speakers of each side); `/api/claims/{id}` is `{id, label, label_attribution, attributions, speakers,
+edges}`, its attributions a page at a time: each with its `speaker` (`id`, `name`, `aliases`), `stance`
+toward the label (`asserts`, `denies`, `doubts`, `neutral`), `content`, `cue`, `article_id` and
+`attribution_id` (the `a3` of `/articles/{article_id}#a3`); each edge joins two speakers who `agree` or
+`contradict`, with its `evidence` attributions. `/api/claims/{id}.jsonld` is the claim as a schema.org
+`Claim`.
 
 **Quotes** are quotations (six words or more) that several articles carry, found with the claims:
 `/api/quotes` lists them, the most repeated first, each with where, when and from whom it was first seen and
@@ -190,7 +192,6 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     templates.env.globals.update(KINDS=KINDS, STANCES=STANCES, version=__version__, page_url=page_url,
                                  safe_url=safe_url, extraction=extraction, max_page_bytes=MAX_PAGE_BYTES)
     templates.env.filters["marked"] = marked
-    templates.env.filters["by_stance"] = by_stance
 
     def html(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, template, context, status_code=status)
@@ -373,19 +374,22 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
 
     def claims_kept(q: str | None, speaker: str | None, stance: str | None, min_attributions: int,
                     about: str | None, since: str | None, until: str | None):
-        """Every claim the listing's filters keep, for a download (all pages)."""
+        """Every claim the listing's filters keep, for a download (all pages): a row per attribution, no edges."""
         return queries.iter_claims(conn(), min_attributions, q=q, speaker=speaker, stance=stance or None,
-                                   about=about or None, since=since or None, until=until or None)
+                                   about=about or None, since=since or None, until=until or None, edges=False)
 
     @app.get("/api/claims", tags=["claims"], summary="List claims")
     def api_claims(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
                    min_attributions: MinAttributions = 1, page: Page = 1, per_page: PerPage = queries.PER_PAGE,
                    about: ClaimAbout = None, since: Since = None, until: Until = None) -> Response:
-        """Claims, those of the most speakers first, each as its claim object plus `stances` (attributions
-        per stance), `speaker_count`, `article_count`, `first_date` and `last_date`; on each attribution
-        also its `kind` and `article` (`id`, `title`, `url`, `outlet`, `published`, `date`). `computed`
-        says when the claims were computed and whether articles were stored since (`stale`); it is null
-        when they never were. `since` and `until` keep the claims with an attribution dated in the period."""
+        """Claims, those of the most speakers first, each as a summary: `id`, `label`, `label_attribution`,
+        `about`, its counts (`attribution_count`, `speaker_count`, `article_count`, `stances`: attributions
+        per stance), `first_date` and `last_date`, `sides` (for each stance someone takes, `speaker_count`
+        and the speakers with the most attributions of it, each with its count as `attributions`) and
+        `relations` (how many pairs of its speakers `agree` and `contradict`). `/api/claims/{id}` has a
+        claim's attributions and edges. `computed` says when the claims were computed and whether articles
+        were stored since (`stale`); it is null when they never were. `since` and `until` keep the claims
+        with an attribution dated in the period."""
         # the data is plain JSON already; FastAPI's generic encoder would take longer than the query
         return JSONResponse(claim_list(q, speaker, stance, min_attributions, page, per_page, about, since, until))
 
@@ -445,11 +449,11 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         data = claim_list(q, speaker, stance, min_attributions, page, queries.PER_PAGE, about, since, until)
         return html(request, "claims.html", data=data)
 
-    def find_claim(claim_id: str) -> dict:
-        data = queries.claim_page(conn(), claim_id)
-        if data is None:
+    def find_claim(claim_id: str) -> Claim:
+        found = queries.claim(conn(), claim_id, edges=False)
+        if found is None:
             raise HTTPException(404, f"No claim {claim_id} in this corpus.")
-        return data
+        return found
 
     # registered before /api/claims/{claim_id}, which would take "ID.jsonld" for an id
     @app.get("/api/claims/{claim_id}.jsonld", tags=["claims"], summary="One claim as schema.org Claim JSON-LD",
@@ -458,29 +462,35 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         """The claim as a schema.org `Claim`: `text` (its label), `author` (each speaker who on balance
         asserts it, a `Person` or an `Organization`), `appearance` (a `NewsArticle` per article it is in)
         and `firstAppearance`, the vocabulary ClaimReview markup builds on."""
-        found = queries.claim(conn(), claim_id)
-        if found is None:
-            raise HTTPException(404, f"No claim {claim_id} in this corpus.")
-        return JSONResponse(claim_jsonld(found), media_type="application/ld+json")
+        return JSONResponse(claim_jsonld(find_claim(claim_id)), media_type="application/ld+json")
 
     @app.get("/api/claims/{claim_id}", tags=["claims"], summary="One claim")
-    def api_claim(claim_id: str) -> Response:
-        """The claim object as in the list, each attribution also with its `evidence`: the sentence it stands
-        in (`start`, `end`, `text`: offsets into the article text and the text there) and its `source`,
-        `cue` and `content` spans; plus `quotes`, the quotations of its attributions that other articles
-        repeated (`text`, `first_seen`, `repeated_by` outlets, `sightings` each with `credits_first`), and
-        `computed`."""
-        return JSONResponse(find_claim(claim_id))
+    def api_claim(claim_id: str, page: Page = 1,
+                  per_page: Annotated[int, Query(ge=1, le=queries.MAX_PER_PAGE, description="Attributions per page")
+                                      ] = queries.CLAIM_PAGE_SIZE) -> Response:
+        """The claim as in the list (`id`, `label`, `label_attribution`, `about`, counts and dates) with one
+        page of its `attributions` (`page`, `per_page`, `pages`: those who assert it first, then those who
+        deny, doubt and only report it), each with its `speaker`, `stance`, `content`, `cue`, `kind`,
+        `article` and `evidence`: the sentence it stands in (`start`, `end`, `text`: offsets into the article
+        text and the text there) and its `source`, `cue` and `content` spans. Also `speakers` (every speaker
+        of the claim, with the most attributions first, with its `stances` and `side`, the stance it takes
+        most), `relations` (how many pairs of them `agree` and `contradict`), `edges` (those pairs, the ones
+        with the most evidence first, up to 500, each with `evidence_count` and the first three attributions
+        behind it as `evidence`; `sayso claims --json` lists them all), `quotes` (the quotations
+        of its attributions that other articles repeated: `text`, `first_seen`, `repeated_by` outlets,
+        `sightings` each with `credits_first`) and `computed`."""
+        data = queries.claim_page(conn(), claim_id, page, per_page)
+        if data is None:
+            raise HTTPException(404, f"No claim {claim_id} in this corpus.")
+        return JSONResponse(data)
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
-    def claim_html(request: Request, claim_id: str) -> HTMLResponse:
-        found = queries.claim(conn(), claim_id)
-        if found is None:
-            raise HTTPException(404, f"No claim {claim_id} in this corpus.")
-        data = queries.claim_details(conn(), found)
+    def claim_html(request: Request, claim_id: str, page: Page = 1) -> HTMLResponse:
+        found = find_claim(claim_id)
+        data = queries.claim_details(conn(), found, page, queries.CLAIM_PAGE_SIZE)
         groups = {s: [m for m in data["attributions"] if m["stance"] == s] for s in STANCES}
         excerpts = {(m["article_id"], m["attribution_id"]): excerpt(m["evidence"]) for m in data["attributions"]}
-        timeline = stance_timeline([(m["article"]["date"], m["stance"]) for m in data["attributions"]], STANCES)
+        timeline = stance_timeline(queries.claim_dates(conn(), claim_id), STANCES)
         return html(request, "claim.html", data=data, groups=groups, excerpts=excerpts, graph=claim_graph(data),
                     jsonld=claim_jsonld(found), timeline=timeline)
 
@@ -688,16 +698,6 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     return url if urlsplit(url).scheme.lower() in ("http", "https") else None
-
-
-def by_stance(claim: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The distinct speakers of a claim (its JSON) for each stance they take in it, in the order of STANCES;
-    stances nobody takes are left out."""
-    out: dict[str, dict[Any, dict[str, Any]]] = {s: {} for s in STANCES}
-    for m in claim["attributions"]:
-        if m["speaker"] is not None:
-            out[m["stance"]].setdefault(m["speaker"]["id"], m["speaker"])
-    return [(s, list(people.values())) for s, people in out.items() if people]
 
 
 def marked(text: str, matches: list[list[int]] | None) -> list[tuple[str, bool]]:

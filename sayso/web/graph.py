@@ -5,10 +5,10 @@ The layout is a circle without forces: speakers go round it in order of their st
 claim down the left, then the neutral ones at the bottom, then those who doubt and deny it up the right),
 so agreement joins neighbours along the rim and contradiction crosses the middle.
 
->>> g = claim_graph({"attributions": [
-...     {"speaker": {"id": 1, "name": "Ann"}, "stance": "asserts"},
-...     {"speaker": {"id": 2, "name": "Bob"}, "stance": "denies"}],
-...     "edges": [{"speakers": [{"id": 1}, {"id": 2}], "relation": "contradict", "evidence": []}]})
+>>> g = claim_graph({"speakers": [
+...     {"id": 1, "name": "Ann", "attributions": 2, "side": "asserts"},
+...     {"id": 2, "name": "Bob", "attributions": 1, "side": "denies"}],
+...     "edges": [{"speakers": [{"id": 1}, {"id": 2}], "relation": "contradict", "evidence_count": 3}]})
 >>> [(n.name, n.side, n.anchor) for n in g.nodes], [l.relation for l in g.links]
 ([('Ann', 'asserts', 'end'), ('Bob', 'denies', 'start')], ['contradict'])
 """
@@ -16,7 +16,6 @@ so agreement joins neighbours along the rim and contradiction crosses the middle
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,44 +68,35 @@ class Graph:
 
 
 def claim_graph(claim: dict[str, Any]) -> Graph:
-    """Lay out the speakers of a claim (its API JSON: ``attributions`` and ``edges``) on a circle."""
-    stances: dict[Any, Counter] = {}
-    names: dict[Any, str] = {}
-    for m in claim["attributions"]:
-        if m["speaker"] is None:
-            continue
-        sid = m["speaker"]["id"]
-        names[sid] = m["speaker"]["name"]
-        stances.setdefault(sid, Counter())[m["stance"]] += 1
+    """Lay out the speakers of a claim (its page's JSON: ``speakers``, each with its ``side`` and
+    ``attributions``, and ``edges``) on a circle."""
+    people = {s["id"]: s for s in claim["speakers"]}
     in_edges = {s["id"] for e in claim["edges"] for s in e["speakers"]}
     # speakers in an agreement or contradiction first, then the most quoted
-    chosen = sorted(stances, key=lambda s: (s not in in_edges, -sum(stances[s].values()), names[s]))[:MAX_NODES]
-
-    def side(sid: Any) -> str:
-        counts = stances[sid]
-        return max(SIDE_ORDER, key=lambda s: (counts[s], s != "neutral", -SIDE_ORDER.index(s)))
-
-    chosen.sort(key=lambda s: (SIDE_ORDER.index(side(s)), names[s]))
-    graph = Graph(hidden=len(stances) - len(chosen))
+    chosen = sorted(people, key=lambda s: (s not in in_edges, -people[s]["attributions"], people[s]["name"]))
+    chosen = chosen[:MAX_NODES]
+    chosen.sort(key=lambda s: (SIDE_ORDER.index(people[s]["side"]), people[s]["name"]))
+    graph = Graph(hidden=len(people) - len(chosen))
     cx, cy, n = WIDTH / 2, HEIGHT / 2, len(chosen)
     nodes = {}
     for i, sid in enumerate(chosen):
         angle = math.pi / 2 + (i + 0.5) * 2 * math.pi / n
         cos, sin = math.cos(angle), math.sin(angle)
-        count = sum(stances[sid].values())
-        name = names[sid]
+        count = people[sid]["attributions"]
+        name = people[sid]["name"]
         label = name if len(name) <= LABEL_CHARS else name[:LABEL_CHARS - 1].rstrip() + "…"
         anchor = "end" if cos < -0.25 else "start" if cos > 0.25 else "middle"
         lx, ly = cx + (RADIUS + 16) * cos, cy - (RADIUS + 16) * sin + 4
         if anchor == "middle":
             ly += 8 if sin < 0 else -6
-        nodes[sid] = Node(sid, name, side(sid), count, round(cx + RADIUS * cos, 1), round(cy - RADIUS * sin, 1),
-                          round(6 + 2 * min(count, 5), 1), label, round(lx, 1), round(ly, 1), anchor)
+        nodes[sid] = Node(sid, name, people[sid]["side"], count, round(cx + RADIUS * cos, 1),
+                          round(cy - RADIUS * sin, 1), round(6 + 2 * min(count, 5), 1), label, round(lx, 1),
+                          round(ly, 1), anchor)
     graph.nodes = list(nodes.values())
     for e in claim["edges"]:
         a, b = (s["id"] for s in e["speakers"])
         if a in nodes and b in nodes:
-            graph.links.append(Link(e["relation"], nodes[a], nodes[b], len(e["evidence"])))
+            graph.links.append(Link(e["relation"], nodes[a], nodes[b], e["evidence_count"]))
     # contradictions drawn over agreements, so the crossing lines stay visible
     graph.links.sort(key=lambda link: link.relation == "contradict")
     return graph

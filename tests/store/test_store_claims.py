@@ -337,7 +337,7 @@ def test_claims_are_read_in_chunks_small_enough_for_their_members(conn, monkeypa
     assert len(whole) > 3 and max(sizes) > 2
     read = []
     real = queries.claim_objects
-    monkeypatch.setattr(queries, "claim_objects", lambda c, ids: read.append(len(ids)) or real(c, ids))
+    monkeypatch.setattr(queries, "claim_objects", lambda c, ids, edges: read.append(len(ids)) or real(c, ids, edges))
     limit = max(sizes)  # the largest claim alone, the small ones together up to that many members
     assert [c.to_json() for c in queries.iter_claims(conn, chunk_members=limit)] == whole
     assert sum(read) == len(whole) and 1 < len(read) < len(whole)
@@ -348,3 +348,7 @@ def test_claims_are_read_in_chunks_small_enough_for_their_members(conn, monkeypa
     read.clear()
     assert [c.to_json() for c in queries.iter_claims(conn, chunk=2)] == whole
     assert max(read) == 2
+    # a download of rows reads no edges, and the same members
+    lean = [c.to_json() for c in queries.iter_claims(conn, edges=False)]
+    assert all(c["edges"] == [] for c in lean) and any(c["edges"] for c in whole)
+    assert lean == [{**c, "edges": []} for c in whole]

@@ -4,11 +4,13 @@ import csv
 import io
 import re
 import sqlite3
+from collections import Counter
 
 import pytest
 
 from sayso.claims import STANCES
 from sayso.store.export import CLAIM_COLUMNS
+from sayso.store.queries import SIDE_SPEAKERS
 
 #: The properties sayso writes on each schema.org type, with the type each value must have (schema.org v29:
 #: Claim and NewsArticle are CreativeWorks; author and publisher are a Person or an Organization).
@@ -41,12 +43,24 @@ def schema_org(node, types=("Claim",)):
                 assert isinstance(v, str) and v, (prop, v)
 
 
+def whole(client, claim_id, per_page=2):
+    """A claim's page JSON with every attribution, read ``per_page`` at a time through its pages."""
+    data = client.get(f"/api/claims/{claim_id}", params={"per_page": per_page}).json()
+    for page in range(2, data["pages"] + 1):
+        more = client.get(f"/api/claims/{claim_id}", params={"per_page": per_page, "page": page}).json()
+        assert {k: v for k, v in more.items() if k not in ("attributions", "page")} == {
+            k: v for k, v in data.items() if k not in ("attributions", "page")}
+        data["attributions"] += more["attributions"]
+    return data
+
+
 @pytest.fixture(scope="module")
 def span(client):
-    """The claim that the eastern span is unsafe for heavy trucks, as the API lists it."""
+    """The claim that the eastern span is unsafe for heavy trucks, with all its attributions."""
     found = client.get("/api/claims", params={"q": '"unsafe for heavy trucks"', "speaker": "Harlan Pruitt",
                                               "stance": "asserts"}).json()["results"]
-    (claim,) = [c for c in found if any("has been for a year" in a["content"] for a in c["attributions"])]
+    (claim,) = [whole(client, c["id"]) for c in found
+                if any("has been for a year" in a["content"] for a in whole(client, c["id"])["attributions"])]
     return claim
 
 
@@ -62,17 +76,32 @@ def test_claims_list_shape_paging_and_order(client, corpus_db):
     assert data["pages"] == -(-data["total"] // 3) and len(data["results"]) == 3
     assert data["computed"]["stale"] is False and data["computed"]["articles"] == 10
     for claim in data["results"]:
-        assert {"id", "label", "label_attribution", "attributions", "edges", "stances", "speaker_count",
-                "article_count", "first_date", "last_date"} <= set(claim)
-        assert sum(claim["stances"].values()) == len(claim["attributions"])
-        for att in claim["attributions"]:
-            assert {"speaker", "stance", "content", "cue", "article_id", "attribution_id", "kind",
-                    "article"} <= set(att)
+        assert set(claim) == {"id", "label", "label_attribution", "about", "attribution_count", "speaker_count",
+                              "article_count", "stances", "first_date", "last_date", "sides", "relations"}
+        full = whole(client, claim["id"])
+        assert {k: full[k] for k in claim if k not in ("sides", "relations")} == {
+            k: claim[k] for k in claim if k not in ("sides", "relations")}
+        assert sum(claim["stances"].values()) == claim["attribution_count"] == len(full["attributions"])
+        for att in full["attributions"]:
+            assert {"speaker", "stance", "content", "cue", "article_id", "attribution_id", "kind", "article",
+                    "evidence"} <= set(att)
             assert att["stance"] in STANCES and att["article"]["id"] == att["article_id"]
             assert att["speaker"] is None or set(att["speaker"]) == {"id", "name", "aliases"}
-        for edge in claim["edges"]:
+        # a side names its speakers with the most attributions of that stance, counted from the attributions
+        for stance in STANCES:
+            said = Counter(a["speaker"]["id"] for a in full["attributions"] if a["stance"] == stance and a["speaker"])
+            if not said:
+                assert stance not in claim["sides"]
+                continue
+            side = claim["sides"][stance]
+            assert side["speaker_count"] == len(said) and len(side["speakers"]) == min(len(said), SIDE_SPEAKERS)
+            assert [said[p["id"]] for p in side["speakers"]] == [p["attributions"] for p in side["speakers"]]
+            assert [p["attributions"] for p in side["speakers"]] == sorted(said.values(), reverse=True)[:SIDE_SPEAKERS]
+        assert claim["relations"] == full["relations"] == {
+            r: sum(e["relation"] == r for e in full["edges"]) for r in ("agree", "contradict")}
+        for edge in full["edges"]:
             assert edge["relation"] in ("agree", "contradict")
-            assert [set(s) for s in edge["speakers"]] == [{"id", "name", "aliases"}] * 2
+            assert [set(s) for s in edge["speakers"]] == [{"id", "name"}] * 2
     counts = [c["speaker_count"] for c in data["results"]]
     assert counts == sorted(counts, reverse=True)
     second = client.get("/api/claims", params={"per_page": 3, "page": 2}).json()
@@ -86,11 +115,13 @@ def test_claims_filter_by_speaker_stance_and_words(client, span):
     assert span["id"] in {c["id"] for c in denied["results"]}
     for claim in denied["results"]:
         assert any(a["speaker"] and a["speaker"]["id"] == whitcombe["id"] and a["stance"] == "denies"
-                   for a in claim["attributions"])
+                   for a in whole(client, claim["id"])["attributions"])
+        assert whitcombe["id"] in {p["id"] for p in claim["sides"]["denies"]["speakers"]}
     worded = client.get("/api/claims", params={"q": "unsafe"}).json()["results"]
-    assert worded and all(any("unsafe" in a["content"].lower() for a in c["attributions"]) for c in worded)
+    assert worded and all(any("unsafe" in a["content"].lower() for a in whole(client, c["id"])["attributions"])
+                          for c in worded)
     big = client.get("/api/claims", params={"min_attributions": 5}).json()["results"]
-    assert big and all(len(c["attributions"]) >= 5 for c in big)
+    assert big and all(c["attribution_count"] >= 5 for c in big)
     bad = client.get("/api/claims", params={"stance": "maybe"})
     assert bad.status_code == 400 and "stance must be one of" in bad.json()["detail"]
 
@@ -103,7 +134,7 @@ def test_claims_filter_by_whom_their_members_name(client, span, corpus_db):
     conn = sqlite3.connect(corpus_db)
 
     def names(claim, who):
-        for member in claim["attributions"]:
+        for member in whole(client, claim["id"], per_page=50)["attributions"]:
             art = client.get(f"/api/articles/{member['article_id']}").json()
             (att,) = [a for a in art["attributions"] if a["id"] == member["attribution_id"]]
             if who in subjects_of(conn, att):
@@ -138,9 +169,11 @@ def test_claims_download_as_csv_with_the_list_filters(client):
     assert list(rows[0]) == list(CLAIM_COLUMNS)
     # the claims of the list in its order, each with all its attributions
     assert list(dict.fromkeys(row["claim_id"] for row in rows)) == [c["id"] for c in listed]
-    assert len(rows) == sum(len(c["attributions"]) for c in listed)
-    assert [(row["content"], row["stance"]) for row in rows] == [
-        (a["content"], a["stance"]) for c in listed for a in c["attributions"]]
+    assert len(rows) == sum(c["attribution_count"] for c in listed)
+    for claim in listed:  # its page lists them by stance, the rows in the claim's order
+        assert Counter((row["content"], row["stance"], row["attribution"]) for row in rows
+                       if row["claim_id"] == claim["id"]) == Counter(
+            (a["content"], a["stance"], a["attribution_id"]) for a in whole(client, claim["id"])["attributions"])
     page = client.get("/claims", params=params).text
     assert 'href="/api/claims.csv?speaker=Whitcombe&amp;stance=denies"' in page
     assert client.get("/api/claims.csv", params={"stance": "maybe"}).status_code == 400
@@ -150,7 +183,8 @@ def test_claims_download_as_csv_with_the_list_filters(client):
 
 def test_one_claim_with_its_evidence_and_quote_spread(client, span):
     data = client.get(f"/api/claims/{span['id']}").json()
-    assert {k: data[k] for k in ("id", "label", "edges")} == {k: span[k] for k in ("id", "label", "edges")}
+    assert {k: v for k, v in data.items() if k not in ("per_page", "pages")} == {
+        k: v for k, v in span.items() if k not in ("per_page", "pages")}
     texts = {}
     for att in data["attributions"]:
         ev = att["evidence"]
@@ -165,6 +199,58 @@ def test_one_claim_with_its_evidence_and_quote_spread(client, span):
     assert quote["repeated_by"] == ["Valley Ledger", "Coastline Herald"]
     assert [(s["outlet"], s["credits_first"]) for s in quote["sightings"]] == [("Valley Ledger", True),
                                                                              ("Coastline Herald", False)]
+
+
+def test_a_claim_is_read_a_page_of_attributions_at_a_time(client, span, corpus_db, monkeypatch):
+    """However many attributions and edges a claim has, its page holds one page of the attributions (those
+    who assert it first), every speaker with their stances, and the best supported edges with a few of
+    their evidence each; the counts are the whole claim's."""
+    from sayso.store import connect_readonly, queries
+
+    db = sqlite3.connect(corpus_db)
+    members = db.execute("SELECT a.article_id, a.local_id, m.stance FROM claim_members m JOIN attributions a"
+                         " ON a.id = m.attribution_id WHERE m.claim_id = ? ORDER BY m.position", (span["id"],)).fetchall()
+    assert len(members) == span["attribution_count"] > 4 and span["pages"] == -(-len(members) // 2)
+    # every attribution once, grouped by stance in the order of STANCES, the claim's order within each
+    assert [(a["article_id"], a["attribution_id"]) for a in span["attributions"]] == [
+        (article, local) for s in STANCES for article, local, stance in members if stance == s]
+    beyond = client.get(f"/api/claims/{span['id']}", params={"per_page": 2, "page": span["pages"] + 1}).json()
+    assert beyond["attributions"] == [] and beyond["attribution_count"] == span["attribution_count"]
+    assert client.get(f"/api/claims/{span['id']}", params={"per_page": 0}).status_code == 422
+    said = {}
+    for a in span["attributions"]:
+        if a["speaker"]:
+            said.setdefault(a["speaker"]["id"], Counter())[a["stance"]] += 1
+    assert sorted(p["id"] for p in span["speakers"]) == sorted(said)
+    assert [p["attributions"] for p in span["speakers"]] == sorted((c.total() for c in said.values()), reverse=True)
+    for person in span["speakers"]:
+        assert person["stances"] == dict(said[person["id"]]) and person["attributions"] == said[person["id"]].total()
+        assert person["stances"][person["side"]] == max(person["stances"].values())
+    # edges: the most evidence first, each counted whole and shown by its first attributions
+    evidence = dict(db.execute("SELECT e.speaker_a || ' ' || e.speaker_b || ' ' || e.relation, count(*) FROM"
+                               " claim_edges e JOIN claim_edge_evidence v ON v.edge_id = e.id WHERE e.claim_id = ?"
+                               " AND e.speaker_a != e.speaker_b GROUP BY e.id", (span["id"],)).fetchall())
+    edges = {f'{e["speakers"][0]["id"]} {e["speakers"][1]["id"]} {e["relation"]}': e for e in span["edges"]}
+    assert {k: e["evidence_count"] for k, e in edges.items()} == evidence
+    counts = [e["evidence_count"] for e in span["edges"]]
+    assert counts == sorted(counts, reverse=True)
+    mine = {(a["article_id"], a["attribution_id"]): a for a in span["attributions"]}
+    for e in span["edges"]:
+        assert 0 < len(e["evidence"]) == min(e["evidence_count"], queries.EDGE_EVIDENCE_SHOWN)
+        for ref in e["evidence"]:  # an attribution of the claim, by one of the two speakers
+            assert mine[ref["article_id"], ref["attribution_id"]]["speaker"]["id"] in {s["id"] for s in e["speakers"]}
+    conn = connect_readonly(corpus_db)
+    assert queries.claim_edges(conn, span["id"], limit=2) == span["edges"][:2]
+    conn.close()
+    db.close()
+    # the page too: its stance headings count the whole claim, a pager leads through the rest
+    monkeypatch.setattr(queries, "CLAIM_PAGE_SIZE", 3)
+    first, second = (client.get(f"/claims/{span['id']}", params={"page": n}).text for n in (1, 2))
+    assert f"Attributions 1–3 of {span['attribution_count']}" in first
+    assert f'href="/claims/{span["id"]}?page=2"' in first and f'href="/claims/{span["id"]}?page=1"' in second
+    for html, shown in ((first, span["attributions"][:3]), (second, span["attributions"][3:6])):
+        assert re.findall(r'data-attribution="(a\d+)"', html) == [a["attribution_id"] for a in shown]
+    assert f'({span["stances"]["asserts"]})' in first
 
 
 def test_a_claim_as_schema_org_json_ld(client, span):
@@ -221,7 +307,7 @@ def test_the_claim_page_groups_stances_and_draws_the_graph(client, span):
         assert f'href="/articles/{att["article_id"]}#{att["attribution_id"]}"' in html
     svg = re.search(r'<svg class="graph" id="claim-graph".*?</svg>', html, re.S).group(0)
     speakers = {a["speaker"]["id"] for a in span["attributions"] if a["speaker"]}
-    assert svg.count("<circle") == len(speakers)
+    assert svg.count("<circle") == len(speakers) == len(span["speakers"])
     assert svg.count('class="link contradict"') == sum(e["relation"] == "contradict" for e in span["edges"]) > 0
     assert svg.count('class="link agree"') == sum(e["relation"] == "agree" for e in span["edges"]) > 0
     assert 'id="quotes"' in html and "Coastline Herald" in html

@@ -104,10 +104,13 @@ def test_claims_and_quotes_of_a_period(client):
     january = client.get("/api/claims", params={"until": "2026-01", "per_page": 200}).json()
     assert 0 < june["total"] < everything["total"] and 0 < january["total"] < everything["total"]
     assert june["filters"]["since"] == "2026-06-01" and january["filters"]["until"] == "2026-01-31"
-    for claim in june["results"]:
-        assert any(a["article"]["date"] >= "2026-06-01" for a in claim["attributions"] if a["article"]["date"])
+    for claim in june["results"]:  # a member said in June: the latest is
+        assert claim["last_date"] >= "2026-06-01"
+    assert {c["id"] for c in everything["results"] if c["last_date"] and c["last_date"] >= "2026-06-01"} == {
+        c["id"] for c in june["results"]}
     rows = list(csv.DictReader(io.StringIO(client.get("/api/claims.csv", params={"since": "2026-06"}).text)))
     assert list(dict.fromkeys(r["claim_id"] for r in rows)) == [c["id"] for c in june["results"]]
+    assert any(r["published"] >= "2026-06-01" for r in rows)
     assert client.get("/api/quotes", params={"since": "2026-06-08"}).json()["total"] >= 1
     assert client.get("/api/quotes", params={"since": "2026-06-09"}).json()["total"] == 0
     assert client.get("/api/quotes.csv", params={"since": "2026-06-09"}).text.count("\n") == 1  # the header
@@ -139,8 +142,10 @@ def test_claims_and_quotes_download_as_parquet_with_the_csv_rows(client):
 def test_a_claim_page_charts_its_stances_over_time(client):
     from sayso.web.chart import stance_timeline
 
-    (claim,) = [c for c in client.get("/api/claims", params={"q": '"has been for a year"'}).json()["results"]
-                if any("has been for a year" in a["content"] for a in c["attributions"])]
+    pages = [client.get(f"/api/claims/{c['id']}", params={"per_page": 200}).json()
+             for c in client.get("/api/claims", params={"q": '"has been for a year"'}).json()["results"]]
+    (claim,) = [c for c in pages if any("has been for a year" in a["content"] for a in c["attributions"])]
+    assert claim["pages"] == 1  # every attribution of the claim, which the chart counts
     html = client.get(f"/claims/{claim['id']}").text
     assert 'id="claim-timeline"' in html
     # each stance's count per month, as the page titles them, adds up to the claim's dated attributions
