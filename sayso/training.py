@@ -74,7 +74,7 @@ class Example:
     def rule_frames(self) -> list[Found]:
         """The doc's rule-found frames, found once."""
         if self.frames is None:
-            self.frames = find_attributions(self.doc)
+            self.frames = find_attributions(self.doc, unspoken=True)
         return self.frames
 
     def feature_strings(self) -> list[list[str]]:
@@ -171,7 +171,7 @@ def predict(tagger: Tagger, examples: Sequence[Example]) -> list[list[dict]]:
     """Outermost attributions per article, as the scorer reads them, decoded as the package decodes."""
     out = []
     for ex in examples:
-        found = tagger.decode(ex.doc, tagger.emissions(ex.enc, ex.tensor, ex.feats), ex.rule_frames())
+        found = tagger.decode(ex.doc, tagger.emissions(ex.enc, ex.tensor, ex.feats), find_attributions(ex.doc))
         out.append([{"source": f.source, "cue": f.cue, "content": f.content, "confidence": f.confidence}
                     for f in outermost(found)])
     return out

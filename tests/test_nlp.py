@@ -109,6 +109,39 @@ def test_an_imperative_reports_no_one():
     assert [art.text[slice(*a.cue[0])] for a in art.attributions] == ["said"]
 
 
+def test_an_infinitive_no_one_is_said_to_speak_reports_no_one():
+    """"free to disclose his returns" is no attribution in either mode; the tagger still reads its frame, as
+    it was trained to, and an infinitive whose speaker is the clause's subject stays."""
+    from sayso.attribution.rules import find_attributions
+    from sayso.nlp import load
+
+    text = ("Taxes\n\nTrump is free to disclose his returns, his lawyer said. There is no law requiring "
+            "candidates to disclose their taxes. Clinton refused to discuss the emails.")
+    for mode in ("fast", "accurate"):
+        art = sayso.extract(text, mode=mode)
+        cues = [art.text[slice(*a.cue[0])] for a in art.attributions]
+        assert "to disclose" not in cues and "disclose" not in cues, (mode, cues)
+        assert "said" in cues, mode
+    fast = sayso.extract(text)
+    (refused,) = [a for a in fast.attributions if "discuss" in fast.text[slice(*a.cue[0])]]
+    assert fast.text[slice(*refused.source[0])] == "Clinton"
+    # an infinitive whose speaker the parse leaves a step away is still theirs
+    spoken = sayso.extract(
+        "Taxes\n\nDonald Trump, who is vying to be the next president, tweeted on Friday to say he had never "
+        "suggested a database. Federal investigators have no evidence to suggest that Lazar accessed the server. "
+        "The speech was devoted to criticizing Trump's record, including his unwillingness to release his tax "
+        "returns.")
+    sources = {spoken.text[slice(*a.cue[0])]: " ".join(spoken.text[s:e] for s, e in a.source)
+               for a in spoken.attributions}
+    assert sources["to say"] == "Donald Trump, who is vying to be the next president"
+    assert sources["to suggest"] == "Federal investigators" and sources["to release"] == "his"
+    nlp = load("fast")
+    with nlp.select_pipes(disable=["sayso"]):
+        doc = nlp(text)
+    heard = {doc.text[slice(*f.cue[0])] for f in find_attributions(doc, unspoken=True)}
+    assert "to disclose" in heard and "to disclose" not in {doc.text[slice(*f.cue[0])] for f in find_attributions(doc)}
+
+
 def test_a_quotation_in_two_apostrophes_runs_on_after_its_cue():
     # typewriter quotation marks, as news databases export them: the second sentence continues the first
     art = sayso.extract("Tax\n\nHe doesn't think so. ''I don't judge what people spend money on,'' he said. ''But "

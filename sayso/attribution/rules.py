@@ -187,8 +187,10 @@ class FrameExtractor:
     """Reads the attribution frames of one parsed document (``run``); also tells an attribution's kind
     (``kind_of``) for other extractors working on the same document."""
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, unspoken: bool = False):
+        """``unspoken``: also read the frames of an infinitive that no one is said to speak (``verb_frame``)."""
         self.doc = doc
+        self.unspoken = unspoken
         self.text = doc.text
         self.quotes = _Quotes(doc.text)
         self.title_end = title_end(doc.text)
@@ -240,8 +242,21 @@ class FrameExtractor:
                         return pobj
         if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return verb.head
-        if depth < 3 and verb.dep_ in INHERIT and verb.head.i != verb.i:
-            head = verb.head
+        head = verb.head
+        if (depth and verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBN") and CLASSES.get(verb.lemma_.lower())
+                and head.pos_ in ("PROPN", "NOUN") and _can_speak(head)):
+            # "Donald Trump, who ..., tweeted on Friday to say ...": a parse that hung the speech verb on its
+            # speaker as a participle; reached from the infinitive, the speaker is that noun
+            return head
+        if verb.dep_ == "acl" and head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+            # an infinitive that describes a noun: "his unwillingness to release his returns" is his;
+            # "investigators have no evidence to suggest that ..." is the investigators'
+            owner = next((c for c in head.children if c.dep_ == "poss"), None)
+            if owner is not None:
+                return owner
+            if head.dep_ == "dobj" and depth < 3:
+                return self.source_of(head.head, depth + 1)
+        if depth < 3 and verb.dep_ in INHERIT and head.i != verb.i:
             if verb.dep_ == "pcomp" and head.pos_ == "ADP" and head.head.i != head.i:
                 head = head.head  # "after saying ...": the speaker is the subject of the main clause
             inherited = self.source_of(head, depth + 1)
@@ -269,14 +284,20 @@ class FrameExtractor:
             return None
         return tok
 
-    def source_span(self, head: Token) -> list[Span]:
+    def source_span(self, head: Token, cue: Token | None = None) -> list[Span]:
+        """The speaker's words: the noun phrase ``head`` heads, without what leads into it, its possessive
+        marker, or the participle hung on it that leads to the ``cue`` verb."""
         a, b = _subtree(head)
         # "Even China", "BRUSSELS - European leaders": what leads into the phrase is not the speaker
         while a < head.i and (self.doc[a].dep_ in ("advmod", "cc", "punct", "npadvmod") or self.doc[a].is_space
                               or (self.doc[a].is_upper and a + 1 < head.i and self.doc[a + 1].text in DASHES)):
             a += 1
-        # "Kerry's": the possessive marker is not part of the speaker
-        holes = [(c.i, c.i + 1) for c in head.children if c.dep_ == "case"]
+        # "Kerry's": the possessive marker is not part of the speaker; nor is a participle hung on the speaker
+        # that leads to the cue ("Donald Trump, who ..., tweeted on Friday to say": source_of), where "a report
+        # released last year" keeps its participle
+        holes = [(c.i, c.i + 1) for c in head.children if c.dep_ == "case"] + [
+            (c.left_edge.i, c.right_edge.i + 1) for c in head.children if c.dep_ == "acl" and c.i > head.i
+            and cue is not None and c.left_edge.i <= cue.i <= c.right_edge.i]
         return self.without((a, b), holes, keep_quotes=False)
 
     # ---------------------------------------------------------------- cue
@@ -445,12 +466,16 @@ class FrameExtractor:
             src = self.inverted_source(verb)
         if src is None and _imperative(verb):
             return None  # "Imagine that ...", "Don't blame Bush": an imperative asks, it reports no one
+        if src is None and not self.unspoken and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+            # "Trump is free to disclose his returns", "glad to see the cranes": an infinitive that no one is
+            # said to speak reports no one. The accurate mode's tagger still reads these frames as a feature.
+            return None
         content, how = self.content_of(verb, cue, _subtree(src) if src is not None else None)
         if not content:
             return None
         if how == "quote":
             content = self.quotation_halves(verb, cue, src, content)
-        source = self.source_span(src) if src is not None else []
+        source = self.source_span(src, verb) if src is not None else []
         source = [s for s in source if not any(s[0] < c[1] and c[0] < s[1] for c in content)]
         return self.found(cue, content, source, cls, how, verb.i, src.i if src is not None and source else None)
 
@@ -750,6 +775,8 @@ def nest(found: list[Found]) -> None:
         f.depth = len(outer)
 
 
-def find_attributions(doc: Doc) -> list[Found]:
-    """Every attribution frame of a parsed document, in text order, nested ones included."""
-    return FrameExtractor(doc).run()
+def find_attributions(doc: Doc, unspoken: bool = False) -> list[Found]:
+    """Every attribution frame of a parsed document, in text order, nested ones included; with ``unspoken``,
+    also those of an infinitive that no one is said to speak ("free to disclose his returns"), which the
+    accurate mode's tagger reads as a feature (it was trained on them) and nothing reports."""
+    return FrameExtractor(doc, unspoken).run()

@@ -133,7 +133,7 @@ def token_strings(doc: Doc, frames: Sequence[Found] | None = None) -> list[list[
     """The categorical features of every token, one string per name in ``FEATURES``; ``frames`` are the
     doc's rule-found frames (found here when not given)."""
     if frames is None:
-        frames = find_attributions(doc)
+        frames = find_attributions(doc, unspoken=True)
     rule = rule_roles(doc, frames)
     text = doc.text
     quotes = find_quotes(text)
@@ -634,5 +634,6 @@ class Tagger:
             if not len(doc):
                 yield []
                 continue
-            frames = find_attributions(doc)
-            yield self.decode(doc, self.scores(doc, next(it), frames), frames)
+            # the frames as the tagger was trained to read them, and those reported as nested attributions
+            yield self.decode(doc, self.scores(doc, next(it), find_attributions(doc, unspoken=True)),
+                              find_attributions(doc))
