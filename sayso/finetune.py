@@ -76,10 +76,11 @@ class Pack:
 
 
 def write_pack(out: Path, splits: dict[str, list], layers: Sequence[int], network: dict,
-               vocab: dict[str, list[str]], model_dir: Path, specials: tuple[int, int]) -> dict:
+               vocab: dict[str, list[str]], model_dir: Path, specials: tuple[int, int], features: str = "") -> dict:
     """Write a pack to ``out``. ``splits``: per split, its pieces as (word-piece ids, first piece per token,
-    feature ids, gold tags); ``model_dir``: MiniLM's folder; ``specials``: its [CLS] and [SEP] ids. Returns
-    the sizes written, in bytes."""
+    feature ids, gold tags); ``model_dir``: MiniLM's folder; ``specials``: its [CLS] and [SEP] ids;
+    ``features``: the fingerprint of the code that computed the features (``training.features_key``), kept in
+    meta.json. Returns the sizes written, in bytes."""
     import torch
     from safetensors.torch import load_file, save_file
 
@@ -111,7 +112,7 @@ def write_pack(out: Path, splits: dict[str, list], layers: Sequence[int], networ
     save_file(kept, str(out / "encoder" / "model.safetensors"))
     config.update(vocab_size=len(keep), num_hidden_layers=depth)
     (out / "encoder" / "config.json").write_text(json.dumps(config, indent=1) + "\n")
-    meta = {"layers": list(layers), "network": network, "vocab": vocab,
+    meta = {"layers": list(layers), "features": features, "network": network, "vocab": vocab,
             "specials": [renumber[i] for i in specials], "pieces": {s: len(p) for s, p in splits.items()}}
     (out / "meta.json").write_text(json.dumps(meta) + "\n")
     return {p.name: p.stat().st_size for p in [out / "pieces.npz", out / "encoder" / "model.safetensors"]}
@@ -226,13 +227,22 @@ class Tuner:
                 "layers": self.meta["layers"], "network": self.meta["network"], "vocab": self.meta["vocab"]}
 
 
+def running_mean(mean: list[dict] | None, now: list[dict], n: int) -> list[dict]:
+    """The mean of ``n`` sets of weights (state dicts, float32 copies) from the mean of the first ``n - 1``
+    (None for the first) and the ``n``-th."""
+    now = [{k: v.detach().float().clone() for k, v in weights.items()} for weights in now]
+    return now if mean is None else [{k: m[k] + (w[k] - m[k]) / n for k in m} for m, w in zip(mean, now)]
+
+
 def run(pack: Path, out: Path, epochs: int = 20, lr_encoder: float = 5e-5, lr_head: float = 2e-3,
         batch_size: int = 16, seed: int = 13, device: str | None = None, minutes: float | None = None,
-        max_batches: int | None = None, log=print) -> list[dict]:
+        max_batches: int | None = None, average_from: int | None = None, log=print) -> list[dict]:
     """Fine-tune, choose the epoch on dev's span F1, write ``out/tuned.pt``; returns the per-epoch records.
 
     ``device``: a torch device (default: the GPU when torch sees one, else the CPU). ``max_batches`` stops
-    each epoch early (a smoke test of the whole stage)."""
+    each epoch early (a smoke test of the whole stage). ``average_from``: also average the weights of every
+    epoch from that one to the last (the tail of the decaying schedule), score the average on dev as one
+    more record (``"epoch": "average"``) and write it to ``out/averaged.pt``."""
     import torch
 
     t_start = time.time()
@@ -258,6 +268,9 @@ def run(pack: Path, out: Path, epochs: int = 20, lr_encoder: float = 5e-5, lr_he
     step = 0
     history: list[dict] = []
     best = (-1.0, None)
+    tuned_modules = (tuner.encoder.model.encoder, tuner.head)
+    averaged: list[dict] | None = None  # the running mean of each module's weights, from epoch average_from on
+    counted = 0
     for epoch in range(1, epochs + 1):
         t0, loss_sum = time.time(), 0.0
         order = batches(pieces, batch_size, rng, length)[:per_epoch]
@@ -286,12 +299,24 @@ def run(pack: Path, out: Path, epochs: int = 20, lr_encoder: float = 5e-5, lr_he
         log(json.dumps(record))
         if record["dev_mean"] > best[0]:
             best = (record["dev_mean"], {**tuner.state(), "epoch": epoch})
+        if average_from is not None and epoch >= average_from:
+            counted += 1
+            with torch.no_grad():
+                averaged = running_mean(averaged, [m.state_dict() for m in tuned_modules], counted)
         if epoch >= epochs:
             break
+    settings = {"epochs": epochs, "lr_encoder": lr_encoder, "lr_head": lr_head, "batch_size": batch_size,
+                "seed": seed, "device": device}
     out.mkdir(parents=True, exist_ok=True)
-    torch.save({**best[1], "history": history, "settings": {
-        "epochs": epochs, "lr_encoder": lr_encoder, "lr_head": lr_head, "batch_size": batch_size, "seed": seed,
-        "device": device}}, out / "tuned.pt")
+    torch.save({**best[1], "history": history, "settings": settings}, out / "tuned.pt")
+    if averaged is not None:
+        for module, weights in zip(tuned_modules, averaged):
+            module.load_state_dict(weights)
+        record = {"epoch": "average", "from": average_from, "to": epochs, **tuner.evaluate()}
+        history.append(record)
+        log(json.dumps(record))
+        torch.save({**tuner.state(), "epoch": f"{average_from}-{epochs}", "history": history,
+                    "settings": {**settings, "average_from": average_from}}, out / "averaged.pt")
     return history
 
 
@@ -311,12 +336,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--device", help="torch device (default: cuda when torch sees a GPU, else cpu)")
     ap.add_argument("--minutes", type=float, help="cut the epochs to what fits in this much time")
     ap.add_argument("--max-batches", type=int, help="batches per epoch at most (a smoke test)")
+    ap.add_argument("--average-from", type=int, metavar="EPOCH", help="also write OUT/averaged.pt: the mean of "
+                    "the weights of every epoch from this one to the last, scored on dev")
     args = ap.parse_args(argv)
     if not (args.pack / "meta.json").exists():
         print(f"{args.pack}: not a pack (no meta.json)", file=sys.stderr)
         return 2
     run(args.pack, args.out, args.epochs, args.lr_encoder, args.lr_head, args.batch_size, args.seed, args.device,
-        args.minutes, args.max_batches, log=lambda s: print(s, flush=True))
+        args.minutes, args.max_batches, args.average_from, log=lambda s: print(s, flush=True))
     return 0
 
 

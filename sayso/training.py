@@ -504,6 +504,35 @@ def encode_for(tagger: Tagger, examples: Sequence[Example]) -> list[Example]:
     return [dataclasses.replace(ex, enc=e) for ex, e in zip(examples, encoded)]
 
 
+#: The modules whose code decides the tagger's features besides the parse: the rules (whose frames are a
+#: feature), the cue lexicon, quotations, transcripts and the features themselves.
+FEATURE_SOURCES = ("attribution/rules.py", "attribution/cues.py", "attribution/quotes.py",
+                   "attribution/transcripts.py", "attribution/tagger.py")
+
+
+def features_key() -> str:
+    """A fingerprint of what the tagger's features are computed from: the parse (``nlp.parse_key``) and the
+    code of :data:`FEATURE_SOURCES`. A pack written under another key holds stale features."""
+    import hashlib
+
+    from . import nlp as _nlp
+
+    root = Path(__file__).parent
+    digest = hashlib.sha1(_nlp.parse_key(_nlp.load("fast")).encode("utf-8"))
+    for name in FEATURE_SOURCES:
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def pack_is_current(pack_dir: Path, layers: Sequence[int]) -> bool:
+    """Whether the pack in ``pack_dir`` can be trained from: it holds MiniLM up to the deepest of ``layers``
+    for heads that read those, and features computed by the code there is now (:func:`features_key`).
+    Otherwise it is written again."""
+    meta = pack_dir / "meta.json"
+    written = json.loads(meta.read_text()) if meta.exists() else {}
+    return written.get("layers") == list(layers) and written.get("features") == features_key()
+
+
 def pack(data_dir: Path, out: Path, cache: Path = Path("build/tagger-cache"), log: Log = _stderr,
          sets: dict[str, Sequence[Example]] | None = None, layers: Sequence[int] = TUNED_LAYERS) -> dict:
     """Write the pack ``finetune.py`` trains from: train's and dev's pieces as word pieces, feature ids and
@@ -521,7 +550,7 @@ def pack(data_dir: Path, out: Path, cache: Path = Path("build/tagger-cache"), lo
         splits[split] = [(*encoder.pieces(examples[k].doc[s:e]), examples[k].feats[s:e], examples[k].tags[s:e])
                          for k, s, e in _chunks(examples)]
     sizes = write_pack(Path(out), splits, tuple(layers), {**NETWORK, "tensor_width": 0}, vocab.tables, model_path(),
-                       encoder.specials)
+                       encoder.specials, features_key())
     log(f"wrote {out}: " + ", ".join(f"{name} {size / 2**20:.1f} MiB" for name, size in sizes.items()))
     return sizes
 
@@ -551,8 +580,7 @@ def train_tuned(data_dir: Path, out: Path, members: Sequence[tuple[int, float, i
 
     t_start, cpu_start = time.time(), time.process_time()
     dev = prepare(data_dir, "dev", cache, log)
-    meta = Path(pack_dir) / "meta.json"
-    if not meta.exists() or json.loads(meta.read_text())["layers"] != list(layers):  # train is read for the pack only
+    if not pack_is_current(Path(pack_dir), layers):  # train is read for the pack only
         pack(data_dir, Path(pack_dir), cache, log, {"train": prepare(data_dir, "train", cache, log), "dev": dev},
              layers)
     t_prepared = time.time()

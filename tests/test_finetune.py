@@ -79,6 +79,25 @@ def tuned(tmp_path_factory, polnear_dir, nlp):
     return root, sets
 
 
+def test_a_pack_is_written_again_when_its_layers_or_features_are_others(tuned):
+    """``make train`` reuses a pack only while it holds the layers asked for and features computed by the
+    rules as they are: one written before a change to the rules or the cue lexicon is stale."""
+    import shutil
+
+    from sayso.training import features_key, pack_is_current
+
+    root, _ = tuned
+    stale = root / "stale-pack"
+    shutil.copytree(root / "pack", stale)
+    meta = json.loads((stale / "meta.json").read_text())
+    assert meta["features"] == features_key() and meta["layers"] == [2, 4]
+    assert pack_is_current(stale, (2, 4)) and not pack_is_current(stale, (2, 4, 6))
+    (stale / "meta.json").write_text(json.dumps({**meta, "features": "0" * 16}))
+    assert not pack_is_current(stale, (2, 4))
+    (stale / "meta.json").unlink()
+    assert not pack_is_current(stale, (2, 4))
+
+
 def _write_model(member, record, examples, out):
     """The model of one fine-tuned member, written to ``out`` as ``sayso train`` writes it (calibrated on
     ``examples``); returns it and the examples it encoded."""
@@ -157,6 +176,35 @@ def test_minutes_cut_the_epochs_to_what_fits(tuned, tmp_path):
     assert [h["epoch"] for h in history] == [1]
     assert json.loads(lines[0])["epochs"] == 1
     assert (tmp_path / "tuned.pt").exists()
+
+
+def test_the_average_of_the_last_epochs_is_their_mean_and_is_scored(tuned, tmp_path):
+    """``--average-from``: the averaged member is the mean of the epochs' weights, scored on dev as one more
+    record, and it loads as a member does."""
+    import torch
+
+    from sayso.finetune import run, running_mean
+    from sayso.training import tuned_tagger
+
+    epochs = [[{"w": torch.randn(3, 2), "b": torch.randn(2)}] for _ in range(3)]
+    mean = None
+    for n, weights in enumerate(epochs, 1):
+        mean = running_mean(mean, weights, n)
+    for k in ("w", "b"):
+        assert torch.allclose(mean[0][k], torch.stack([e[0][k] for e in epochs]).mean(0), atol=1e-6)
+    assert not torch.equal(epochs[0][0]["w"], mean[0]["w"])
+
+    root, _ = tuned
+    history = run(root / "pack", tmp_path, epochs=3, batch_size=2, device="cpu", max_batches=2, average_from=2,
+                  log=lambda s: None)
+    assert [h["epoch"] for h in history] == [1, 2, 3, "average"] and history[-1]["from"] == 2
+    assert history[-1]["dev_loss"] > 0 and set(history[-1]["dev_f1"]) == {"source", "cue", "content"}
+    member, record = tuned_tagger(tmp_path / "averaged.pt")
+    assert record["epoch"] == "2-3" and record["history"][-1]["epoch"] == "average"
+    best = torch.load(tmp_path / "tuned.pt", weights_only=True)
+    averaged = torch.load(tmp_path / "averaged.pt", weights_only=True)
+    assert set(averaged["head"]) == set(best["head"]) and set(averaged["encoder"]) == set(best["encoder"])
+    assert any(not torch.equal(averaged["head"][k], best["head"][k]) for k in best["head"])
 
 
 def test_batched_best_paths_are_the_viterbi_paths():
