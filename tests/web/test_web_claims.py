@@ -248,6 +248,7 @@ def test_a_claim_is_read_a_page_of_attributions_at_a_time(client, span, corpus_d
     first, second = (client.get(f"/claims/{span['id']}", params={"page": n}).text for n in (1, 2))
     assert f"Attributions 1–3 of {span['attribution_count']}" in first
     assert f'href="/claims/{span["id"]}?page=2"' in first and f'href="/claims/{span["id"]}?page=1"' in second
+    assert f'class="twin" href="/api/claims/{span["id"]}?page=2"' in second  # its JSON twin is the same page
     for html, shown in ((first, span["attributions"][:3]), (second, span["attributions"][3:6])):
         assert re.findall(r'data-attribution="(a\d+)"', html) == [a["attribution_id"] for a in shown]
     assert f'({span["stances"]["asserts"]})' in first
