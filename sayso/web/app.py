@@ -465,9 +465,7 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         return JSONResponse(claim_jsonld(find_claim(claim_id)), media_type="application/ld+json")
 
     @app.get("/api/claims/{claim_id}", tags=["claims"], summary="One claim")
-    def api_claim(claim_id: str, page: Page = 1,
-                  per_page: Annotated[int, Query(ge=1, le=queries.MAX_PER_PAGE, description="Attributions per page")
-                                      ] = queries.CLAIM_PAGE_SIZE) -> Response:
+    def api_claim(claim_id: str, page: Page = 1, per_page: PerPage = queries.CLAIM_PAGE_SIZE) -> Response:
         """The claim as in the list (`id`, `label`, `label_attribution`, `about`, counts and dates) with one
         page of its `attributions` (`page`, `per_page`, `pages`: those who assert it first, then those who
         deny, doubt and only report it), each with its `speaker`, `stance`, `content`, `cue`, `kind`,
