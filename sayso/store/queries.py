@@ -974,17 +974,17 @@ def claim_speakers(claim: Claim) -> list[dict[str, Any]]:
 
 
 def claim_edges(conn: sqlite3.Connection, claim_id: str, limit: int = CLAIM_EDGES_SHOWN,
-                shown: int = EDGE_EVIDENCE_SHOWN) -> list[dict[str, Any]]:
-    """The agreements and contradictions of a claim's speakers, those with the most evidence first, up to
-    ``limit``: ``{speakers: [a, b], relation, evidence_count, evidence}``, each speaker as ``{id, name}`` (a
-    claim page's ``speakers`` has the rest), ``evidence`` the first ``shown`` of the attributions behind the
-    edge. ``sayso claims --json`` lists every edge with all its evidence."""
+                shown: int | None = EDGE_EVIDENCE_SHOWN, offset: int = 0) -> list[dict[str, Any]]:
+    """The agreements and contradictions of a claim's speakers, those with the most evidence first, ``limit``
+    of them from ``offset``: ``{speakers: [a, b], relation, evidence_count, evidence}``, each speaker as
+    ``{id, name}`` (a claim page's ``speakers`` has the rest), ``evidence`` the first ``shown`` of the
+    attributions behind the edge in the claim's order (all of them with None)."""
     counts = dict(conn.execute(
         "SELECT v.edge_id, count(*) FROM claim_edge_evidence v JOIN claim_edges e ON e.id = v.edge_id"
         " WHERE e.claim_id = ? AND e.speaker_a != e.speaker_b GROUP BY v.edge_id", (claim_id,)))
     edges = sorted(conn.execute("SELECT id, speaker_a, speaker_b, relation FROM claim_edges WHERE claim_id = ?"
                                 " AND speaker_a != speaker_b", (claim_id,)),
-                   key=lambda e: (-counts.get(e[0], 0), e[0]))[:limit]
+                   key=lambda e: (-counts.get(e[0], 0), e[0]))[offset:offset + limit]
     refs: dict[int, list[dict[str, Any]]] = {}
     for chunk in _chunks([e[0] for e in edges]):
         for edge_id, article_id, local_id in conn.execute(
@@ -992,13 +992,27 @@ def claim_edges(conn: sqlite3.Connection, claim_id: str, limit: int = CLAIM_EDGE
                 f" OVER (PARTITION BY v.edge_id ORDER BY m.position) AS k FROM claim_edge_evidence v JOIN"
                 f" claim_members m ON m.attribution_id = v.attribution_id WHERE v.edge_id IN"
                 f" ({','.join('?' * len(chunk))})) JOIN attributions a ON a.id = attribution_id WHERE k <= ?"
-                f" ORDER BY edge_id, k", (*chunk, shown)):
+                f" ORDER BY edge_id, k", (*chunk, MAX_COUNT if shown is None else shown)):
             refs.setdefault(edge_id, []).append(AttributionRef(article_id, local_id).to_json())
     ids = list({e[1] for e in edges} | {e[2] for e in edges})
     names = dict(conn.execute(f"SELECT id, name FROM speakers WHERE id IN ({','.join('?' * len(ids))})", ids))
     return [{"speakers": [{"id": a, "name": names[a]}, {"id": b, "name": names[b]}], "relation": relation,
              "evidence_count": counts.get(edge_id, 0), "evidence": refs.get(edge_id, [])}
             for edge_id, a, b, relation in edges]
+
+
+def claim_edge_page(conn: sqlite3.Connection, claim_id: str, page: int = 1, per_page: int = PER_PAGE
+                    ) -> dict[str, Any] | None:
+    """Every edge of a claim a page at a time, those with the most evidence first, each with all its
+    evidence (:func:`claim_edges`): ``{claim, total, page, per_page, pages, results}``; None for no claim."""
+    page, per_page = _paging(page, per_page)
+    row = conn.execute("SELECT id, label FROM claims WHERE id = ?", (claim_id,)).fetchone()
+    if row is None:
+        return None
+    total = sum(_claim_relations(conn, [claim_id])[claim_id].values())
+    return {"claim": {"id": row["id"], "label": row["label"]}, "total": total, "page": page, "per_page": per_page,
+            "pages": max(1, -(-total // per_page)),
+            "results": claim_edges(conn, claim_id, per_page, None, (page - 1) * per_page)}
 
 
 #: Longest evidence shown around an attribution, in characters, on either side of it.

@@ -17,6 +17,7 @@ page                   JSON twin                   what
 /claims?q=&speaker=…   /api/claims?…               claims, those of the most speakers first
                        /api/claims.csv|.parquet?…  every claim kept, a row per attribution, for download
 /claims/{id}           /api/claims/{id}            who asserts, denies, doubts it; quote spread; graph
+                       /api/claims/{id}/edges      every pair who agree or contradict, with all the evidence
                        /api/claims/{id}.jsonld     the claim as schema.org Claim (application/ld+json)
                        /api/network.json|.graphml|.gexf   the speakers' network (via, about, agrees, contradicts)
 /quotes?q=&outlet=…    /api/quotes?…               quotations repeated across articles, the most repeated first
@@ -474,10 +475,21 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         of the claim, with the most attributions first, with its `stances` and `side`, the stance it takes
         most), `relations` (how many pairs of them `agree` and `contradict`), `edges` (those pairs, the ones
         with the most evidence first, up to 500, each with `evidence_count` and the first three attributions
-        behind it as `evidence`; `sayso claims --json` lists them all), `quotes` (the quotations
+        behind it as `evidence`; `/api/claims/{id}/edges` pages through all of them), `quotes` (the quotations
         of its attributions that other articles repeated: `text`, `first_seen`, `repeated_by` outlets,
         `sightings` each with `credits_first`) and `computed`."""
         data = queries.claim_page(conn(), claim_id, page, per_page)
+        if data is None:
+            raise HTTPException(404, f"No claim {claim_id} in this corpus.")
+        return JSONResponse(data)
+
+    @app.get("/api/claims/{claim_id}/edges", tags=["claims"], summary="Who agrees and contradicts on one claim")
+    def api_claim_edges(claim_id: str, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> Response:
+        """Every pair of the claim's speakers who `agree` or `contradict`, those with the most evidence first,
+        a page at a time (`total`, `page`, `per_page`, `pages`): each as `speakers` (`id`, `name`),
+        `relation`, `evidence_count` and `evidence`, every attribution that puts one of them on their side
+        (`article_id`, `attribution_id`), in the claim's order."""
+        data = queries.claim_edge_page(conn(), claim_id, page, per_page)
         if data is None:
             raise HTTPException(404, f"No claim {claim_id} in this corpus.")
         return JSONResponse(data)

@@ -254,6 +254,33 @@ def test_a_claim_is_read_a_page_of_attributions_at_a_time(client, span, corpus_d
     assert f'({span["stances"]["asserts"]})' in first
 
 
+def test_every_edge_of_a_claim_pages_with_all_its_evidence(client, span, corpus_db):
+    """``/api/claims/{id}/edges``: every pair who agree or contradict, the most evidence first, each with every
+    attribution behind it, as the store holds them."""
+    first = client.get(f"/api/claims/{span['id']}/edges", params={"per_page": 2}).json()
+    assert first["claim"] == {"id": span["id"], "label": span["label"]}
+    assert first["total"] == sum(span["relations"].values()) > 2 and first["pages"] == -(-first["total"] // 2)
+    edges = list(first["results"])
+    for page in range(2, first["pages"] + 1):
+        edges += client.get(f"/api/claims/{span['id']}/edges", params={"per_page": 2, "page": page}).json()["results"]
+    assert len(edges) == first["total"]
+    # the claim page's edges are the first of these, with their first evidence only
+    assert [{**e, "evidence": e["evidence"][:3]} for e in edges[:len(span["edges"])]] == span["edges"]
+    db = sqlite3.connect(corpus_db)
+    stored = {}
+    for a, b, relation, article_id, local_id in db.execute(
+            "SELECT e.speaker_a, e.speaker_b, e.relation, a.article_id, a.local_id FROM claim_edges e JOIN"
+            " claim_edge_evidence v ON v.edge_id = e.id JOIN attributions a ON a.id = v.attribution_id"
+            " WHERE e.claim_id = ? AND e.speaker_a != e.speaker_b", (span["id"],)):
+        stored.setdefault((a, b, relation), set()).add((article_id, local_id))
+    db.close()
+    assert {(e["speakers"][0]["id"], e["speakers"][1]["id"], e["relation"]):
+            {(r["article_id"], r["attribution_id"]) for r in e["evidence"]} for e in edges} == stored
+    assert all(e["evidence_count"] == len(e["evidence"]) for e in edges)
+    assert client.get("/api/claims/c0000000000/edges").status_code == 404
+    assert client.get(f"/api/claims/{span['id']}/edges", params={"page": 0}).status_code == 422
+
+
 def test_a_claim_as_schema_org_json_ld(client, span):
     r = client.get(f"/api/claims/{span['id']}.jsonld")
     assert r.status_code == 200 and r.headers["content-type"] == "application/ld+json"
