@@ -278,6 +278,9 @@ def test_every_edge_of_a_claim_pages_with_all_its_evidence(client, span, corpus_
             {(r["article_id"], r["attribution_id"]) for r in e["evidence"]} for e in edges} == stored
     assert all(e["evidence_count"] == len(e["evidence"]) for e in edges)
     assert client.get("/api/claims/c0000000000/edges").status_code == 404
+    html = client.get(f"/claims/{span['id']}").text  # the claim page counts the pairs and links to them
+    assert (f'{span["relations"]["agree"]} pairs of speakers agree, {span["relations"]["contradict"]} contradict: '
+            f'<a href="/api/claims/{span["id"]}/edges">') in html
     assert client.get(f"/api/claims/{span['id']}/edges", params={"page": 0}).status_code == 422
 
 
