@@ -33,7 +33,7 @@ import numpy as np
 from spacy.tokens import Doc, DocBin
 
 from .attribution.encoder import LAYERS, TUNED_LAYERS, load_tuned, save_tuned
-from .attribution.rules import Found, find_attributions
+from .attribution.rules import find_attributions
 from .attribution.tagger import (
     FEATURES, MODEL_DIR, SEEDS, Calibration, FeatureVocab, Tagger, group, segments, to_found, token_strings,
 )
@@ -68,19 +68,12 @@ class Example:
     tensor: np.ndarray  # (T, 96) float16
     feats: np.ndarray | None = None  # (T, F) int64
     tags: np.ndarray | None = None  # (T,) int64
-    frames: list[Found] | None = None  # the rule-found frames (a feature, and the nested attributions)
     strings: list[list[str]] | None = None  # the categorical features as strings, before a vocabulary
 
-    def rule_frames(self) -> list[Found]:
-        """The doc's rule-found frames, found once."""
-        if self.frames is None:
-            self.frames = find_attributions(self.doc, unspoken=True)
-        return self.frames
-
     def feature_strings(self) -> list[list[str]]:
-        """The tokens' categorical features (``token_strings``), computed once."""
+        """The tokens' categorical features (``token_strings``, which reads the rule frames), computed once."""
         if self.strings is None:
-            self.strings = token_strings(self.doc, self.rule_frames())
+            self.strings = token_strings(self.doc)
         return self.strings
 
 

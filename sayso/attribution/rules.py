@@ -131,6 +131,11 @@ def _imperative(verb: Token) -> bool:
     return verb.tag_ == "VB" or (verb.tag_ == "VBP" and verb.i == first)
 
 
+def _infinitive(verb: Token) -> bool:
+    """Whether a verb is an infinitive with "to" ("free to disclose", "refused to discuss")."""
+    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
+
+
 def _can_speak(tok: Token) -> bool:
     """Whether a subject can be someone who says or thinks something."""
     lemma = tok.lemma_.lower()
@@ -248,7 +253,7 @@ class FrameExtractor:
             # "Donald Trump, who ..., tweeted on Friday to say ...": a parse that hung the speech verb on its
             # speaker as a participle; reached from the infinitive, the speaker is that noun
             return head
-        if verb.dep_ == "acl" and head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        if verb.dep_ == "acl" and head.pos_ == "NOUN" and _infinitive(verb):
             # an infinitive that describes a noun: "his unwillingness to release his returns" is his;
             # "investigators have no evidence to suggest that ..." is the investigators'
             owner = next((c for c in head.children if c.dep_ == "poss"), None)
@@ -466,7 +471,7 @@ class FrameExtractor:
             src = self.inverted_source(verb)
         if src is None and _imperative(verb):
             return None  # "Imagine that ...", "Don't blame Bush": an imperative asks, it reports no one
-        if src is None and not self.unspoken and any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        if src is None and not self.unspoken and _infinitive(verb):
             # "Trump is free to disclose his returns", "glad to see the cranes": an infinitive that no one is
             # said to speak reports no one. The accurate mode's tagger still reads these frames as a feature.
             return None

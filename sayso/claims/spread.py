@@ -88,7 +88,7 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
 
 
-def near_exact(shorter: tuple[str, ...], longer: tuple[str, ...]) -> bool:
+def near_exact(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether NEAR_SHARE of the shorter passage's words (NEAR_MIN_WORDS or more of them) are found in the
     longer in order (difflib's matching blocks). The caller knows that the two share a run of MIN_WORDS.
 
@@ -96,6 +96,7 @@ def near_exact(shorter: tuple[str, ...], longer: tuple[str, ...]) -> bool:
     ...            tuple("our fight is to transform our country and to understand that".split()))
     True
     """
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     if len(shorter) < NEAR_MIN_WORDS:
         return False
     blocks = SequenceMatcher(None, shorter, longer, autojunk=False).get_matching_blocks()
@@ -180,7 +181,7 @@ def group_passages(passages: list[tuple[str, ...]]) -> list[list[int]]:
         found = next((k for k in sorted(candidates) if _holds(words, passages[groups[k][0]])), None)
         if found is None:
             sharing = {k for run in runs for k in holding.get(run, ())}
-            found = next((k for k in sorted(sharing) if _near(words, passages[groups[k][0]])), None)
+            found = next((k for k in sorted(sharing) if near_exact(words, passages[groups[k][0]])), None)
         if found is not None:
             groups[found].append(i)
         else:
@@ -197,11 +198,6 @@ def _holds(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     return shorter == longer or _contains(longer, shorter)
 
-
-def _near(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Whether two passages that share a run of MIN_WORDS words are near-exact repeats."""
-    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
-    return near_exact(shorter, longer)
 
 
 def quote_spread(items: list[Item]) -> list[Quote]:

@@ -187,11 +187,8 @@ def quote_rows(quotes: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 def quote_csv_chunks(quotes: Iterable[dict[str, Any]]) -> Iterator[str]:
     """CSV text of quotes (:func:`quote_rows`; ``credits_first`` is true, false or empty)."""
-    def rows() -> Iterator[dict[str, Any]]:
-        for r in quote_rows(quotes):
-            yield {**r, "credits_first": {None: "", True: "true", False: "false"}[r["credits_first"]]}
-
-    return _csv(rows(), QUOTE_COLUMNS)
+    cell = {None: "", True: "true", False: "false"}
+    return _csv(({**r, "credits_first": cell[r["credits_first"]]} for r in quote_rows(quotes)), QUOTE_COLUMNS)
 
 
 def quote_parquet_chunks(quotes: Iterable[dict[str, Any]]) -> Iterator[bytes]:

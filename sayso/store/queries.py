@@ -880,7 +880,7 @@ def claim_summaries(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, 
     ``last_date``, ``sides`` (for each stance someone takes: ``speaker_count`` and the ``speakers`` with the
     most attributions of that stance, up to :data:`SIDE_SPEAKERS`, each with its count as ``attributions``)
     and ``relations`` (the pairs of speakers who ``agree`` and who ``contradict``). Read in a few grouped
-    queries, whatever the claims' size; ``claim_page`` has the attributions and edges themselves."""
+    queries, whatever the claims' size; :func:`claim_details` has the attributions and edges themselves."""
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
@@ -933,28 +933,22 @@ EDGE_EVIDENCE_SHOWN = 3
 CLAIM_EDGES_SHOWN = 500
 
 
-def claim_json(conn: sqlite3.Connection, claim: Claim, members: list[ClaimMember] | None = None,
-               evidence: bool = False) -> dict[str, Any]:
+def claim_json(conn: sqlite3.Connection, claim: Claim, members: list[ClaimMember]) -> dict[str, Any]:
     """A claim as its page shows it: ``{id, label, label_attribution, about}``, its counts and dates (as in
-    :func:`claim_summaries`) and ``attributions``: ``members`` (all of the claim's by default) as ``sayso
-    claims --json`` lists them, each with its ``kind`` and ``article`` (id, title, url, outlet, published,
-    date); with ``evidence``, also the sentence it is in, as ``evidence``."""
-    row = conn.execute("SELECT * FROM claims WHERE id = ?", (claim.id,)).fetchone()
-    members = claim.members if members is None else members
+    :func:`claim_summaries`) and ``attributions``: ``members`` (some of the claim's) as ``sayso claims
+    --json`` lists them, each with its ``kind``, ``article`` (id, title, url, outlet, published, date) and
+    ``evidence``, the sentence it is in."""
     article_ids = sorted({m.ref.article_id for m in members})
     articles = {r["id"]: dict(r) for r in conn.execute(
         f"SELECT id, title, url, outlet, published, date FROM articles"
         f" WHERE id IN ({','.join('?' * len(article_ids))})",
         article_ids)}
-    windows = _evidence(conn, [m.ref for m in members]) if evidence else {}
-    shown = []
-    for member in members:
-        out = {**member.to_json(), "kind": member.kind, "article": articles[member.ref.article_id]}
-        if evidence:
-            out["evidence"] = windows[(member.ref.article_id, member.ref.attribution_id)]
-        shown.append(out)
+    windows = _evidence(conn, [m.ref for m in members])
+    shown = [{**m.to_json(), "kind": m.kind, "article": articles[m.ref.article_id],
+              "evidence": windows[(m.ref.article_id, m.ref.attribution_id)]} for m in members]
     return {"id": claim.id, "label": claim.label, "label_attribution": claim.label_ref.to_json(),
-            "about": [s.to_json() for s in claim.about], **_claim_counts(row), "attributions": shown}
+            "about": [s.to_json() for s in claim.about], **_claim_counts(_claim_rows(conn, [claim.id])[claim.id]),
+            "attributions": shown}
 
 
 def claim_speakers(claim: Claim) -> list[dict[str, Any]]:
@@ -1163,25 +1157,18 @@ def claim(conn: sqlite3.Connection, claim_id: str, edges: bool = True) -> Claim 
     return found[0] if found else None
 
 
-def claim_page(conn: sqlite3.Connection, claim_id: str, page: int = 1, per_page: int = CLAIM_PAGE_SIZE
-               ) -> dict[str, Any] | None:
-    """One claim with everything about it, or None: :func:`claim_details`."""
-    found = claim(conn, claim_id, edges=False)
-    return None if found is None else claim_details(conn, found, page, per_page)
-
-
 def claim_details(conn: sqlite3.Connection, found: Claim, page: int = 1, per_page: int = CLAIM_PAGE_SIZE
                   ) -> dict[str, Any]:
-    """A claim read with ``edges=False``, as its page shows it: ``claim_json`` of one page of its
-    attributions (``page``, ``per_page``, ``pages``; those who assert it first, then those who deny, doubt
-    and only report it, each in the claim's order), each with its ``evidence``; ``speakers``, every speaker
-    of the claim (:func:`claim_speakers`); ``relations`` (as in :func:`claim_summaries`) and ``edges``
-    (:func:`claim_edges`, the best supported of them); the ``quotes`` of its members
-    repeated across outlets; and when the claims were ``computed``."""
+    """A claim (read with ``edges=False``: they are read here) as its page and the page's JSON twin show it:
+    ``claim_json`` of one page of its attributions (``page``, ``per_page``, ``pages``; those who assert it
+    first, then those who deny, doubt and only report it, each in the claim's order); ``speakers``, every
+    speaker of the claim (:func:`claim_speakers`); ``relations`` (as in :func:`claim_summaries`) and
+    ``edges`` (:func:`claim_edges`, the best supported of them); the ``quotes`` of its members repeated
+    across outlets; and when the claims were ``computed``."""
     page, per_page = _paging(page, per_page)
     ordered = sorted(found.members, key=lambda m: STANCES.index(m.stance))  # stable: the claim's order within
     shown = ordered[(page - 1) * per_page:page * per_page]
-    return {**claim_json(conn, found, shown, evidence=True), "page": page, "per_page": per_page,
+    return {**claim_json(conn, found, shown), "page": page, "per_page": per_page,
             "pages": max(1, -(-len(ordered) // per_page)), "speakers": claim_speakers(found),
             "relations": _claim_relations(conn, [found.id])[found.id], "edges": claim_edges(conn, found.id),
             "quotes": claim_quotes(conn, found.id),

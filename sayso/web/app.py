@@ -169,6 +169,21 @@ EXTRACT_BODY = {"required": True, "content": {
 #: Waiting for the pipeline, a client is asked to come back after this many seconds.
 RETRY_AFTER = "5"
 
+#: The media type of each streamed download, by its file name's suffix.
+DOWNLOAD_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
+                  "parquet": "application/vnd.apache.parquet"}
+
+
+def attachment(name: str) -> dict[str, str]:
+    """The header that makes a response a download saved as ``name``."""
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def streamed(chunks, name: str) -> StreamingResponse:
+    """A download of ``chunks`` (text or bytes, written as they come) saved as ``name``, its media type the
+    one of its suffix (:data:`DOWNLOAD_TYPES`)."""
+    return StreamingResponse(chunks, media_type=DOWNLOAD_TYPES[name.rsplit(".", 1)[1]], headers=attachment(name))
+
 
 def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     """The web application over the corpus database ``db`` (opened read-only; StoreError if unusable);
@@ -251,16 +266,13 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     def export_response(f: queries.Filters, request: Request, fmt: str) -> Response:
         hits = queries.iter_search(conn(), f)
         base = str(request.base_url)
-        name = f"sayso-search.{fmt}"
-        disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
         if fmt == "csv":
-            return StreamingResponse(export.csv_chunks(hits, base), media_type="text/csv; charset=utf-8",
-                                     headers=disposition)
-        if fmt == "jsonl":
-            return StreamingResponse(export.jsonl_chunks(hits), media_type="application/x-ndjson",
-                                     headers=disposition)
-        return StreamingResponse(export.parquet_chunks(hits, base), media_type="application/vnd.apache.parquet",
-                                 headers=disposition)
+            chunks = export.csv_chunks(hits, base)
+        elif fmt == "jsonl":
+            chunks = export.jsonl_chunks(hits)
+        else:
+            chunks = export.parquet_chunks(hits, base)
+        return streamed(chunks, f"sayso-search.{fmt}")
 
     def exporter(fmt: str) -> Callable[..., Response]:
         def endpoint(request: Request, f: SearchFilters) -> Response:
@@ -319,7 +331,7 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         suffix = "html" if media_type == "text/html" else "txt"
         # a download, never rendered here: the page's own scripts must not run on this site
         return Response(content, media_type="application/octet-stream",
-                        headers={"Content-Disposition": f'attachment; filename="article-{article_id}.{suffix}"'})
+                        headers=attachment(f"article-{article_id}.{suffix}"))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: ArticleId) -> HTMLResponse:
@@ -404,19 +416,17 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                        min_attributions: MinAttributions = 1, about: ClaimAbout = None, since: Since = None,
                        until: Until = None) -> Response:
         found = claims_kept(q, speaker, stance, min_attributions, about, since, until)
-        return StreamingResponse(export.claim_csv_chunks(found), media_type="text/csv; charset=utf-8",
-                                 headers={"Content-Disposition": 'attachment; filename="sayso-claims.csv"'})
+        return streamed(export.claim_csv_chunks(found), "sayso-claims.csv")
 
     @app.get("/api/claims.parquet", tags=["claims"], summary="Claims as Parquet, a row per attribution",
-             response_class=Response, responses={200: {"content": {"application/vnd.apache.parquet": {}}}},
+             response_class=Response, responses={200: {"content": {DOWNLOAD_TYPES["parquet"]: {}}}},
              description="The rows of `/api/claims.csv` (the same filters) as a Parquet file, ids as integers, "
                          "as `sayso claims --parquet` writes it.")
     def api_claims_parquet(q: ClaimWords = None, speaker: ClaimSpeaker = None, stance: ClaimStance = None,
                            min_attributions: MinAttributions = 1, about: ClaimAbout = None, since: Since = None,
                            until: Until = None) -> Response:
         found = claims_kept(q, speaker, stance, min_attributions, about, since, until)
-        return StreamingResponse(export.claim_parquet_chunks(found), media_type="application/vnd.apache.parquet",
-                                 headers={"Content-Disposition": 'attachment; filename="sayso-claims.parquet"'})
+        return streamed(export.claim_parquet_chunks(found), "sayso-claims.parquet")
 
     # ------------------------------------------------------------------------------------- network
     def add_network(fmt: str, what: str, media_type: str) -> None:
@@ -438,7 +448,7 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
             except ValueError as exc:  # a relation it does not know
                 raise QueryError(str(exc)) from None
             return Response(network_bytes(graph, fmt), media_type=media_type,
-                            headers={"Content-Disposition": f'attachment; filename="sayso-network.{fmt}"'})
+                            headers=attachment(f"sayso-network.{fmt}"))
 
     for fmt, (what, media_type) in NETWORK_FORMATS.items():
         add_network(fmt, what, media_type)
@@ -450,10 +460,14 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         data = claim_list(q, speaker, stance, min_attributions, page, queries.PER_PAGE, about, since, until)
         return html(request, "claims.html", data=data)
 
+    def no_claim(claim_id: str) -> HTTPException:
+        return HTTPException(404, f"No claim {claim_id} in this corpus.")
+
     def find_claim(claim_id: str) -> Claim:
+        """The claim without its edges (a page reads the best supported ones itself), or a 404."""
         found = queries.claim(conn(), claim_id, edges=False)
         if found is None:
-            raise HTTPException(404, f"No claim {claim_id} in this corpus.")
+            raise no_claim(claim_id)
         return found
 
     # registered before /api/claims/{claim_id}, which would take "ID.jsonld" for an id
@@ -478,10 +492,7 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         behind it as `evidence`; `/api/claims/{id}/edges` pages through all of them), `quotes` (the quotations
         of its attributions that other articles repeated: `text`, `first_seen`, `repeated_by` outlets,
         `sightings` each with `credits_first`) and `computed`."""
-        data = queries.claim_page(conn(), claim_id, page, per_page)
-        if data is None:
-            raise HTTPException(404, f"No claim {claim_id} in this corpus.")
-        return JSONResponse(data)
+        return JSONResponse(queries.claim_details(conn(), find_claim(claim_id), page, per_page))
 
     @app.get("/api/claims/{claim_id}/edges", tags=["claims"], summary="Who agrees and contradicts on one claim")
     def api_claim_edges(claim_id: str, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> Response:
@@ -491,7 +502,7 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         (`article_id`, `attribution_id`), in the claim's order."""
         data = queries.claim_edge_page(conn(), claim_id, page, per_page)
         if data is None:
-            raise HTTPException(404, f"No claim {claim_id} in this corpus.")
+            raise no_claim(claim_id)
         return JSONResponse(data)
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -538,19 +549,17 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                        min_repeats: MinRepeats = 1, uncredited: Uncredited = False, since: Since = None,
                        until: Until = None) -> Response:
         found = quotes_kept(q, speaker, outlet, min_repeats, uncredited, since, until)
-        return StreamingResponse(export.quote_csv_chunks(found), media_type="text/csv; charset=utf-8",
-                                 headers={"Content-Disposition": 'attachment; filename="sayso-quotes.csv"'})
+        return streamed(export.quote_csv_chunks(found), "sayso-quotes.csv")
 
     @app.get("/api/quotes.parquet", tags=["quotes"], summary="Quotes as Parquet, a row per sighting",
-             response_class=Response, responses={200: {"content": {"application/vnd.apache.parquet": {}}}},
+             response_class=Response, responses={200: {"content": {DOWNLOAD_TYPES["parquet"]: {}}}},
              description="The rows of `/api/quotes.csv` (the same filters) as a Parquet file, ids and `seq` as "
                          "integers and `credits_first` a boolean, as `sayso quotes --parquet` writes it.")
     def api_quotes_parquet(q: QuoteWords = None, speaker: QuoteSpeaker = None, outlet: QuoteOutlet = None,
                            min_repeats: MinRepeats = 1, uncredited: Uncredited = False, since: Since = None,
                            until: Until = None) -> Response:
         found = quotes_kept(q, speaker, outlet, min_repeats, uncredited, since, until)
-        return StreamingResponse(export.quote_parquet_chunks(found), media_type="application/vnd.apache.parquet",
-                                 headers={"Content-Disposition": 'attachment; filename="sayso-quotes.parquet"'})
+        return streamed(export.quote_parquet_chunks(found), "sayso-quotes.parquet")
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(request: Request, q: str | None = None, speaker: str | None = None, outlet: str | None = None,
@@ -656,8 +665,7 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
             return response
         if fmt is not None:
             name, media_type = DOWNLOADS[fmt]
-            return Response(download(data, fmt), media_type=media_type,
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+            return Response(download(data, fmt), media_type=media_type, headers=attachment(name))
         return html(request, "extract.html", values=values, modes=MODES, **article_view(display(data)))
 
 
