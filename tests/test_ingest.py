@@ -56,6 +56,34 @@ def test_html_goes_through_trafilatura_with_metadata():
     assert art.url == "https://example.org/harlan"
 
 
+UNNAMED = HTML.replace('<meta property="og:site_name" content="Coastline Daily">\n', "").replace(
+    "Copyright 2026 Coastline Daily. ", "").replace(" | Coastline Daily</title>", "</title>")
+
+
+@pytest.mark.parametrize("url, outlet", [
+    ("https://www.nytimes.com/2026/03/03/us/harlan.html", "The New York Times"),  # a known outlet by its name
+    ("https://edition.cnn.com/2026/03/03/harlan", "CNN"),  # a subdomain is its site's
+    ("https://www.coastline-daily.example/harlan", "coastline-daily.example"),  # any other host as it is
+])
+def test_a_page_that_does_not_name_its_site_is_known_by_its_host(url, outlet):
+    assert "Coastline Daily" not in UNNAMED
+    assert read_text_or_html(UNNAMED, url=url).outlet == outlet
+
+
+def test_an_outlet_the_page_or_the_record_names_is_kept():
+    assert read_text_or_html(HTML, url="https://www.nytimes.com/a").outlet == "Coastline Daily"
+    given = read_text_or_html(UNNAMED, url="https://www.nytimes.com/a", meta={"outlet": "nytimes.com"})
+    assert given.outlet == "nytimes.com"  # what a record says is what the user wants recorded
+
+
+def test_a_text_page_has_the_outlet_of_its_url():
+    text = "Harlan Wins Vote\n\nSenator Maria Harlan told reporters on Monday that the bill would pass soon."
+    assert read_text_or_html(text, url="https://www.washingtonpost.com/politics/harlan").outlet == \
+        "The Washington Post"
+    assert read_text_or_html(text).outlet is None
+    assert read_text_or_html(text, url="file:///tmp/harlan.txt").outlet is None
+
+
 def test_html_is_detected_by_content_not_extension(tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(HTML)

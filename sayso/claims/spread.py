@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..attribution.quotes import find_quotes
+from ..outlets import names_of
 from .grouping import AttributionRef, Item, Speaker
 
 #: Fewest words a quotation needs to be tracked: shorter ones ("rigged") recur by chance.
@@ -146,10 +147,11 @@ def _credits(item: Item, first_outlet: str | None) -> bool:
     item's intermediaries (a via "the Times" names "The New York Times")."""
     if not first_outlet:
         return False
-    if names(item.article.text, first_outlet):
+    known_as = names_of(first_outlet)
+    if any(names(item.article.text, name) for name in known_as):
         return True
     via = {e.name for e in item.article.entities if e.id in item.attribution.via}
-    return any(names(first_outlet, v) or names(v, first_outlet) for v in via)
+    return any(names(name, v) or names(v, name) for v in via for name in known_as)
 
 
 def group_passages(passages: list[tuple[str, ...]]) -> list[list[int]]:

@@ -15,6 +15,7 @@ from typing import IO
 
 from ..errors import InputError
 from ..model import Article
+from ..outlets import outlet_name
 from .decode import decode
 from .html import clean_html, looks_like_html
 from .language import declared_language, language_problem
@@ -68,6 +69,9 @@ def read_text_or_html(content: str, *, where: str = "<text>", url: str | None = 
     for key in ("url", "outlet", "author", "published", "title"):
         if key in meta:
             setattr(art, key, valid_unicode(str(meta[key])))
+    if "outlet" not in meta:
+        # a site that does not name itself is known by its host: "nytimes.com" is The New York Times
+        art.outlet = outlet_name(art.outlet, art.url)
     return art
 
 

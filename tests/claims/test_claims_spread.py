@@ -8,6 +8,7 @@ from sayso.claims import items_of
 from sayso.claims.spread import (MIN_WORDS, NEAR_MIN_WORDS, group_passages, names, near_exact, normal_words,
                                  quote_spread)
 from sayso.model import Article
+from sayso.outlets import outlet_name
 from sayso.pipeline import annotate_many
 
 QUOTE = "We have no intention of influencing the election campaign in the United States"
@@ -164,3 +165,23 @@ def test_a_repeat_credits_the_first_outlet_only_by_its_name():
              for it in items_of(aid, art)]
     (quote,) = quote_spread(items)
     assert [(s.outlet, s.credits_first) for s in quote.repeats] == [("Daily Blog", False), ("Other Times", True)]
+
+
+def test_a_repeat_credits_an_outlet_known_by_its_host_by_the_name_it_goes_by():
+    # the first article's page named no site, so its outlet is its host's outlet (sayso.outlets); repeats
+    # name it as people do, in full or without "The"
+    first = Article(text=f'Putin Speaks\n\n"{QUOTE}," Vladimir Putin told reporters.',
+                    outlet=outlet_name(None, "https://www.nytimes.com/2016/09/07/world/putin.html"),
+                    published="2016-09-07")
+    full = Article(text=f'Moscow Speaks\n\n"{QUOTE}," Vladimir Putin said, as The New York Times reported.',
+                   outlet="Daily Blog", published="2016-09-08")
+    short = Article(text=f'Moscow Again\n\n"{QUOTE}," Vladimir Putin said, according to a New York Times report.',
+                    outlet="Other Times", published="2016-09-09")
+    host = Article(text=f'Moscow Once More\n\n"{QUOTE}," Vladimir Putin said at a press conference.',
+                   outlet="Third Post", published="2016-09-10")
+    items = [it for aid, art in zip("fsho", annotate_many([first, full, short, host]))
+             for it in items_of(aid, art)]
+    (quote,) = quote_spread(items)
+    assert quote.first.outlet == "The New York Times"
+    assert [(s.outlet, s.credits_first) for s in quote.repeats] == [
+        ("Daily Blog", True), ("Other Times", True), ("Third Post", False)]
