@@ -971,23 +971,29 @@ def claim_edges(conn: sqlite3.Connection, claim_id: str, limit: int = CLAIM_EDGE
                 shown: int | None = EDGE_EVIDENCE_SHOWN, offset: int = 0) -> list[dict[str, Any]]:
     """The agreements and contradictions of a claim's speakers, those with the most evidence first, ``limit``
     of them from ``offset``: ``{speakers: [a, b], relation, evidence_count, evidence}``, each speaker as
-    ``{id, name}`` (a claim page's ``speakers`` has the rest), ``evidence`` the first ``shown`` of the
-    attributions behind the edge in the claim's order (all of them with None)."""
+    ``{id, name}`` (a claim page's ``speakers`` has the rest), ``evidence`` the attributions behind the edge
+    in the claim's order: all of them with ``shown`` None, else ``shown`` of them, the first of each speaker
+    in turn, so that an edge shows both its sides (:func:`both_sides`)."""
     counts = dict(conn.execute(
         "SELECT v.edge_id, count(*) FROM claim_edge_evidence v JOIN claim_edges e ON e.id = v.edge_id"
         " WHERE e.claim_id = ? AND e.speaker_a != e.speaker_b GROUP BY v.edge_id", (claim_id,)))
     edges = sorted(conn.execute("SELECT id, speaker_a, speaker_b, relation FROM claim_edges WHERE claim_id = ?"
                                 " AND speaker_a != speaker_b", (claim_id,)),
                    key=lambda e: (-counts.get(e[0], 0), e[0]))[offset:offset + limit]
-    refs: dict[int, list[dict[str, Any]]] = {}
+    found: dict[int, list[tuple[int, Any, dict[str, Any]]]] = {}
     for chunk in _chunks([e[0] for e in edges]):
-        for edge_id, article_id, local_id in conn.execute(
-                f"SELECT edge_id, a.article_id, a.local_id FROM (SELECT v.edge_id, v.attribution_id, row_number()"
-                f" OVER (PARTITION BY v.edge_id ORDER BY m.position) AS k FROM claim_edge_evidence v JOIN"
-                f" claim_members m ON m.attribution_id = v.attribution_id WHERE v.edge_id IN"
+        # each speaker's first ``shown`` attributions of each edge: enough for either side to fill it alone
+        for edge_id, position, speaker_id, article_id, local_id in conn.execute(
+                f"SELECT edge_id, position, a.speaker_id, a.article_id, a.local_id FROM (SELECT v.edge_id,"
+                f" v.attribution_id, m.position, row_number() OVER (PARTITION BY v.edge_id, a.speaker_id"
+                f" ORDER BY m.position) AS k FROM claim_edge_evidence v JOIN claim_members m ON m.attribution_id"
+                f" = v.attribution_id JOIN attributions a ON a.id = v.attribution_id WHERE v.edge_id IN"
                 f" ({','.join('?' * len(chunk))})) JOIN attributions a ON a.id = attribution_id WHERE k <= ?"
-                f" ORDER BY edge_id, k", (*chunk, MAX_COUNT if shown is None else shown)):
-            refs.setdefault(edge_id, []).append(AttributionRef(article_id, local_id).to_json())
+                f" ORDER BY edge_id, position", (*chunk, MAX_COUNT if shown is None else shown)):
+            found.setdefault(edge_id, []).append(
+                (position, speaker_id, AttributionRef(article_id, local_id).to_json()))
+    refs = {edge_id: [ref for _, _, ref in (rows if shown is None else both_sides(rows, shown))]
+            for edge_id, rows in found.items()}
     ids = list({e[1] for e in edges} | {e[2] for e in edges})
     names = dict(conn.execute(f"SELECT id, name FROM speakers WHERE id IN ({','.join('?' * len(ids))})", ids))
     return [{"speakers": [{"id": a, "name": names[a]}, {"id": b, "name": names[b]}], "relation": relation,
@@ -995,18 +1001,40 @@ def claim_edges(conn: sqlite3.Connection, claim_id: str, limit: int = CLAIM_EDGE
             for edge_id, a, b, relation in edges]
 
 
-def claim_edge_page(conn: sqlite3.Connection, claim_id: str, page: int = 1, per_page: int = PER_PAGE
-                    ) -> dict[str, Any] | None:
-    """Every edge of a claim a page at a time, those with the most evidence first, each with all its
-    evidence (:func:`claim_edges`): ``{claim, total, page, per_page, pages, results}``; None for no claim."""
+def both_sides(rows: list[tuple[int, Any, Any]], shown: int) -> list[tuple[int, Any, Any]]:
+    """``shown`` of an edge's evidence rows ``(position, speaker, ...)``, in position order: the first of
+    each speaker in turn, the speaker who comes first first, until ``shown`` are taken or none are left.
+
+    >>> [r[2] for r in both_sides([(1, "a", "a1"), (2, "a", "a2"), (3, "a", "a3"), (7, "b", "b1")], 3)]
+    ['a1', 'a2', 'b1']
+    """
+    queues: dict[Any, list[tuple[int, Any, Any]]] = {}
+    for row in sorted(rows, key=lambda r: r[0]):
+        queues.setdefault(row[1], []).append(row)
+    taken: list[tuple[int, Any, Any]] = []
+    while len(taken) < shown and any(queues.values()):
+        for queue in queues.values():
+            if queue and len(taken) < shown:
+                taken.append(queue.pop(0))
+    return sorted(taken, key=lambda r: r[0])
+
+
+def claim_edge_page(conn: sqlite3.Connection, claim_id: str, page: int = 1, per_page: int = PER_PAGE,
+                    shown: int | None = None) -> dict[str, Any] | None:
+    """Every edge of a claim a page at a time, those with the most evidence first, each with the first
+    ``shown`` of its evidence, all of it by default (:func:`claim_edges`): ``{claim, relations, total, page,
+    per_page, pages, results}`` (``relations`` counts the pairs that ``agree`` and ``contradict``); None for
+    no claim."""
     page, per_page = _paging(page, per_page)
     row = conn.execute("SELECT id, label FROM claims WHERE id = ?", (claim_id,)).fetchone()
     if row is None:
         return None
-    total = sum(_claim_relations(conn, [claim_id])[claim_id].values())
-    return {"claim": {"id": row["id"], "label": row["label"]}, "total": total, "page": page, "per_page": per_page,
+    relations = _claim_relations(conn, [claim_id])[claim_id]
+    total = sum(relations.values())
+    return {"claim": {"id": row["id"], "label": row["label"]}, "relations": relations, "total": total,
+            "page": page, "per_page": per_page,
             "pages": max(1, -(-total // per_page)),
-            "results": claim_edges(conn, claim_id, per_page, None, (page - 1) * per_page)}
+            "results": claim_edges(conn, claim_id, per_page, shown, (page - 1) * per_page)}
 
 
 #: Longest evidence shown around an attribution, in characters, on either side of it.

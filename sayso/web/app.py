@@ -17,7 +17,7 @@ page                   JSON twin                   what
 /claims?q=&speaker=…   /api/claims?…               claims, those of the most speakers first
                        /api/claims.csv|.parquet?…  every claim kept, a row per attribution, for download
 /claims/{id}           /api/claims/{id}            who asserts, denies, doubts it; quote spread; graph
-                       /api/claims/{id}/edges      every pair who agree or contradict, with all the evidence
+/claims/{id}/edges     /api/claims/{id}/edges      every pair who agree or contradict, with all the evidence
                        /api/claims/{id}.jsonld     the claim as schema.org Claim (application/ld+json)
                        /api/network.json|.graphml|.gexf   the speakers' network (via, about, agrees, contradicts)
 /quotes?q=&outlet=…    /api/quotes?…               quotations repeated across articles, the most repeated first
@@ -497,9 +497,10 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
     @app.get("/api/claims/{claim_id}/edges", tags=["claims"], summary="Who agrees and contradicts on one claim")
     def api_claim_edges(claim_id: str, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> Response:
         """Every pair of the claim's speakers who `agree` or `contradict`, those with the most evidence first,
-        a page at a time (`total`, `page`, `per_page`, `pages`): each as `speakers` (`id`, `name`),
-        `relation`, `evidence_count` and `evidence`, every attribution that puts one of them on their side
-        (`article_id`, `attribution_id`), in the claim's order."""
+        a page at a time (`relations`: how many pairs `agree` and `contradict`; `total`, `page`, `per_page`,
+        `pages`): each as `speakers` (`id`, `name`), `relation`, `evidence_count` and `evidence`, every
+        attribution that puts one of them on their side (`article_id`, `attribution_id`), in the claim's
+        order. `/claims/{id}/edges` is the page that shows them, three attributions an edge."""
         data = queries.claim_edge_page(conn(), claim_id, page, per_page)
         if data is None:
             raise no_claim(claim_id)
@@ -514,6 +515,17 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         timeline = stance_timeline(queries.claim_dates(conn(), claim_id), STANCES)
         return html(request, "claim.html", data=data, groups=groups, excerpts=excerpts, graph=claim_graph(data),
                     jsonld=claim_jsonld(found), timeline=timeline)
+
+    @app.get("/claims/{claim_id}/edges", response_class=HTMLResponse, include_in_schema=False)
+    def claim_edges_html(request: Request, claim_id: str, page: Page = 1) -> HTMLResponse:
+        found = find_claim(claim_id)
+        data = queries.claim_edge_page(conn(), claim_id, page, queries.PER_PAGE, queries.EDGE_EVIDENCE_SHOWN)
+        wanted = {(r["article_id"], r["attribution_id"]) for e in data["results"] for r in e["evidence"]}
+        members = [m for m in found.members if (m.ref.article_id, m.ref.attribution_id) in wanted]
+        shown = {(m["article_id"], m["attribution_id"]): m
+                 for m in queries.claim_json(conn(), found, members)["attributions"]}
+        excerpts = {k: excerpt(m["evidence"]) for k, m in shown.items()}
+        return html(request, "claim_edges.html", data=data, shown=shown, excerpts=excerpts)
 
     # ------------------------------------------------------------------------------------- quotes
     def quote_list(q: str | None, speaker: str | None, outlet: str | None, min_repeats: int, uncredited: bool,

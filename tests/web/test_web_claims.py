@@ -264,8 +264,22 @@ def test_every_edge_of_a_claim_pages_with_all_its_evidence(client, span, corpus_
     for page in range(2, first["pages"] + 1):
         edges += client.get(f"/api/claims/{span['id']}/edges", params={"per_page": 2, "page": page}).json()["results"]
     assert len(edges) == first["total"]
-    # the claim page's edges are the first of these, with their first evidence only
-    assert [{**e, "evidence": e["evidence"][:3]} for e in edges[:len(span["edges"])]] == span["edges"]
+    # the claim page's edges are the first of these, each with three of its evidence: both speakers' first
+    speaker_of = {(m["article_id"], m["attribution_id"]): (m["speaker"] or {}).get("id")
+                  for m in whole(client, span["id"])["attributions"]}
+    both = 0
+    assert len(edges) >= len(span["edges"])
+    for full, short in zip(edges, span["edges"]):
+        assert {**full, "evidence": short["evidence"]} == short
+        refs = [(r["article_id"], r["attribution_id"]) for r in full["evidence"]]
+        shown = [(r["article_id"], r["attribution_id"]) for r in short["evidence"]]
+        assert shown == [r for r in refs if r in shown] and len(shown) == min(3, len(refs))  # in the claim's order
+        sides = {s["id"]: [r for r in refs if speaker_of[r] == s["id"]] for s in full["speakers"]}
+        for side in sides.values():  # each speaker's first, as many as the other side leaves room for
+            assert [r for r in shown if r in side] == side[:len([r for r in shown if r in side])]
+            assert len([r for r in shown if r in side]) >= min(len(side), 1)
+        both += all(sides.values())
+    assert both > 0
     db = sqlite3.connect(corpus_db)
     stored = {}
     for a, b, relation, article_id, local_id in db.execute(
@@ -278,10 +292,38 @@ def test_every_edge_of_a_claim_pages_with_all_its_evidence(client, span, corpus_
             {(r["article_id"], r["attribution_id"]) for r in e["evidence"]} for e in edges} == stored
     assert all(e["evidence_count"] == len(e["evidence"]) for e in edges)
     assert client.get("/api/claims/c0000000000/edges").status_code == 404
+    assert first["relations"] == span["relations"]
+    assert client.get(f"/api/claims/{span['id']}/edges", params={"page": 0}).status_code == 422
+
+
+def test_the_edges_page_shows_every_pair_with_its_first_evidence(client, span):
+    """``/claims/{id}/edges``: the pairs as the JSON twin pages them, each with its first three attributions
+    highlighted in their sentences, and a pointer to the rest."""
     html = client.get(f"/claims/{span['id']}").text  # the claim page counts the pairs and links to them
     assert (f'{span["relations"]["agree"]} pairs of speakers agree, {span["relations"]["contradict"]} contradict: '
-            f'<a href="/api/claims/{span["id"]}/edges">') in html
-    assert client.get(f"/api/claims/{span['id']}/edges", params={"page": 0}).status_code == 422
+            f'<a id="edges-link" href="/claims/{span["id"]}/edges">') in html
+    twin = client.get(f"/api/claims/{span['id']}/edges").json()
+    page = client.get(f"/claims/{span['id']}/edges")
+    assert page.status_code == 200
+    html = page.text
+    assert f'href="/api/claims/{span["id"]}/edges"' in html
+    items = re.findall(r'<li class="edge (agree|contradict)" data-a="(\d+)" data-b="(\d+)">(.*?)</ol>', html, re.S)
+    assert [(r, int(a), int(b)) for r, a, b, _body in items] == [
+        (e["relation"], e["speakers"][0]["id"], e["speakers"][1]["id"]) for e in twin["results"]]
+    stances = {(m["article_id"], m["attribution_id"]): m["stance"] for m in whole(client, span["id"])["attributions"]}
+    # each with the evidence the claim page gives it: three attributions, both speakers' first
+    for (relation, _a, _b, body), edge in zip(items, span["edges"]):
+        shown = re.findall(r'data-article="(\d+)" data-attribution="([^"]+)">.*?class="stance stance-(\w+)"',
+                           body, re.S)
+        assert [(int(a), i) for a, i, _s in shown] == [(r["article_id"], r["attribution_id"]) for r in edge["evidence"]]
+        # every attribution shown puts its speaker on a side: asserting, or denying or doubting
+        assert all(s == stances[(int(a), i)] and s in ("asserts", "denies", "doubts") for a, i, s in shown)
+        assert ("agrees with" if relation == "agree" else "contradicts") in body
+    assert '<span class="m content">' in html and '<span class="m cue">' in html
+    more = [e["evidence_count"] - 3 for e in twin["results"] if e["evidence_count"] > 3]
+    assert html.count('class="hint more-evidence"') == len(more)
+    assert client.get("/claims/c0000000000/edges").status_code == 404
+    assert client.get(f"/claims/{span['id']}/edges", params={"page": 0}).status_code == 400  # a page says why
 
 
 def test_a_claim_as_schema_org_json_ld(client, span):
