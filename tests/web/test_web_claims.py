@@ -323,6 +323,11 @@ def test_the_edges_page_shows_every_pair_with_its_first_evidence(client, span):
     more = [e["evidence_count"] - 3 for e in twin["results"] if e["evidence_count"] > 3]
     assert html.count('class="hint more-evidence"') == len(more)
     assert client.get("/claims/c0000000000/edges").status_code == 404
+    alone = next(c for c in client.get("/api/claims", params={"per_page": 200}).json()["results"]
+                 if not any(c["relations"].values()))
+    assert 'id="no-edges">No two speakers' in client.get(f"/claims/{alone['id']}/edges").text
+    past = client.get(f"/claims/{span['id']}/edges", params={"page": twin["pages"] + 1}).text
+    assert f"the claim's {twin['total']} are on pages 1 to {twin['pages']}" in past and 'class="edge ' not in past
     assert client.get(f"/claims/{span['id']}/edges", params={"page": 0}).status_code == 400  # a page says why
 
 
