@@ -66,6 +66,20 @@ def test_a_reported_clause_stops_before_the_speakers_next_verb():
         "that Delgado went home and told her mother"]
 
 
+def test_a_cue_the_parser_joined_to_a_doubted_clause_is_the_doubters():
+    # "wants" hangs on the copula "is" of the clause she doubts; a span wants nothing, she does
+    art = sayso.extract("Bridge Row\n\nThe commission met on Monday. Maria Delgado, the state's chief bridge "
+                        "engineer, said she doubts the eastern span is unsafe but wants a second inspection.")
+    wants = next(a for a in art.attributions if art.text[slice(*a.cue[0])] == "wants")
+    assert [art.text[s:e] for s, e in wants.content] == ["a second inspection"]
+    assert art.text[slice(*wants.source[0])] == "she"
+    assert art.entity(wants.entity).name == "Maria Delgado"
+    # a clause whose subject can speak keeps its own: "she said he was tired and wanted to leave" is his
+    art = sayso.extract("Visit\n\nShe said Harlan was tired and wanted to leave.")
+    wanted = [a for a in art.attributions if art.text[slice(*a.cue[0])] == "wanted"]
+    assert all(art.text[slice(*a.source[0])] == "Harlan" for a in wanted)
+
+
 def test_a_speaker_named_after_the_verb_between_two_halves_of_a_quotation():
     # the parser makes the speaker the subject of the quotation's second half; the rules read the layout
     art = sayso.extract('Jobs\n\n"The risk," said Edward Leamer, an economist at UCLA, "is that we are going to be '

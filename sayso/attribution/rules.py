@@ -188,6 +188,14 @@ def _clause(t: Token) -> tuple[int, int]:
     return a, b
 
 
+def _clause_above(t: Token) -> Token | None:
+    """The cue verb whose reported clause ``t`` heads ("doubts" in "she doubts the span is unsafe"), or None."""
+    head = t.head
+    if t.dep_ == "ccomp" and head.pos_ in ("VERB", "AUX") and head.lemma_ in CLASSES:
+        return head
+    return None
+
+
 class FrameExtractor:
     """Reads the attribution frames of one parsed document (``run``); also tells an attribution's kind
     (``kind_of``) for other extractors working on the same document."""
@@ -269,6 +277,10 @@ class FrameExtractor:
             # another clause; the copula's subject is what was talked about, unless it can speak
             if inherited is not None and (head.lemma_ != "be" or _can_speak(inherited)):
                 return inherited
+            if verb.dep_ == "conj" and head.lemma_ == "be" and (above := _clause_above(head)) is not None:
+                # "she doubts the span is unsafe but wants a second inspection": the parser joined the cue to
+                # the copula of the clause she doubts; whoever wants is the one who doubts
+                return self.source_of(above, depth + 1)
         return None
 
     def inverted_source(self, verb: Token) -> Token | None:

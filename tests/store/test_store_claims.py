@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -93,14 +94,17 @@ def test_every_attribution_gets_a_claim_and_a_stance_and_labels_are_verbatim(con
 
 def test_speakers_assert_deny_and_doubt_the_same_claim(conn):
     claim_id = eastern_span_claim(conn)
-    stances = {}
+    stances, counts = {}, Counter()
     for name, stance in conn.execute(
             "SELECT s.name, m.stance FROM claim_members m JOIN attributions a ON a.id = m.attribution_id"
             " JOIN speakers s ON s.id = a.speaker_id WHERE m.claim_id = ?", (claim_id,)):
         stances.setdefault(name, set()).add(stance)
+        counts[name, stance] += 1
     assert "asserts" in stances["Harlan Pruitt"] and "asserts" in stances["Maria Delgado"]
     assert "denies" in stances["Paul Whitcombe"]
-    assert stances["Rosa Lindqvist"] == {"doubts"}
+    # she doubts it, twice ("said she doubts the eastern span is unsafe but wants a second inspection"); what
+    # she wants is read as no doubt of it
+    assert counts["Rosa Lindqvist", "doubts"] == 2 and "denies" not in stances["Rosa Lindqvist"]
     row = conn.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)).fetchone()
     assert row["asserts"] >= 3 and row["denies"] >= 2 and row["doubts"] >= 1
     assert row["articles"] >= 3 and row["first_date"] <= "2026-06-08" and row["last_date"] == "2026-06-11"
