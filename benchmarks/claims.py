@@ -10,7 +10,7 @@ are taken:
 - a *warm* run, every embedding read back from the store: parsing for stances, the similarity products,
   Leiden communities, quote spread, edges and writing remain;
 - *reading* them as the web app serves them: the first page of the claims listing and the page of the
-  claim with the most attributions, HTML and JSON, each its time and size.
+  claim with the most attributions and the first page of its edges, HTML and JSON, each its time and size.
 
 Run: ``python -m benchmarks.claims --data ../shared/data/polnear`` (about 10 minutes the first time on 2
 cores, 3 minutes after). ``--articles N`` takes the first N texts only.
@@ -65,8 +65,8 @@ def measure(db: Path) -> dict:
 
 
 def reading(db: Path) -> dict:
-    """Seconds and kilobytes of the claims listing's first page and of the largest claim's page, as a warm web
-    app answers them (in this process, through its test client: no network)."""
+    """Seconds and kilobytes of the claims listing's first page and of the largest claim's page and first page
+    of edges, as a warm web app answers them (in this process, through its test client: no network)."""
     from fastapi.testclient import TestClient
 
     from sayso.web.app import create_app
@@ -78,7 +78,8 @@ def reading(db: Path) -> dict:
     client = TestClient(create_app(db, extraction=False))
     client.get("/api").raise_for_status()  # the connection opened and the overview read: the server warm
     out: dict = {"largest": {"id": largest, "attributions": members, "edges": edges}}
-    for path in ("/api/claims", "/claims", f"/api/claims/{largest}", f"/claims/{largest}"):
+    for path in ("/api/claims", "/claims", f"/api/claims/{largest}", f"/claims/{largest}",
+                 f"/api/claims/{largest}/edges", f"/claims/{largest}/edges"):
         started = time.perf_counter()
         r = client.get(path)
         r.raise_for_status()
