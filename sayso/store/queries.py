@@ -985,9 +985,9 @@ def claim_edges(conn: sqlite3.Connection, claim_id: str, limit: int = CLAIM_EDGE
         # each speaker's first ``shown`` attributions of each edge: enough for either side to fill it alone
         for edge_id, position, speaker_id, article_id, local_id in conn.execute(
                 f"SELECT edge_id, position, a.speaker_id, a.article_id, a.local_id FROM (SELECT v.edge_id,"
-                f" v.attribution_id, m.position, row_number() OVER (PARTITION BY v.edge_id, a.speaker_id"
+                f" v.attribution_id, m.position, row_number() OVER (PARTITION BY v.edge_id, b.speaker_id"
                 f" ORDER BY m.position) AS k FROM claim_edge_evidence v JOIN claim_members m ON m.attribution_id"
-                f" = v.attribution_id JOIN attributions a ON a.id = v.attribution_id WHERE v.edge_id IN"
+                f" = v.attribution_id JOIN attributions b ON b.id = v.attribution_id WHERE v.edge_id IN"
                 f" ({','.join('?' * len(chunk))})) JOIN attributions a ON a.id = attribution_id WHERE k <= ?"
                 f" ORDER BY edge_id, position", (*chunk, MAX_COUNT if shown is None else shown)):
             found.setdefault(edge_id, []).append(
@@ -1021,8 +1021,8 @@ def both_sides(rows: list[tuple[int, Any, Any]], shown: int) -> list[tuple[int, 
 
 def claim_edge_page(conn: sqlite3.Connection, claim_id: str, page: int = 1, per_page: int = PER_PAGE,
                     shown: int | None = None) -> dict[str, Any] | None:
-    """Every edge of a claim a page at a time, those with the most evidence first, each with the first
-    ``shown`` of its evidence, all of it by default (:func:`claim_edges`): ``{claim, relations, total, page,
+    """Every edge of a claim a page at a time, those with the most evidence first, each with all its evidence
+    or ``shown`` of it, both speakers' first (:func:`claim_edges`): ``{claim, relations, total, page,
     per_page, pages, results}`` (``relations`` counts the pairs that ``agree`` and ``contradict``); None for
     no claim."""
     page, per_page = _paging(page, per_page)
@@ -1032,8 +1032,7 @@ def claim_edge_page(conn: sqlite3.Connection, claim_id: str, page: int = 1, per_
     relations = _claim_relations(conn, [claim_id])[claim_id]
     total = sum(relations.values())
     return {"claim": {"id": row["id"], "label": row["label"]}, "relations": relations, "total": total,
-            "page": page, "per_page": per_page,
-            "pages": max(1, -(-total // per_page)),
+            "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
             "results": claim_edges(conn, claim_id, per_page, shown, (page - 1) * per_page)}
 
 

@@ -489,9 +489,9 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         of the claim, with the most attributions first, with its `stances` and `side`, the stance it takes
         most), `relations` (how many pairs of them `agree` and `contradict`), `edges` (those pairs, the ones
         with the most evidence first, up to 500, each with `evidence_count` and three attributions behind it
-        as `evidence`, the first of each speaker in turn; `/api/claims/{id}/edges` pages through all of them), `quotes` (the quotations
-        of its attributions that other articles repeated: `text`, `first_seen`, `repeated_by` outlets,
-        `sightings` each with `credits_first`) and `computed`."""
+        as `evidence`, the first of each speaker in turn; `/api/claims/{id}/edges` pages through all of
+        them), `quotes` (the quotations of its attributions that other articles repeated: `text`,
+        `first_seen`, `repeated_by` outlets, `sightings` each with `credits_first`) and `computed`."""
         return JSONResponse(queries.claim_details(conn(), find_claim(claim_id), page, per_page))
 
     @app.get("/api/claims/{claim_id}/edges", tags=["claims"], summary="Who agrees and contradicts on one claim")
