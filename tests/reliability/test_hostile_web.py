@@ -251,7 +251,7 @@ def test_oversized_requests_are_refused_with_their_status(live):
 
 PAGED = ["/api/search", "/search", "/api/articles", "/articles", "/api/speakers", "/speakers", "/api/claims", "/claims",
          "/api/quotes", "/quotes", "/api/speakers/{speaker_id}", "/speakers/{speaker_id}", "/api/claims/{claim_id}",
-         "/claims/{claim_id}", "/api/claims/{claim_id}/edges"]
+         "/claims/{claim_id}", "/api/claims/{claim_id}/edges", "/claims/{claim_id}/edges"]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "-99999999999999999999", "abc", "1.5", "1e3", "0x10", str(queries.MAX_PAGE + 1),
