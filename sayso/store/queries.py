@@ -967,18 +967,33 @@ def claim_speakers(claim: Claim) -> list[dict[str, Any]]:
              "side": max(STANCES, key=lambda s: (counts[i][s], s != "neutral", -STANCES.index(s)))} for i in order]
 
 
+def _pair_filter(sides: list[list[int]]) -> tuple[str, list[int]]:
+    """SQL (on ``claim_edges e``) for the edges that have one of each list of ``sides`` (speaker ids; one
+    list or two) among their two speakers, and its parameters; nothing for no sides, no edge for an empty
+    list."""
+    sql, params = "", []
+    for ids in sides:
+        marks = ",".join("?" * len(ids)) or "NULL"
+        sql += f" AND (e.speaker_a IN ({marks}) OR e.speaker_b IN ({marks}))"
+        params += ids * 2
+    return sql, params
+
+
 def claim_edges(conn: sqlite3.Connection, claim_id: str, limit: int = CLAIM_EDGES_SHOWN,
-                shown: int | None = EDGE_EVIDENCE_SHOWN, offset: int = 0) -> list[dict[str, Any]]:
+                shown: int | None = EDGE_EVIDENCE_SHOWN, offset: int = 0,
+                sides: list[list[int]] | None = None) -> list[dict[str, Any]]:
     """The agreements and contradictions of a claim's speakers, those with the most evidence first, ``limit``
     of them from ``offset``: ``{speakers: [a, b], relation, evidence_count, evidence}``, each speaker as
     ``{id, name}`` (a claim page's ``speakers`` has the rest), ``evidence`` the attributions behind the edge
     in the claim's order: all of them with ``shown`` None, else ``shown`` of them, the first of each speaker
-    in turn, so that an edge shows both its sides (:func:`both_sides`)."""
+    in turn, so that an edge shows both its sides (:func:`both_sides`). ``sides`` (one or two lists of
+    speaker ids) keeps the edges with a speaker of each (:func:`_pair_filter`)."""
+    only, params = _pair_filter(sides or [])
     counts = dict(conn.execute(
         "SELECT v.edge_id, count(*) FROM claim_edge_evidence v JOIN claim_edges e ON e.id = v.edge_id"
-        " WHERE e.claim_id = ? AND e.speaker_a != e.speaker_b GROUP BY v.edge_id", (claim_id,)))
-    edges = sorted(conn.execute("SELECT id, speaker_a, speaker_b, relation FROM claim_edges WHERE claim_id = ?"
-                                " AND speaker_a != speaker_b", (claim_id,)),
+        f" WHERE e.claim_id = ? AND e.speaker_a != e.speaker_b{only} GROUP BY v.edge_id", (claim_id, *params)))
+    edges = sorted(conn.execute("SELECT e.id, e.speaker_a, e.speaker_b, e.relation FROM claim_edges e WHERE"
+                                f" e.claim_id = ? AND e.speaker_a != e.speaker_b{only}", (claim_id, *params)),
                    key=lambda e: (-counts.get(e[0], 0), e[0]))[offset:offset + limit]
     found: dict[int, list[tuple[int, Any, dict[str, Any]]]] = {}
     for chunk in _chunks([e[0] for e in edges]):
@@ -1020,20 +1035,34 @@ def both_sides(rows: list[tuple[int, Any, Any]], shown: int) -> list[tuple[int, 
 
 
 def claim_edge_page(conn: sqlite3.Connection, claim_id: str, page: int = 1, per_page: int = PER_PAGE,
-                    shown: int | None = None) -> dict[str, Any] | None:
+                    shown: int | None = None, speakers: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """Every edge of a claim a page at a time, those with the most evidence first, each with all its evidence
     or ``shown`` of it, both speakers' first (:func:`claim_edges`): ``{claim, relations, total, page,
     per_page, pages, results}`` (``relations`` counts the pairs that ``agree`` and ``contradict``); None for
-    no claim."""
+    no claim. With ``speakers`` (one or two filter values, each an id, a name or an alias, as
+    :func:`find_speakers` reads them), the edges of a speaker each value names (with two, of one named by each),
+    counted so; ``speakers`` then lists, per value, the speakers it names (``{id, name}``, none for a name
+    nobody has, which finds no edge)."""
     page, per_page = _paging(page, per_page)
     row = conn.execute("SELECT id, label FROM claims WHERE id = ?", (claim_id,)).fetchone()
     if row is None:
         return None
-    relations = _claim_relations(conn, [claim_id])[claim_id]
+    sides = [find_speakers(conn, value) for value in speakers]
+    only, params = _pair_filter(sides)
+    relations = {"agree": 0, "contradict": 0}
+    for relation, n in conn.execute(f"SELECT e.relation, count(*) FROM claim_edges e WHERE e.claim_id = ? AND"
+                                    f" e.speaker_a != e.speaker_b{only} GROUP BY e.relation", (claim_id, *params)):
+        relations[relation] = n
     total = sum(relations.values())
-    return {"claim": {"id": row["id"], "label": row["label"]}, "relations": relations, "total": total,
-            "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
-            "results": claim_edges(conn, claim_id, per_page, shown, (page - 1) * per_page)}
+    out = {"claim": {"id": row["id"], "label": row["label"]}, "relations": relations, "total": total,
+           "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
+           "results": claim_edges(conn, claim_id, per_page, shown, (page - 1) * per_page, sides)}
+    if speakers:
+        names = dict(conn.execute(f"SELECT id, name FROM speakers WHERE id IN ({','.join('?' * len(ids))})", ids)
+                     ) if (ids := sorted({i for side in sides for i in side})) else {}
+        out["speakers"] = [{"value": value, "found": [{"id": i, "name": names[i]} for i in side if i in names]}
+                           for value, side in zip(speakers, sides)]
+    return out
 
 
 #: Longest evidence shown around an attribution, in characters, on either side of it.

@@ -17,7 +17,7 @@ page                   JSON twin                   what
 /claims?q=&speaker=…   /api/claims?…               claims, those of the most speakers first
                        /api/claims.csv|.parquet?…  every claim kept, a row per attribution, for download
 /claims/{id}           /api/claims/{id}            who asserts, denies, doubts it; quote spread; graph
-/claims/{id}/edges     /api/claims/{id}/edges      every pair who agree or contradict, with all the evidence
+/claims/{id}/edges     /api/claims/{id}/edges      every pair who agree or contradict (speaker=: of one, or two), with evidence
                        /api/claims/{id}.jsonld     the claim as schema.org Claim (application/ld+json)
                        /api/network.json|.graphml|.gexf   the speakers' network (via, about, agrees, contradicts)
 /quotes?q=&outlet=…    /api/quotes?…               quotations repeated across articles, the most repeated first
@@ -135,6 +135,8 @@ SpeakerId = Annotated[int, PathParam(ge=-(2**63), le=2**63 - 1, description="The
 MinAttributions = Annotated[int, Query(ge=1, le=queries.MAX_COUNT,
                                        description="Only claims of at least this many attributions")]
 PerPage = Annotated[int, Query(ge=1, le=queries.MAX_PER_PAGE, description="Results per page")]
+EdgeSpeakers = Annotated[list[str] | None, Query(description="Only the pairs of this speaker (an id, a name or an "
+                                                            "alias); given twice, the pair of these two")]
 #: The filters of a claims listing, its pages and its CSV alike.
 ClaimWords = Annotated[str | None, Query(description="Full text over what was said (as in search)")]
 ClaimSpeaker = Annotated[str | None, Query(description="Speaker id, or a name or alias, who takes part")]
@@ -494,14 +496,24 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         `first_seen`, `repeated_by` outlets, `sightings` each with `credits_first`) and `computed`."""
         return JSONResponse(queries.claim_details(conn(), find_claim(claim_id), page, per_page))
 
+    def edge_speakers(speaker: list[str] | None) -> tuple[str, ...]:
+        """The speaker filter of a claim's edges: one or two values (blank ones dropped), each once;
+        QueryError for more."""
+        chosen = tuple(dict.fromkeys(v.strip() for v in speaker or () if v.strip()))
+        if len(chosen) > 2:
+            raise QueryError("speaker: at most two (the pairs of one speaker, or the pair of two)")
+        return chosen
+
     @app.get("/api/claims/{claim_id}/edges", tags=["claims"], summary="Who agrees and contradicts on one claim")
-    def api_claim_edges(claim_id: str, page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> Response:
+    def api_claim_edges(claim_id: str, page: Page = 1, per_page: PerPage = queries.PER_PAGE,
+                        speaker: EdgeSpeakers = None) -> Response:
         """Every pair of the claim's speakers who `agree` or `contradict`, those with the most evidence first,
         a page at a time (`relations`: how many pairs `agree` and `contradict`; `total`, `page`, `per_page`,
         `pages`): each as `speakers` (`id`, `name`), `relation`, `evidence_count` and `evidence`, every
         attribution that puts one of them on their side (`article_id`, `attribution_id`), in the claim's
-        order. `/claims/{id}/edges` is the page that shows them, three attributions an edge."""
-        data = queries.claim_edge_page(conn(), claim_id, page, per_page)
+        order. `speaker=` (an id, a name or an alias) keeps the pairs of that speaker, given twice the pairs
+        of the two; `speakers` then lists whom each value names (`value`, `found`). `/claims/{id}/edges` is the page that shows them, three attributions an edge."""
+        data = queries.claim_edge_page(conn(), claim_id, page, per_page, speakers=edge_speakers(speaker))
         if data is None:
             raise no_claim(claim_id)
         return JSONResponse(data)
@@ -517,9 +529,11 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                     jsonld=claim_jsonld(found), timeline=timeline)
 
     @app.get("/claims/{claim_id}/edges", response_class=HTMLResponse, include_in_schema=False)
-    def claim_edges_html(request: Request, claim_id: str, page: Page = 1) -> HTMLResponse:
+    def claim_edges_html(request: Request, claim_id: str, page: Page = 1,
+                         speaker: EdgeSpeakers = None) -> HTMLResponse:
         found = find_claim(claim_id)
-        data = queries.claim_edge_page(conn(), claim_id, page, queries.PER_PAGE, queries.EDGE_EVIDENCE_SHOWN)
+        data = queries.claim_edge_page(conn(), claim_id, page, queries.PER_PAGE, queries.EDGE_EVIDENCE_SHOWN,
+                                       edge_speakers(speaker))
         wanted = {(r["article_id"], r["attribution_id"]) for e in data["results"] for r in e["evidence"]}
         members = [m for m in found.members if (m.ref.article_id, m.ref.attribution_id) in wanted]
         shown = {(m["article_id"], m["attribution_id"]): m
@@ -718,7 +732,7 @@ def page_url(path: str, params: dict[str, Any] | None = None, **changes: Any) ->
     merged = {**(params or {}), **changes}
     # a flag reads as a query string writes it ("uncredited=true"), not as Python prints it
     query = urlencode({k: "true" if v is True else v for k, v in merged.items()
-                       if v is not None and v is not False and v != ""})
+                       if v is not None and v is not False and v != ""}, doseq=True)
     return f"{path}?{query}" if query else path
 
 

@@ -270,6 +270,14 @@ def test_the_last_page_allowed_is_empty_not_an_error(client, ids):
         assert r.status_code == 200, (path, r.text[:200])
 
 
+@pytest.mark.parametrize("value", ["abc", "1.5", "9" * 30, "-99999999999999999999", "", "١٢", "0"])
+def test_pair_speakers_that_name_nobody_find_no_pair(client, ids, value):
+    r = client.get(fill("/api/claims/{claim_id}/edges", ids), params={"speaker": value})
+    assert r.status_code == 200 and (r.json()["total"] == 0 or value == "")  # a blank value filters nothing
+    r = client.get(fill("/claims/{claim_id}/edges", ids), params={"speaker": value})
+    assert r.status_code == 200
+
+
 @pytest.mark.parametrize("path", ["/api/articles/{n}", "/articles/{n}", "/api/speakers/{n}", "/speakers/{n}",
                                   "/api/articles/{n}/original", "/api/quotes/{n}", "/quotes/{n}"])
 @pytest.mark.parametrize("n", ["0", "-1", "9223372036854775807", "9223372036854775808", "1" + "0" * 40, "abc", "1.5"])

@@ -331,6 +331,47 @@ def test_the_edges_page_shows_every_pair_with_its_first_evidence(client, span):
     assert client.get(f"/claims/{span['id']}/edges", params={"page": 0}).status_code == 400  # a page says why
 
 
+def test_the_pairs_of_one_speaker_and_of_two(client, span):
+    """``speaker=`` (an id, a name or an alias) keeps a claim's pairs of one speaker (twice: the pair of two),
+    counted so, on the edges route and its page; a speaker's page links each ally and opponent to the
+    evidence of their pair."""
+    every = client.get(f"/api/claims/{span['id']}/edges", params={"per_page": 200}).json()["results"]
+    who = Counter(s["id"] for e in every for s in e["speakers"])
+    one, _ = who.most_common(1)[0]
+    mine = [e for e in every if one in {s["id"] for s in e["speakers"]}]
+    assert 0 < len(mine) < len(every)
+    data = client.get(f"/api/claims/{span['id']}/edges", params={"speaker": one, "per_page": 200}).json()
+    assert data["results"] == mine and data["total"] == len(mine)
+    assert data["relations"] == {r: sum(e["relation"] == r for e in mine) for r in ("agree", "contradict")}
+    name = next(s["name"] for s in mine[0]["speakers"] if s["id"] == one)
+    assert data["speakers"] == [{"value": str(one), "found": [{"id": one, "name": name}]}]
+    by_name = client.get(f"/api/claims/{span['id']}/edges", params={"speaker": name, "per_page": 200}).json()
+    assert by_name["results"] == mine
+    edge = mine[0]
+    a, b = (s["id"] for s in edge["speakers"])
+    pair = client.get(f"/api/claims/{span['id']}/edges", params=[("speaker", b), ("speaker", a)]).json()
+    assert pair["results"] == [edge] and pair["total"] == 1
+    # a name nobody has finds no pair; three speakers are a clear 400, on the route and its page
+    nobody = client.get(f"/api/claims/{span['id']}/edges", params={"speaker": "Nobody Ever"}).json()
+    assert nobody["total"] == 0 and nobody["speakers"] == [{"value": "Nobody Ever", "found": []}]
+    assert "no speaker of this corpus" in client.get(f"/claims/{span['id']}/edges",
+                                                     params={"speaker": "Nobody Ever"}).text
+    for path in (f"/api/claims/{span['id']}/edges", f"/claims/{span['id']}/edges"):
+        r = client.get(path, params=[("speaker", a), ("speaker", b), ("speaker", "Nobody Ever")])
+        assert r.status_code == 400 and "at most two" in r.text, (path, r.text[:200])
+    # the page: the filter named, its pairs only, the JSON twin and the pager keep it
+    html = client.get(f"/claims/{span['id']}/edges", params={"speaker": one}).text
+    assert 'id="edge-filter">The pairs of' in html and f'href="/claims/{span["id"]}/edges">every pair' in html
+    assert html.count('class="edge ') == len(mine)
+    assert f'class="twin" href="/api/claims/{span["id"]}/edges?speaker={one}"' in html
+    # a speaker's page: each ally and opponent with the evidence of their pair on each claim
+    page = client.get(f"/speakers/{a}").text
+    link = f'/claims/{span["id"]}/edges?speaker={a}&amp;speaker={b}'
+    assert f'class="pair-evidence meta" href="{link}"' in page
+    shown = client.get(link.replace("&amp;", "&")).text
+    assert shown.count('class="edge ') == 1 and f'data-a="{edge["speakers"][0]["id"]}"' in shown
+
+
 def test_a_claim_as_schema_org_json_ld(client, span):
     r = client.get(f"/api/claims/{span['id']}.jsonld")
     assert r.status_code == 200 and r.headers["content-type"] == "application/ld+json"
