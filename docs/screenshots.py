@@ -28,6 +28,7 @@ SHOTS = [
     ("corpus-search.png", "/search?q=loan+OR+toll*", None),
     ("corpus-claim.png", "/claims?q=%22has+been+for+a+year%22", "claim"),
     ("corpus-quotes.png", "/quotes", None),
+    ("corpus-pair.png", "/claims?q=%22has+been+for+a+year%22", "pair"),
     ("corpus-extract.png", "/extract", "extract"),
 ]
 
@@ -51,6 +52,10 @@ def main() -> None:
                     page.locator("#speaker-list a.speaker").first.click()
                 elif then == "claim":
                     page.locator("#claim-list a.claim-label").first.click()
+                elif then == "pair":  # who contradicts whom on that claim, with the evidence of both
+                    page.locator("#claim-list a.claim-label").first.click()
+                    page.wait_for_load_state("networkidle")
+                    page.goto(page.url + "/edges?speaker=Delgado&speaker=Whitcombe")
                 elif then == "extract":
                     page.locator("textarea[name=article]").fill((ROOT / "examples" / "harbor-bridge.txt").read_text())
                     page.locator("#extract-form button[type=submit]").click()
