@@ -914,12 +914,28 @@ def claim_summaries(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, 
     return out
 
 
-def _claim_relations(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, int]]:
-    """Per claim, how many pairs of its speakers ``agree`` and ``contradict``."""
+def _pair_filter(sides: list[list[int]]) -> tuple[str, list[int]]:
+    """SQL (on ``claim_edges e``) for the edges that have one of each list of ``sides`` (speaker ids; one
+    list or two) among their two speakers, and its parameters; nothing for no sides, no edge for an empty
+    list."""
+    sql, params = "", []
+    for ids in sides:
+        marks = ",".join("?" * len(ids)) or "NULL"
+        sql += f" AND (e.speaker_a IN ({marks}) OR e.speaker_b IN ({marks}))"
+        params += ids * 2
+    return sql, params
+
+
+def _claim_relations(conn: sqlite3.Connection, ids: list[str],
+                     sides: list[list[int]] | None = None) -> dict[str, dict[str, int]]:
+    """Per claim, how many pairs of its speakers ``agree`` and ``contradict`` (with ``sides``, the pairs
+    :func:`_pair_filter` keeps)."""
     out: dict[str, dict[str, int]] = {i: {"agree": 0, "contradict": 0} for i in ids}
+    only, params = _pair_filter(sides or [])
     for claim_id, relation, n in conn.execute(
-            f"SELECT claim_id, relation, count(*) FROM claim_edges WHERE claim_id IN ({','.join('?' * len(ids))})"
-            f" AND speaker_a != speaker_b GROUP BY claim_id, relation", ids):
+            f"SELECT e.claim_id, e.relation, count(*) FROM claim_edges e WHERE e.claim_id IN"
+            f" ({','.join('?' * len(ids))}) AND e.speaker_a != e.speaker_b{only} GROUP BY e.claim_id, e.relation",
+            (*ids, *params)):
         out[claim_id][relation] = n
     return out
 
@@ -967,18 +983,6 @@ def claim_speakers(claim: Claim) -> list[dict[str, Any]]:
              "side": max(STANCES, key=lambda s: (counts[i][s], s != "neutral", -STANCES.index(s)))} for i in order]
 
 
-def _pair_filter(sides: list[list[int]]) -> tuple[str, list[int]]:
-    """SQL (on ``claim_edges e``) for the edges that have one of each list of ``sides`` (speaker ids; one
-    list or two) among their two speakers, and its parameters; nothing for no sides, no edge for an empty
-    list."""
-    sql, params = "", []
-    for ids in sides:
-        marks = ",".join("?" * len(ids)) or "NULL"
-        sql += f" AND (e.speaker_a IN ({marks}) OR e.speaker_b IN ({marks}))"
-        params += ids * 2
-    return sql, params
-
-
 def claim_edges(conn: sqlite3.Connection, claim_id: str, limit: int = CLAIM_EDGES_SHOWN,
                 shown: int | None = EDGE_EVIDENCE_SHOWN, offset: int = 0,
                 sides: list[list[int]] | None = None) -> list[dict[str, Any]]:
@@ -1009,11 +1013,17 @@ def claim_edges(conn: sqlite3.Connection, claim_id: str, limit: int = CLAIM_EDGE
                 (position, speaker_id, AttributionRef(article_id, local_id).to_json()))
     refs = {edge_id: [ref for _, _, ref in (rows if shown is None else both_sides(rows, shown))]
             for edge_id, rows in found.items()}
-    ids = list({e[1] for e in edges} | {e[2] for e in edges})
-    names = dict(conn.execute(f"SELECT id, name FROM speakers WHERE id IN ({','.join('?' * len(ids))})", ids))
+    names = _speaker_names(conn, {e[1] for e in edges} | {e[2] for e in edges})
     return [{"speakers": [{"id": a, "name": names[a]}, {"id": b, "name": names[b]}], "relation": relation,
              "evidence_count": counts.get(edge_id, 0), "evidence": refs.get(edge_id, [])}
             for edge_id, a, b, relation in edges]
+
+
+def _speaker_names(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
+    """The names of corpus speakers by id (only their names: :func:`speaker_objects` has the rest)."""
+    if not ids:
+        return {}
+    return dict(conn.execute(f"SELECT id, name FROM speakers WHERE id IN ({','.join('?' * len(ids))})", tuple(ids)))
 
 
 def both_sides(rows: list[tuple[int, Any, Any]], shown: int) -> list[tuple[int, Any, Any]]:
@@ -1048,18 +1058,13 @@ def claim_edge_page(conn: sqlite3.Connection, claim_id: str, page: int = 1, per_
     if row is None:
         return None
     sides = [find_speakers(conn, value) for value in speakers]
-    only, params = _pair_filter(sides)
-    relations = {"agree": 0, "contradict": 0}
-    for relation, n in conn.execute(f"SELECT e.relation, count(*) FROM claim_edges e WHERE e.claim_id = ? AND"
-                                    f" e.speaker_a != e.speaker_b{only} GROUP BY e.relation", (claim_id, *params)):
-        relations[relation] = n
+    relations = _claim_relations(conn, [claim_id], sides)[claim_id]
     total = sum(relations.values())
     out = {"claim": {"id": row["id"], "label": row["label"]}, "relations": relations, "total": total,
            "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
            "results": claim_edges(conn, claim_id, per_page, shown, (page - 1) * per_page, sides)}
     if speakers:
-        names = dict(conn.execute(f"SELECT id, name FROM speakers WHERE id IN ({','.join('?' * len(ids))})", ids)
-                     ) if (ids := sorted({i for side in sides for i in side})) else {}
+        names = _speaker_names(conn, {i for side in sides for i in side})
         out["speakers"] = [{"value": value, "found": [{"id": i, "name": names[i]} for i in side if i in names]}
                            for value, side in zip(speakers, sides)]
     return out

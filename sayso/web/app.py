@@ -512,7 +512,8 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         `pages`): each as `speakers` (`id`, `name`), `relation`, `evidence_count` and `evidence`, every
         attribution that puts one of them on their side (`article_id`, `attribution_id`), in the claim's
         order. `speaker=` (an id, a name or an alias) keeps the pairs of that speaker, given twice the pairs
-        of the two; `speakers` then lists whom each value names (`value`, `found`). `/claims/{id}/edges` is the page that shows them, three attributions an edge."""
+        of the two; `speakers` then lists whom each value names (`value`, `found`). `/claims/{id}/edges` is
+        the page that shows them, three attributions an edge."""
         data = queries.claim_edge_page(conn(), claim_id, page, per_page, speakers=edge_speakers(speaker))
         if data is None:
             raise no_claim(claim_id)
