@@ -393,6 +393,16 @@ def _jsonl_lines(f: IO[bytes], name: str, on_error: OnError, *, start: int = 0, 
         yield record
 
 
+def dump_entries(data: bytes, name: str) -> list[Record | InputError]:
+    """The lines of a dump held in memory, in order: a record for each line that holds a page and the problem
+    of each other line (blank lines are skipped), named ``NAME:LINE``."""
+    entries: list[Record | InputError] = []
+    # the reader reports a line's problem before it reads the next line, so the two kinds come in line order
+    for record in _jsonl_lines(io.BytesIO(data), name, entries.append):
+        entries.append(record)
+    return entries
+
+
 def dump_record(obj: object, where: str, offset: int | None = None) -> Record:
     """The record of one parsed dump line, ``{"url", "html" or "text", "published"?, "outlet"?, "title"?,
     "author"?}``; InputError (named ``where``) when it holds no page."""

@@ -52,7 +52,7 @@ from .. import __version__
 from ..claims import STANCES, Claim
 from ..claims.jsonld import claim_jsonld
 from ..errors import InputError, QueryError
-from ..ingest.records import Record
+from ..ingest.records import Record, dump_entries
 from ..model import KINDS
 from ..nlp import MODES
 from ..store import connect_readonly
@@ -63,7 +63,7 @@ from .extract import (BODY_NAME, DOWNLOADS, Busy, Extractor, display, download, 
                       read_body)
 from .graph import claim_graph
 from .highlight import colours, excerpt, pieces
-from .safety import DOCS_PATHS, MAX_PAGE_BYTES, RequestLimits, SafetyHeaders
+from .safety import DOCS_PATHS, MAX_BATCH_BYTES, MAX_PAGE_BYTES, RequestLimits, SafetyHeaders
 
 HERE = Path(__file__).parent
 
@@ -168,6 +168,11 @@ EXTRACT_BODY = {"required": True, "content": {
         "title": {"type": "string"}, "outlet": {"type": "string"}, "author": {"type": "string"},
         "published": {"type": "string"}}}},
 }}
+BATCH_BODY = {"required": True, "content": {"application/x-ndjson": {
+    "schema": {"type": "string"},
+    "example": '{"text": "Harlan Wins\\n\\n“We won,” Senator Maria Harlan said.", "url": "https://example.org/a"}\n'
+               '{"html": "<html><head><title>Dock Deal</title></head><body><p>“It is done,” Mayor Ana Ruiz said.</p>'
+               '</body></html>"}\n'}}}
 #: Waiting for the pipeline, a client is asked to come back after this many seconds.
 RETRY_AFTER = "5"
 
@@ -661,6 +666,36 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
             raise HTTPException(400, problem(exc, "any_language=true reads it anyway")) from None
         except Busy:
             raise busy() from None
+
+    @app.post("/api/extract/batch", tags=["extract"], summary="Find the attributions of many pages (not stored)",
+              openapi_extra={"requestBody": BATCH_BODY},
+              response_class=StreamingResponse,
+              responses={200: {"description": "JSON Lines: a line for each line of the body, in its order",
+                               "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+                         400: {"description": "The body holds no lines"},
+                         413: {"description": f"The body is over {MAX_BATCH_BYTES:,} bytes"},
+                         503: {"description": "Other pages are being read: retry after Retry-After seconds"}})
+    async def api_extract_batch(
+        request: Request,
+        mode: ExtractMode = "fast",
+        raw: Annotated[bool, Query(description="Take text pages exactly as sent (offsets match each text)")] = False,
+        any_language: Annotated[bool, Query(description="Read pages that are not English too")] = False,
+    ) -> StreamingResponse:
+        """A dump in the request body, a page a line as `sayso extract` reads a `.jsonl` file: each line a
+        JSON object with `html` or `text`, and `url`, `title`, `outlet`, `author`, `published` if known. The
+        answer is JSON Lines, one for each line of the body (blank lines aside), in its order: the page's
+        `sayso.article/1` object, exactly what `POST /api/extract` answers for it, or `{"line": N, "error":
+        "..."}` for a line that cannot be read (not JSON, no page, not English, ...); the other lines are read
+        all the same. Pages are parsed 16 at a time, and each 16 are sent as soon as they are read. Nothing is
+        stored."""
+        entries = dump_entries(await read_body(request, MAX_BATCH_BYTES, "batch"), BODY_NAME)
+        if not entries:
+            raise HTTPException(400, f"{BODY_NAME}: no lines; send a page a line, as JSON objects")
+        try:
+            lines = await extractor.batch(entries, mode, raw=raw, any_language=any_language)
+        except Busy:
+            raise busy() from None
+        return StreamingResponse(lines, media_type="application/x-ndjson")
 
     @app.get("/extract", response_class=HTMLResponse, include_in_schema=False)
     def extract_form(request: Request) -> HTMLResponse:

@@ -7,6 +7,13 @@ go through the pipeline one at a time. A request waits for its turn up to ``WAIT
 when ``MAX_WAITING`` requests already wait, the answer is 503 with ``Retry-After``, and the waiting holds
 no server thread. A body is read up to ``safety.MAX_PAGE_BYTES`` and refused (413) past it, whether or not
 it declared its length. Each mode's pipeline is loaded on its first request.
+
+``POST /api/extract/batch`` reads a dump (JSON Lines, one page a line) of up to ``safety.MAX_BATCH_BYTES`` and
+answers JSON Lines, a line for each line of the dump in its order: the page's ``sayso.article/1`` object,
+or ``{"line", "error"}`` with the one-line problem of a line that cannot be read. Its pages are parsed
+``BATCH_TURN`` at a time, one spaCy batch a turn, and other requests take their turns between; each turn's
+lines are sent as soon as it ends. Only the first turn can be refused (503): once the answer has begun,
+the batch waits for its turns.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from typing import Any
+from typing import Any, AsyncIterator, Callable, TypeVar
 from urllib.parse import parse_qs
 
 from fastapi import HTTPException, Request
@@ -31,6 +38,8 @@ from .safety import MAX_PAGE_BYTES
 WAIT_SECONDS = 30.0
 #: Requests allowed to wait for the pipeline at once; one more is answered 503 at once.
 MAX_WAITING = 8
+#: Pages of a batch parsed in one turn of the pipeline (one spaCy batch).
+BATCH_TURN = 16
 #: What a posted page is called in the one-line errors about it.
 BODY_NAME = "<request body>"
 #: The form fields of the /extract page.
@@ -44,8 +53,11 @@ class Busy(Exception):
     """The pipeline stayed busy with other requests for longer than a request may wait."""
 
 
+T = TypeVar("T")
+
+
 class Extractor:
-    """Annotates posted pages one at a time (see the module's documentation)."""
+    """Annotates posted pages one turn at a time (see the module's documentation)."""
 
     def __init__(self) -> None:
         self._turn = asyncio.Lock()
@@ -54,16 +66,42 @@ class Extractor:
     async def run(self, record: Record, mode: str, raw: bool = False, any_language: bool = False) -> dict[str, Any]:
         """The ``sayso.article/1`` object of ``record``; InputError when its page cannot be read, Busy when
         its turn does not come."""
-        if self._waiting >= MAX_WAITING:
+        await self._wait()
+        return await self._work(extract_record, record, mode, raw, any_language)
+
+    async def batch(self, entries: list[Record | InputError], mode: str, raw: bool = False,
+                    any_language: bool = False) -> AsyncIterator[bytes]:
+        """The JSON lines of a dump's ``entries`` (its records, and the problems of the lines that are none),
+        a turn of ``BATCH_TURN`` at a time. The first turn is taken and read before this returns (Busy when it
+        does not come); the others wait as long as they must."""
+        turns = [entries[i:i + BATCH_TURN] for i in range(0, len(entries), BATCH_TURN)] or [[]]
+        await self._wait()
+        first = await self._work(batch_lines, turns[0], mode, raw, any_language)
+
+        async def lines() -> AsyncIterator[bytes]:
+            yield b"".join(first)
+            for turn in turns[1:]:
+                await self._wait(patient=True)
+                yield b"".join(await self._work(batch_lines, turn, mode, raw, any_language))
+
+        return lines()
+
+    async def _wait(self, patient: bool = False) -> None:
+        """Take the pipeline's turn: Busy when ``MAX_WAITING`` requests already wait, or after
+        ``WAIT_SECONDS``; a ``patient`` wait (a batch under way) takes as long as it must."""
+        if self._waiting >= MAX_WAITING and not patient:
             raise Busy
         self._waiting += 1
         try:
-            await asyncio.wait_for(self._turn.acquire(), WAIT_SECONDS)
+            await asyncio.wait_for(self._turn.acquire(), None if patient else WAIT_SECONDS)
         except asyncio.TimeoutError:
             raise Busy from None
         finally:
             self._waiting -= 1
-        work = asyncio.ensure_future(run_in_threadpool(extract_record, record, mode, raw, any_language))
+
+    async def _work(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` on a worker thread, in the turn taken."""
+        work = asyncio.ensure_future(run_in_threadpool(fn, *args))
         # the turn ends when the work does: a request given up (its client gone) cannot stop the thread that
         # parses its page, and the next page must not share the pipeline with it
         work.add_done_callback(lambda _: self._turn.release())
@@ -77,13 +115,48 @@ def extract_record(record: Record, mode: str, raw: bool = False, any_language: b
     return annotate(record.to_article(raw=raw, any_language=any_language), mode).to_json()
 
 
-async def read_body(request: Request) -> bytes:
-    """The request body, refused (413) as soon as it passes MAX_PAGE_BYTES."""
+def batch_lines(entries: list[Record | InputError], mode: str, raw: bool = False,
+                any_language: bool = False) -> list[bytes]:
+    """A JSON line for each entry, in order: its record's ``sayso.article/1`` object, or ``{"line", "error"}``
+    for a line that is no record, a page that cannot be read, or one whose annotation failed."""
+    from ..pipeline import annotate_each
+
+    out: list[bytes] = [b""] * len(entries)
+    articles, at = [], []
+    for i, entry in enumerate(entries):
+        try:
+            if isinstance(entry, InputError):
+                raise entry
+            articles.append(entry.to_article(raw=raw, any_language=any_language))
+            at.append(i)
+        except InputError as exc:
+            out[i] = _line(error_object(exc))
+    for i, done in zip(at, annotate_each(articles, mode, batch_size=BATCH_TURN)):
+        if isinstance(done, Exception):
+            message = (str(done).strip().splitlines() or [""])[0][:200]
+            done_json = error_object(InputError(entries[i].id, f"annotation failed ({type(done).__name__}: {message})"))
+        else:
+            done_json = done.to_json()
+        out[i] = _line(done_json)
+    return out
+
+
+def error_object(exc: InputError) -> dict[str, Any]:
+    """A batch's line for a dump line that gave no article: its line number and the one-line problem."""
+    return {"line": int(exc.where.rpartition(":")[2]), "error": problem(exc, "any_language=true reads it anyway")}
+
+
+def _line(obj: dict[str, Any]) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+async def read_body(request: Request, limit: int = MAX_PAGE_BYTES, what: str = "page") -> bytes:
+    """The request body, refused (413) as soon as it passes ``limit`` bytes."""
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_PAGE_BYTES:
-            raise HTTPException(413, f"The page is over the {MAX_PAGE_BYTES:,}-byte limit of extraction here.")
+        if size > limit:
+            raise HTTPException(413, f"The {what} is over the {limit:,}-byte limit of extraction here.")
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -7,8 +7,8 @@ Two ASGI middlewares around the application:
   500 of an unexpected failure included (answered here, without a traceback, instead of by the server).
 - ``RequestLimits`` refuses, before any route runs, a request target (path and query string) over
   ``MAX_TARGET_BYTES`` (414), headers over ``MAX_HEADER_BYTES`` (431) and a declared body over
-  ``MAX_BODY_BYTES`` (413): the API only reads the corpus, and only the extraction routes (``PAGE_PATHS``)
-  read a body, a page of up to ``MAX_PAGE_BYTES``.
+  ``MAX_BODY_BYTES`` (413): the API only reads the corpus, and only the extraction routes (``BODY_LIMITS``)
+  read a body, a page of up to ``MAX_PAGE_BYTES`` or a dump of pages of up to ``MAX_BATCH_BYTES``.
 
 uvicorn itself stops reading a request head at ``HEAD_BUFFER_BYTES`` (``sayso serve`` sets it), answering
 400; the limits above are well below it, so the statuses above are what a client sees. ``sayso serve`` also
@@ -31,8 +31,10 @@ MAX_HEADER_BYTES = 16 * 1024
 MAX_BODY_BYTES = 64 * 1024
 #: Largest page posted for extraction (a news page's HTML, scripts and all, is rarely over 1 MB).
 MAX_PAGE_BYTES = 4 * 1024 * 1024
-#: The routes that take a page in their body (sayso.web.extract), each read up to MAX_PAGE_BYTES.
-PAGE_PATHS = ("/api/extract", "/extract")
+#: Largest dump of pages posted for extraction at once (POST /api/extract/batch).
+MAX_BATCH_BYTES = 32 * 1024 * 1024
+#: The routes that read a body (sayso.web.extract), and the most bytes each reads.
+BODY_LIMITS = {"/api/extract": MAX_PAGE_BYTES, "/extract": MAX_PAGE_BYTES, "/api/extract/batch": MAX_BATCH_BYTES}
 #: How much of an unfinished request head uvicorn's HTTP parser (h11) buffers before it answers 400.
 HEAD_BUFFER_BYTES = 64 * 1024
 #: Connections and requests served at once by ``sayso serve``; uvicorn answers 503 to those beyond.
@@ -110,7 +112,7 @@ def over_limits(scope: Scope) -> tuple[int, str] | None:
     size = sum(len(name) + len(value) + 4 for name, value in headers)
     if size > MAX_HEADER_BYTES:
         return 431, f"The request headers are {size:,} bytes; at most {MAX_HEADER_BYTES:,} are read."
-    most = MAX_PAGE_BYTES if scope["path"] in PAGE_PATHS else MAX_BODY_BYTES
+    most = BODY_LIMITS.get(scope["path"], MAX_BODY_BYTES)
     for name, value in headers:
         if name == b"content-length":
             try:

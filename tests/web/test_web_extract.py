@@ -18,7 +18,7 @@ from sayso.tables import attribution_rows
 from sayso.web import app as app_module
 from sayso.web import create_app
 from sayso.web import extract as server_extract
-from sayso.web.safety import MAX_PAGE_BYTES
+from sayso.web.safety import MAX_BATCH_BYTES, MAX_PAGE_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "examples" / "corpus" / "2026-06-eastern-span.html"
@@ -171,6 +171,104 @@ def test_pages_wait_their_turn_and_a_long_wait_is_a_503(monkeypatch):
         pool.submit(asyncio.run, scenario()).result(timeout=120)
 
 
+SPANISH = ("La alcaldesa dijo el martes que el puente estará listo antes de las lluvias de la primavera, y que la "
+           "ciudad cumplirá su promesa a los vecinos del barrio.")
+
+
+def answered_lines(r) -> list[dict]:
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/x-ndjson")
+    return [json.loads(line) for line in r.text.splitlines()]
+
+
+def test_a_posted_dump_is_answered_line_by_line_in_order_and_nothing_is_stored(client, corpus_db, validate):
+    before = rows(corpus_db)
+    wire = (ROOT / "examples" / "corpus" / "harbor-wire.jsonl").read_text().splitlines()
+    page = PAGE.read_text(encoding="utf-8")
+    body = "\n".join([wire[0], "not json", "", json.dumps({"html": page, "url": "https://edition.cnn.com/x"}),
+                      json.dumps({"url": "https://example.org/"}), json.dumps({"text": SPANISH}), wire[1]]) + "\n"
+    got = answered_lines(client.post("/api/extract/batch", content=body.encode(),
+                                     headers={"Content-Type": "application/x-ndjson"}))
+    # a line for each line but the blank one, in order; each page exactly what /api/extract answers for it
+    assert [g.get("line") for g in got] == [None, 2, None, 5, 6, None]
+    for i, line in ((0, wire[0]), (5, wire[1])):
+        validate(got[i])
+        assert got[i] == client.post("/api/extract", json=json.loads(line)).json()
+    validate(got[2])
+    assert got[2]["url"] == "https://edition.cnn.com/x" and got[2]["attributions"] == extract(PAGE.read_bytes()).to_json()["attributions"]
+    assert got[1]["error"] == "<request body>:2: not a JSON object (JSONDecodeError)"
+    assert got[3]["error"].startswith("<request body>:5: ") and 'no "html" or "text" field' in got[3]["error"]
+    assert "not in English" in got[4]["error"] and "any_language=true reads it anyway" in got[4]["error"]
+    assert rows(corpus_db) == before
+    # the query's switches apply to every line
+    got = answered_lines(client.post("/api/extract/batch?any_language=true&raw=true",
+                                     content=(json.dumps({"text": SPANISH}) + "\n").encode()))
+    assert got[0]["text"] == SPANISH
+
+
+def test_a_batch_longer_than_a_turn_comes_whole_and_in_order(client, monkeypatch):
+    monkeypatch.setattr(server_extract, "BATCH_TURN", 2)
+    speakers = ["Maria Harlan", "Ana Ruiz", "Tom Okafor", "Lena Brandt", "Ravi Menon"]
+    body = "".join(json.dumps({"text": f"Vote Day {n}\n\n\"We won,\" Senator {name} said on day {n}."}) + "\n"
+                   for n, name in enumerate(speakers))
+    got = answered_lines(client.post("/api/extract/batch", content=body.encode()))
+    assert [g["attributions"][0]["source"]["text"] for g in got] == [f"Senator {name}" for name in speakers]
+
+
+@pytest.mark.parametrize("body", [b"", b"\n  \n"])
+def test_a_batch_without_lines_is_a_400(client, body):
+    r = client.post("/api/extract/batch", content=body)
+    assert r.status_code == 400 and r.json()["detail"].startswith("<request body>: no lines")
+
+
+def test_an_oversized_batch_is_refused_declared_or_not(client):
+    line = json.dumps({"text": "Harlan Wins\n\n\"We won,\" Senator Maria Harlan said."}).encode() + b"\n"
+
+    def chunks():  # no Content-Length: counted as it arrives
+        for _ in range(MAX_BATCH_BYTES // (len(line) * 1000) + 1):
+            yield line * 1000
+
+    r = client.post("/api/extract/batch", content=chunks())
+    assert r.status_code == 413 and f"{MAX_BATCH_BYTES:,}" in r.json()["detail"]
+    # a page over the single-page limit is fine in a batch, as a line of a dump file is
+    big = json.dumps({"text": "Harlan Wins\n\n\"We won,\" Senator Maria Harlan said.\n\n" + "Filler words. " * (
+        MAX_PAGE_BYTES // 14 + 1)}).encode()
+    assert len(big) > MAX_PAGE_BYTES
+    r = client.post("/api/extract/batch", content=big)
+    assert r.status_code == 200 and r.text.count("\n") == 1
+
+
+def test_a_batch_takes_turns_with_other_pages(monkeypatch):
+    pages = [Record(id=f"<request body>:{n}", page=f'Vote Day {n}\n\n"We won," Senator Maria Harlan said on day {n}.')
+             for n in range(1, 6)]
+
+    async def scenario():
+        extractor = server_extract.Extractor()
+        monkeypatch.setattr(server_extract, "BATCH_TURN", 2)
+        monkeypatch.setattr(server_extract, "WAIT_SECONDS", 0.2)
+        await extractor._turn.acquire()  # another page holds the pipeline: the batch's first turn does not come
+        with pytest.raises(server_extract.Busy):
+            await extractor.batch(pages, "fast")
+        extractor._turn.release()
+        lines = await extractor.batch(pages, "fast")  # the first turn is read before the answer begins
+        assert not extractor._turn.locked()
+        first = await lines.__anext__()
+        assert first.count(b"\n") == 2
+        # a single page goes between two turns of the batch
+        await extractor._turn.acquire()
+        later = asyncio.ensure_future(lines.__anext__())
+        await asyncio.sleep(0.3)  # the batch waits past WAIT_SECONDS: once begun, it is not refused
+        assert not later.done()
+        extractor._turn.release()
+        rest = [await later] + [chunk async for chunk in lines]
+        got = [json.loads(x) for chunk in [first, *rest] for x in chunk.splitlines()]
+        assert [g["title"] for g in got] == [f"Vote Day {n}" for n in range(1, 6)]
+        assert not extractor._turn.locked() and extractor._waiting == 0
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=120)
+
+
 def test_the_form_shows_the_page_highlighted_and_keeps_the_text_on_error(client):
     r = client.get("/extract")
     assert r.status_code == 200 and 'action="/extract"' in r.text and 'name="article"' in r.text
@@ -235,7 +333,13 @@ def test_no_extract_leaves_the_server_to_the_corpus(corpus_db, monkeypatch):
 
 
 def test_the_api_description_says_what_the_body_may_be(client):
-    op = client.get("/openapi.json").json()["paths"]["/api/extract"]["post"]
+    paths = client.get("/openapi.json").json()["paths"]
+    op = paths["/api/extract"]["post"]
     assert set(op["requestBody"]["content"]) == {"text/html", "text/plain", "application/json"}
     assert [p["name"] for p in op["parameters"]] == ["url", "mode", "raw", "any_language"]
+    assert {"400", "413", "503"} <= set(op["responses"])
+    op = paths["/api/extract/batch"]["post"]
+    assert set(op["requestBody"]["content"]) == {"application/x-ndjson"}
+    assert [p["name"] for p in op["parameters"]] == ["mode", "raw", "any_language"]
+    assert set(op["responses"]["200"]["content"]) == {"application/x-ndjson"}
     assert {"400", "413", "503"} <= set(op["responses"])
