@@ -5,6 +5,9 @@ and a record of a dump may carry only a URL. The host is a poor outlet name: peo
 Times", not "nytimes.com", and a repeat of a quote credits the outlet that had it first only where its
 article names that outlet (:mod:`sayso.claims.spread`). :data:`KNOWN` maps the registered domains of
 well-known English-language news outlets to their names; any other host is kept as it is, without "www.".
+A name a page gives its site is kept, but a known outlet goes by one name: "POLITICO" is Politico, and
+"Washington Post" The Washington Post, so that one outlet is one row of the corpus's outlets whether its
+pages name themselves or not.
 
 >>> outlet_name(None, "https://www.nytimes.com/2016/09/05/world/putin.html")
 'The New York Times'
@@ -12,6 +15,8 @@ well-known English-language news outlets to their names; any other host is kept 
 ('CNN', 'Harbor Daily')
 >>> outlet_name(None, "https://www.harbor-daily.example/story")
 'harbor-daily.example'
+>>> outlet_name("POLITICO", "https://www.politico.com/story"), outlet_name("Huffington Post", None)
+('Politico', 'HuffPost')
 """
 
 from __future__ import annotations
@@ -82,6 +87,19 @@ KNOWN: dict[str, tuple[str, tuple[str, ...]]] = {
     "wsj.com": ("The Wall Street Journal", ("Wall Street Journal",)),
 }
 _BY_NAME = {name.lower(): (name, aliases) for name, aliases in KNOWN.values()}
+
+
+def _by_alias() -> dict[str, str]:
+    names: dict[str, set[str]] = {}
+    for name, aliases in KNOWN.values():
+        for alias in aliases:
+            names.setdefault(alias.lower(), set()).add(name)
+    # "Politico" is Politico, and one of Politico Europe's other names: a name is never read as an alias
+    return {alias: next(iter(found)) for alias, found in names.items() if len(found) == 1 and alias not in _BY_NAME}
+
+
+#: Another name of exactly one known outlet, lower-cased -> that outlet's name.
+_BY_ALIAS = _by_alias()
 #: A host name as an outlet: dotted words, no spaces ("nytimes.com", "www.example.co.uk").
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$", re.I)
 
@@ -114,11 +132,14 @@ def known(hostname: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 def outlet_name(outlet: str | None, url: str | None) -> str | None:
-    """The name to record for an article's outlet: ``outlet`` when it is a name, the known name of a host
-    (``outlet`` itself when it is a host name, else the URL's), or the host as it is."""
+    """The name to record for an article's outlet: ``outlet`` when it is a name (a known outlet's own name
+    when it is one of its names, written any way), the known name of a host (``outlet`` itself when it is a
+    host name, else the URL's), or the host as it is."""
     given = (outlet or "").strip()
     if given and not _HOST.match(given):
-        return given
+        key = " ".join(given.split()).lower()
+        hit = _BY_NAME.get(key)
+        return hit[0] if hit else _BY_ALIAS.get(key, given)
     where = given.lower().removeprefix("www.") if given else host(url)
     if not where:
         return None

@@ -76,6 +76,17 @@ def test_an_outlet_the_page_or_the_record_names_is_kept():
     assert given.outlet == "nytimes.com"  # what a record says is what the user wants recorded
 
 
+@pytest.mark.parametrize("site_name, outlet", [
+    ("POLITICO", "Politico"),  # a known outlet's own name, written otherwise
+    ("Washington  Post", "The Washington Post"),  # another name of one known outlet
+    ("The Huffington Post", "HuffPost"),
+    ("Coastline Daily", "Coastline Daily"),  # any other name as the page gives it
+])
+def test_a_known_outlet_goes_by_one_name_whatever_its_pages_call_it(site_name, outlet):
+    page = HTML.replace('content="Coastline Daily"', f'content="{site_name}"')
+    assert read_text_or_html(page, url="https://example.org/harlan").outlet == outlet
+
+
 def test_a_text_page_has_the_outlet_of_its_url():
     text = "Harlan Wins Vote\n\nSenator Maria Harlan told reporters on Monday that the bill would pass soon."
     assert read_text_or_html(text, url="https://www.washingtonpost.com/politics/harlan").outlet == \
