@@ -14,7 +14,6 @@ Goal (issue 4): a search or a speaker page answers in under 200 ms at the median
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import os
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import sayso
 from sayso import __version__
+from sayso.evaluate.polnear import PUBLISHERS, read_metadata
 from sayso.ingest.records import Record
 from sayso.model import Article
 from sayso.pipeline import annotate_many
@@ -52,13 +52,11 @@ SEARCHES = [
 def annotated_texts(data: Path, cache: Path) -> tuple[list[dict], dict]:
     """The PolNeAR train+dev articles as sayso.article/1 objects, annotated once and cached."""
     files = sorted((data / "train" / "text").glob("*.txt")) + sorted((data / "dev" / "text").glob("*.txt"))
-    meta = {}
-    with open(data / "metadata.tsv", newline="") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            meta[row["filename"]] = row
+    meta = read_metadata(data)
     # the article JSON's shape is part of the key: a cache written before a field was added is made again
     shape = hashlib.sha256((Path(sayso.__file__).parent / "schema" / "article.schema.json").read_bytes()).hexdigest()
-    stamp = {"sayso": __version__, "files": len(files), "schema": shape[:16]}
+    outlets = hashlib.sha256(json.dumps(PUBLISHERS, sort_keys=True).encode()).hexdigest()
+    stamp = {"sayso": __version__, "files": len(files), "schema": shape[:16], "outlets": outlets[:16]}
     head = cache.with_suffix(".json")
     if cache.exists() and head.exists() and json.loads(head.read_text()) == stamp:
         return [json.loads(line) for line in cache.open()], {"cached": True}
@@ -66,9 +64,8 @@ def annotated_texts(data: Path, cache: Path) -> tuple[list[dict], dict]:
     articles = []
     for path in files:
         art = Record(id=str(path), page=path.read_bytes()).to_article()
-        m = meta.get(path.stem, {})
-        known = {k: v for k, v in m.items() if v not in (None, "", "None")}
-        art.outlet = known.get("publisher")
+        known = meta.get(path.stem, {})
+        art.outlet = known.get("outlet")
         art.published = known.get("publication_date")
         art.author = known.get("author")
         articles.append(art)

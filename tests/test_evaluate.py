@@ -52,3 +52,17 @@ def test_dev_floor(polnear_dir):
     result = evaluate_polnear(polnear_dir, "dev")
     assert result["attribution"]["overlap_source"]["f"] >= 0.55
     assert result["roles"]["content"]["token"]["f"] >= 0.70
+
+
+def test_polnear_publishers_are_named_as_their_outlets(polnear_dir):
+    from sayso.evaluate.polnear import PUBLISHERS, read_metadata
+    from sayso.outlets import KNOWN, outlet_name
+
+    meta = read_metadata(polnear_dir)
+    row = meta["wash-post_2016-09-07_republican-seeks-new-clinton-inq"]
+    assert (row["publisher"], row["outlet"]) == ("wash-post", "The Washington Post")
+    assert "None" not in row.values() and "" not in row.values()
+    # every key of the corpus is named, by the name its outlet's pages get from their host
+    assert {r["publisher"] for r in meta.values()} <= set(PUBLISHERS)
+    assert set(PUBLISHERS.values()) <= {outlet_name(None, f"https://www.{host}/") for host in KNOWN}
+    assert read_metadata(polnear_dir / "no-such-folder") == {}

@@ -16,7 +16,6 @@ docs/claims-labelling.md is the labelling guide; docs/claims.md reports the scor
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from ..claims.grouping import (NEIGHBOURS, RESOLUTION, SAME_SPEAKER_BONUS, THRES
                                items_of)
 from ..errors import InputError
 from ..model import Article, overlap
-from .polnear import read_text
+from .polnear import read_metadata, read_text
 
 SCHEMA = "sayso.claim-labels/1"
 PARTS = ("dev", "heldout")
@@ -79,15 +78,6 @@ def load_labels(path: Path) -> list[Label]:
     return out
 
 
-def read_metadata(data_dir: Path) -> dict[str, dict[str, str]]:
-    """PolNeAR's metadata.tsv by file name (publisher, publication date, title), or {} when absent."""
-    path = Path(data_dir) / "metadata.tsv"
-    if not path.is_file():
-        return {}
-    with open(path, encoding="utf-8", newline="") as f:
-        return {row["filename"]: row for row in csv.DictReader(f, delimiter="\t")}
-
-
 def load_articles(data_dir: Path, labels: list[Label],
                   show_progress: Callable[[Iterable, int], Iterable] = lambda it, n: it) -> dict[str, Article]:
     """Every labelled article, extracted from its raw text (so offsets are the corpus's own), with its
@@ -104,7 +94,7 @@ def load_articles(data_dir: Path, labels: list[Label],
         text = read_text(path)
         row = meta.get(name, {})
         articles.append(Article(text=text, title=row.get("title") or text.split("\n", 1)[0],
-                                outlet=row.get("publisher"), published=row.get("publication_date"),
+                                outlet=row.get("outlet"), published=row.get("publication_date"),
                                 url=f"polnear:{split}/{name}"))
     return {name: art for (_, name), art in zip(wanted, show_progress(annotate_many(articles), len(articles)))}
 

@@ -6,6 +6,7 @@ annotators worked on one article, the lexicographically first file is the gold o
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,11 @@ from ..errors import InputError
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) ([0-9; ]+)\t")
 _E_LINE = re.compile(r"^(E\d+)\t(.*)$")
 _ROLE = {"Source": "source", "Cue": "cue", "Content": "content", "Content2": "content"}
+#: The outlets behind PolNeAR's publisher keys (``metadata.tsv``), named as sayso names them by their hosts
+#: (sayso.outlets); "parc" marks the PARC 3.0 articles, from The Wall Street Journal.
+PUBLISHERS = {"breitbart": "Breitbart", "huff-post": "HuffPost", "nyt": "The New York Times",
+              "parc": "The Wall Street Journal", "politico": "Politico", "usa-today": "USA Today",
+              "wash-post": "The Washington Post", "west-journal": "The Western Journal"}
 
 Span = tuple[int, int]
 
@@ -35,6 +41,23 @@ class GoldArticle:
     name: str
     text: str
     attributions: list[GoldAttribution]
+
+
+def read_metadata(data_dir: Path) -> dict[str, dict[str, str]]:
+    """PolNeAR's ``metadata.tsv`` by file name, its empty and "None" fields left out, and an ``outlet``: the
+    name of the outlet behind its ``publisher`` key (``PUBLISHERS``; an unknown key is kept as it is); {} when
+    there is no such file."""
+    path = Path(data_dir) / "metadata.tsv"
+    if not path.is_file():
+        return {}
+    out = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            known = {k: v for k, v in row.items() if v not in (None, "", "None")}
+            if "publisher" in known:
+                known["outlet"] = PUBLISHERS.get(known["publisher"], known["publisher"])
+            out[row["filename"]] = known
+    return out
 
 
 def read_text(path: Path) -> str:
