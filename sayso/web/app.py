@@ -672,7 +672,7 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
               response_class=StreamingResponse,
               responses={200: {"description": "JSON Lines: a line for each line of the body, in its order",
                                "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
-                         400: {"description": "The body holds no lines"},
+                         400: {"description": "The body holds no lines, or is a JSON array"},
                          413: {"description": f"The body is over {MAX_BATCH_BYTES:,} bytes"},
                          503: {"description": "Other pages are being read: retry after Retry-After seconds"}})
     async def api_extract_batch(
@@ -688,9 +688,12 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
         "..."}` for a line that cannot be read (not JSON, no page, not English, ...); the other lines are read
         all the same. Pages are parsed 16 at a time, and each 16 are sent as soon as they are read. Nothing is
         stored."""
-        entries = dump_entries(await read_body(request, MAX_BATCH_BYTES, "batch"), BODY_NAME)
+        body = await read_body(request, MAX_BATCH_BYTES, "batch")
+        if body.lstrip().startswith(b"["):
+            raise HTTPException(400, f"{BODY_NAME}: a JSON array; send a page a line, each a JSON object (JSON Lines)")
+        entries = dump_entries(body, BODY_NAME)
         if not entries:
-            raise HTTPException(400, f"{BODY_NAME}: no lines; send a page a line, as JSON objects")
+            raise HTTPException(400, f"{BODY_NAME}: no lines; send a page a line, each a JSON object (JSON Lines)")
         try:
             lines = await extractor.batch(entries, mode, raw=raw, any_language=any_language)
         except Busy:

@@ -215,10 +215,11 @@ def test_a_batch_longer_than_a_turn_comes_whole_and_in_order(client, monkeypatch
     assert [g["attributions"][0]["source"]["text"] for g in got] == [f"Senator {name}" for name in speakers]
 
 
-@pytest.mark.parametrize("body", [b"", b"\n  \n"])
-def test_a_batch_without_lines_is_a_400(client, body):
+@pytest.mark.parametrize("body, says", [(b"", "no lines"), (b"\n  \n", "no lines"),
+                                        (b' [{"text": "Harlan said so."}]', "a JSON array")])
+def test_a_batch_without_lines_is_a_400(client, body, says):
     r = client.post("/api/extract/batch", content=body)
-    assert r.status_code == 400 and r.json()["detail"].startswith("<request body>: no lines")
+    assert r.status_code == 400 and r.json()["detail"].startswith(f"<request body>: {says}; send a page a line")
 
 
 def test_an_oversized_batch_is_refused_declared_or_not(client):
