@@ -550,6 +550,138 @@ def _quotes_table(found) -> None:
                                      subsequent_indent=indent + "  ", break_on_hyphens=False))
 
 
+# ---------------------------------------------------------------------------------------------- speakers
+SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "relayed", "according_to", "roles", "aliases")
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
+              help="The corpus database (made by sayso ingest; opened read-only).")
+@click.option("--show", metavar="NAME", help="One speaker instead of a list (a corpus id, a name or an alias): who "
+              "they are, what they said by kind and outlet, whom they talk about, their positions on the claims, "
+              "and whom they agree with and contradict.")
+@click.option("--json", "as_json", is_flag=True, help='A JSON list of {"id", "name", "kind", "aliases", "roles", '
+              '"attributions", "relayed", "according_to"} instead of a table; with --show, the speaker\'s object as '
+              "/api/speakers/ID gives it (with their 20 newest attributions).")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a row per speaker (" + ", ".join(SPEAKER_COLUMNS) +
+              "; roles and aliases joined by \" | \") instead of a table.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many speakers, the most quoted first.")
+def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_csv: bool, limit: int | None) -> None:
+    """Find the speakers of a corpus, the most quoted first, or show one.
+
+    QUERY keeps those with a name or alias that holds its words (prefixes count: "vlad put" finds Vladimir
+    Putin). A speaker is one person or organisation across the corpus, with every name and role the articles
+    give them; RELAYED counts the attributions of others that came through them ("Putin told reporters,
+    according to TASS" is one of TASS's), as the server's speaker list does.
+
+    \b
+    Example:
+      sayso speakers --db corpus.sqlite --limit 20   # a table: id, attributions, relayed, name, roles
+      sayso speakers putin                           # everyone with "putin" in a name or alias
+      sayso speakers --csv > speakers.csv            # every speaker, a row each
+      sayso speakers --show Pence                    # Mike Pence: positions, whom he contradicts
+      sayso speakers --show 12 --json                # speaker 12 as /api/speakers/12 gives it
+    """
+    from .store import connect_readonly, queries
+
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv are two formats: choose one")
+    if show is not None and (query or as_csv or limit):
+        raise click.UsageError("--show shows one speaker: QUERY, --csv and --limit choose speakers to list")
+    conn = connect_readonly(db)
+    try:
+        if show is not None:
+            _show_speaker(conn, db, show, as_json)
+            return
+        found = queries.iter_speakers(conn, query, limit)
+        if as_json:
+            _write_list(json.dumps(sp, ensure_ascii=False, indent=2) for sp in found)
+        elif as_csv:
+            import csv
+
+            out = csv.writer(sys.stdout, lineterminator="\n")
+            out.writerow(SPEAKER_COLUMNS)
+            for sp in found:
+                out.writerow([" | ".join(sp[c]) if c in ("roles", "aliases") else sp[c] for c in SPEAKER_COLUMNS])
+        else:
+            click.echo(f"{'ID':>6} {'ATTR':>6} {'RELAYED':>7}  NAME (KIND): ROLES")
+            for sp in found:
+                roles = f": {', '.join(sp['roles'][:3])}" if sp["roles"] else ""
+                relayed = sp["relayed"] + sp["according_to"]
+                click.echo(f"{sp['id']:>6} {sp['attributions']:>6} {relayed:>7}  {sp['name']} ({sp['kind']}){roles}")
+    finally:
+        conn.close()
+
+
+def _show_speaker(conn, db: Path, name: str, as_json: bool) -> None:
+    """One speaker's page (``queries.speaker_page``) as JSON or as lines for people; SaysoError when ``name``
+    names no speaker or several."""
+    from .store import queries
+
+    ids = queries.find_speakers(conn, name)
+    if not ids:
+        raise SaysoError(f"{db}: no speaker goes by {name!r} (sayso speakers WORDS finds names)")
+    if len(ids) > 1:
+        names = queries.speaker_objects(conn, set(ids))
+        some = ", ".join(f"{i} {names[i]['name']}" for i in ids[:5] if i in names) + (", ..." if len(ids) > 5 else "")
+        raise SaysoError(f"{db}: {name!r} names {len(ids)} speakers ({some}): give one's id")
+    page = queries.speaker_page(conn, ids[0], 1, queries.PER_PAGE)
+    if page is None:
+        raise SaysoError(f"{db}: no speaker {ids[0]}")
+    if as_json:
+        click.echo(json.dumps(page, ensure_ascii=False, indent=2))
+        return
+    _speaker_lines(page, queries.claims_status(conn) is not None)
+
+
+def _speaker_lines(sp: dict, claims_computed: bool) -> None:
+    """A speaker's page for people: who, how much and where they said it, about whom, and their positions."""
+    import textwrap
+
+    width = max(60, shutil.get_terminal_size((100, 24)).columns)
+
+    def line(label: str, text: str) -> None:
+        click.echo(textwrap.fill(text, width, initial_indent=f"{label:<15}", subsequent_indent=" " * 15))
+
+    def who(entry: dict) -> str:  # a name (with its speaker id where it is a speaker's) and how often
+        person = entry.get("speaker")
+        return (f"{person['name']} ({person['id']})" if person else entry["name"]) + f" \u00d7{entry['count']}"
+
+    click.echo(f"{sp['name']} ({sp['kind']}), speaker {sp['id']}")
+    if sp["roles"]:
+        line("roles", "; ".join(sp["roles"]))
+    others = [a for a in sp["aliases"] if a != sp["name"]]
+    if others:
+        line("also", "; ".join(others))
+    kinds = ", ".join(f"{n} {k}" for k, n in sp["kinds"].items())
+    line("attributions", f"{sp['attributions']} ({kinds})" if kinds else str(sp["attributions"]))
+    if sp["relayed"] + sp["according_to"]:
+        line("relayed", f"{sp['relayed'] + sp['according_to']} of others' attributions came through them")
+    if sp["outlets"]:
+        line("outlets", "; ".join(f"{o['outlet']} {o['count']}" for o in sp["outlets"]))
+    if sp["intermediaries"]:
+        line("relayed by", "; ".join(who(i) for i in sp["intermediaries"]))
+    if sp["talks_about"]:
+        line("talks about", "; ".join(who(t) for t in sp["talks_about"]))
+    if sp["talked_about_by"]:
+        line("named by", "; ".join(who(t) for t in sp["talked_about_by"]))
+    if sp["may_be"]:
+        line("may be", "; ".join(f"{m['name']} ({m['id']})" for m in sp["may_be"]))
+    claims = sp["claims"]
+    if not claims_computed:
+        line("claims", "not computed yet (sayso claims computes them)")
+    elif claims["positions"]:
+        for n, pos in enumerate(claims["positions"]):
+            c = pos["claim"]
+            line("positions" if n == 0 else "", f"{pos['stance']} \u201c{c['label']}\u201d (claim {c['id']})")
+        for key, label in (("agrees_with", "agrees with"), ("contradicts", "contradicts")):
+            if claims[key]:
+                line(label, "; ".join(f"{e['speaker']['name']} ({e['speaker']['id']}) on {e['count']} "
+                                      f"claim{'s' if e['count'] != 1 else ''}" for e in claims[key]))
+    click.echo(f"{'':15}sayso search --speaker {sp['id']} lists what they said")
+
+
 # ------------------------------------------------------------------------------------------------ search
 SEARCH_FORMATS = ("jsonl", "csv", "parquet")
 

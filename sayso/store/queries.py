@@ -189,28 +189,51 @@ def canonical_speaker(conn: sqlite3.Connection, speaker_id: int) -> int | None:
     return int(row[0]) if row else None
 
 
+def _speakers_where(q: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) that keeps the speakers with a name or alias holding the words
+    of ``q``; none without ``q``."""
+    key = alias_key(q) if q else ""
+    if not key:
+        return "", []
+    # a word prefix anywhere in a name or alias: "putin", "vlad", "senior off"
+    pattern = "% " + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return (" WHERE id IN (SELECT speaker_id FROM speaker_aliases WHERE ' ' || key LIKE ? ESCAPE '\\')"
+            " OR ' ' || lower(name) LIKE ? ESCAPE '\\'", [pattern, pattern])
+
+
+def _speaker_results(conn: sqlite3.Connection, where: str, params: list[Any], limit: int, offset: int
+                     ) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        f"SELECT id, attributions, relayed, according_to FROM speakers{where}"
+        f" ORDER BY attributions DESC, relayed DESC, name, id LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+    objects = speaker_objects(conn, {r["id"] for r in rows})
+    return [{**objects[r["id"]], "attributions": r["attributions"], "relayed": r["relayed"],
+             "according_to": r["according_to"]} for r in rows]
+
+
 def list_speakers(conn: sqlite3.Connection, q: str | None = None, page: int = 1, per_page: int = PER_PAGE
                   ) -> dict[str, Any]:
     """Speakers by number of attributions; ``q`` keeps those with a name or alias containing those words."""
-    where, params = "", []
-    key = alias_key(q) if q else ""
-    if key:
-        # a word prefix anywhere in a name or alias: "putin", "vlad", "senior off"
-        where = (" WHERE id IN (SELECT speaker_id FROM speaker_aliases"
-                 " WHERE ' ' || key LIKE ? ESCAPE '\\') OR ' ' || lower(name) LIKE ? ESCAPE '\\'")
-        pattern = "% " + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params = [pattern, pattern]
+    where, params = _speakers_where(q)
     total = conn.execute(f"SELECT count(*) FROM speakers{where}", params).fetchone()[0]
     page, per_page = _paging(page, per_page)
-    rows = conn.execute(
-        f"SELECT id, attributions, relayed, according_to FROM speakers{where}"
-        f" ORDER BY attributions DESC, relayed DESC, name LIMIT ? OFFSET ?",
-        (*params, per_page, (page - 1) * per_page)).fetchall()
-    objects = speaker_objects(conn, {r["id"] for r in rows})
-    results = [{**objects[r["id"]], "attributions": r["attributions"], "relayed": r["relayed"],
-                "according_to": r["according_to"]} for r in rows]
+    results = _speaker_results(conn, where, params, per_page, (page - 1) * per_page)
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)), "q": q,
             "results": results}
+
+
+def iter_speakers(conn: sqlite3.Connection, q: str | None = None, limit: int | None = None, chunk: int = 500
+                  ) -> Iterator[dict[str, Any]]:
+    """Every speaker :func:`list_speakers` finds, in its order (at most ``limit``), read ``chunk`` at a time."""
+    where, params = _speakers_where(q)
+    done = 0
+    while limit is None or done < limit:
+        size = chunk if limit is None else min(chunk, limit - done)
+        results = _speaker_results(conn, where, params, size, done)
+        yield from results
+        done += len(results)
+        if len(results) < size:
+            return
 
 
 def speaker_page(conn: sqlite3.Connection, speaker_id: int, page: int = 1, per_page: int = PER_PAGE

@@ -106,7 +106,8 @@ def test_database_in_a_folder_that_does_not_exist(tmp_path):
 
 
 @pytest.mark.parametrize("command, args", [("ingest", [EXAMPLE]), ("serve", []), ("serve", ["--workers", "2"]),
-                                           ("claims", []), ("quotes", []), ("quotes", ["--outlets"])])
+                                           ("claims", []), ("quotes", []), ("quotes", ["--outlets"]),
+                                           ("speakers", []), ("speakers", ["--show", "Putin"])])
 def test_a_database_that_is_no_database(tmp_path, command, args):
     db = tmp_path / "notes.sqlite"
     db.write_text("These are my notes.\n" * 100)
