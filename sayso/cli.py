@@ -23,7 +23,7 @@ from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, SpanError, StoreError
 from .model import KINDS, Article
 from .nlp import MODES
-from .store.export import QUOTE_COLUMNS
+from .store.export import QUOTE_COLUMNS, SPEAKER_COLUMNS
 from .store.graph import NETWORK_FORMATS, RELATIONS
 from .store.queries import SORTS, STANCES
 
@@ -551,9 +551,6 @@ def _quotes_table(found) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- speakers
-SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "relayed", "according_to", "roles", "aliases")
-
-
 @main.command()
 @click.argument("query", required=False)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
@@ -565,7 +562,7 @@ SPEAKER_COLUMNS = ("id", "name", "kind", "attributions", "relayed", "according_t
               '"attributions", "relayed", "according_to"} instead of a table; with --show, the speaker\'s object as '
               "/api/speakers/ID gives it (with their 20 newest attributions).")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a row per speaker (" + ", ".join(SPEAKER_COLUMNS) +
-              "; roles and aliases joined by \" | \") instead of a table.")
+              "; roles and aliases joined by \" | \"), as /api/speakers.csv gives it, instead of a table.")
 @click.option("--limit", type=click.IntRange(1), help="At most this many speakers, the most quoted first.")
 def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_csv: bool, limit: int | None) -> None:
     """Find the speakers of a corpus, the most quoted first, or show one.
@@ -598,12 +595,10 @@ def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_cs
         if as_json:
             _write_list(json.dumps(sp, ensure_ascii=False, indent=2) for sp in found)
         elif as_csv:
-            import csv
+            from .store.export import speaker_csv_chunks
 
-            out = csv.writer(sys.stdout, lineterminator="\n")
-            out.writerow(SPEAKER_COLUMNS)
-            for sp in found:
-                out.writerow([" | ".join(sp[c]) if c in ("roles", "aliases") else sp[c] for c in SPEAKER_COLUMNS])
+            for chunk in speaker_csv_chunks(found):
+                sys.stdout.write(chunk)
         else:
             click.echo(f"{'ID':>6} {'ATTR':>6} {'RELAYED':>7}  NAME (KIND): ROLES")
             for sp in found:

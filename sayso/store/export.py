@@ -142,6 +142,31 @@ def claim_parquet_chunks(claims: Iterable[Claim]) -> Iterator[bytes]:
     return _parquet_chunks(claim_rows(claims), CLAIM_COLUMNS, {"speaker_id": "int64", "article_id": "int64"})
 
 
+#: The columns of ``sayso speakers --csv`` and ``/api/speakers.csv``, one row per speaker.
+SPEAKER_COLUMNS = {
+    "speaker_id": "the speaker's corpus id (/speakers/ID)",
+    "name": "the name they go by: their most frequent full name in the corpus",
+    "kind": "person, organization, outlet, group or unknown",
+    "attributions": "attributions they are the source of",
+    "relayed": "attributions of others that came through them (as an intermediary, or \"according to\" them)",
+    "roles": "the roles the articles give them, most frequent first, joined by \" | \"",
+    "aliases": "every name the articles call them by, joined by \" | \"",
+}
+
+
+def speaker_rows(speakers: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """A row per speaker (as ``queries.list_speakers`` gives them; the columns of ``SPEAKER_COLUMNS``)."""
+    for sp in speakers:
+        yield {"speaker_id": sp["id"], "name": sp["name"], "kind": sp["kind"], "attributions": sp["attributions"],
+               "relayed": sp["relayed"] + sp["according_to"], "roles": " | ".join(sp["roles"]),
+               "aliases": " | ".join(sp["aliases"])}
+
+
+def speaker_csv_chunks(speakers: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """CSV text of speakers (:func:`speaker_rows`), for a spreadsheet."""
+    return _csv(speaker_rows(speakers), SPEAKER_COLUMNS)
+
+
 #: The columns of ``sayso quotes --csv``, one row per sighting of a quote repeated across articles.
 QUOTE_COLUMNS = {
     "quote_id": "the quote's id (/quotes/ID)",

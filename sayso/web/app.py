@@ -353,6 +353,14 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         """Speakers, most quoted first; with `q`, those with a name or alias containing those words."""
         return queries.list_speakers(conn(), q, page, per_page)
 
+    @app.get("/api/speakers.csv", tags=["speakers"], summary="Speakers as CSV, a row per speaker",
+             response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}},
+             description="Every speaker the list finds (all pages, most quoted first) as CSV, as `sayso speakers "
+                         "--csv` writes it. Columns: " + ", ".join(export.SPEAKER_COLUMNS) + ".")
+    def api_speakers_csv(q: Annotated[str | None, Query(description="Words of a name or alias")] = None
+                         ) -> Response:
+        return streamed(export.speaker_csv_chunks(queries.iter_speakers(conn(), q)), "sayso-speakers.csv")
+
     @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
     def speakers_page(request: Request, q: str | None = None, page: Page = 1) -> HTMLResponse:
         return html(request, "speakers.html", data=queries.list_speakers(conn(), q, page))

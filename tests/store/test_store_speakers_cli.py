@@ -34,8 +34,8 @@ def test_the_table_and_the_csv_have_a_row_per_speaker(corpus_db, conn):
     rows = list(csv.DictReader(io.StringIO(run("speakers", "--csv", "--db", corpus_db).stdout.decode())))
     assert len(rows) == list_speakers(conn)["total"]
     first = rows[0]
-    assert (int(first["id"]), first["name"], first["aliases"].split(" | ")) == (top[0]["id"], top[0]["name"],
-                                                                                 top[0]["aliases"])
+    assert (int(first["speaker_id"]), first["name"], first["aliases"].split(" | ")) == (
+        top[0]["id"], top[0]["name"], top[0]["aliases"])
 
 
 def test_show_gives_one_speaker_with_positions_and_contradictions(corpus_db, conn):

@@ -119,6 +119,21 @@ def test_speakers_by_name_or_alias_and_a_speaker_page(client):
         assert f'href="/articles/{hit["article"]["id"]}#{hit["id"]}"' in page
 
 
+def test_the_speakers_csv_has_a_row_per_speaker_the_list_finds(client):
+    listed = client.get("/api/speakers", params={"q": "whitcombe"}).json()["results"]
+    r = client.get("/api/speakers.csv", params={"q": "whitcombe"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert 'filename="sayso-speakers.csv"' in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert [(int(x["speaker_id"]), x["name"], x["aliases"].split(" | ")) for x in rows] == \
+        [(s["id"], s["name"], s["aliases"]) for s in listed]
+    assert [int(x["relayed"]) for x in rows] == [s["relayed"] + s["according_to"] for s in listed]
+    every = list(csv.DictReader(io.StringIO(client.get("/api/speakers.csv").text)))
+    assert len(every) == client.get("/api/speakers").json()["total"] > len(rows)
+    page = client.get("/speakers", params={"q": "whitcombe"}).text
+    assert 'href="/api/speakers.csv?q=whitcombe"' in page
+
+
 def test_a_merged_speaker_redirects_to_the_speaker_it_joined(tmp_path):
     from sayso.store import ingest
 
