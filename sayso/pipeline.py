@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from . import nlp as _nlp
+from .errors import InputError
 from .ingest import read_text_or_html
 from .model import Article
 
@@ -39,6 +40,12 @@ def annotate_each(articles: list[Article], mode: str = "fast",
             yield annotate(article, mode)
         except Exception as exc:  # noqa: BLE001 - any crash on one article is that article's failure
             yield exc
+
+
+def annotation_error(where: str, exc: Exception) -> InputError:
+    """The one-line error of an article the pipeline failed on (what ``annotate_each`` gave for it)."""
+    message = (str(exc).strip().splitlines() or [""])[0][:200]
+    return InputError(where, f"annotation failed ({type(exc).__name__}: {message})")
 
 
 def extract(text_or_html: str | bytes, *, url: str | None = None, mode: str = "fast",

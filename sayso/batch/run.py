@@ -139,12 +139,11 @@ def run_partition(partition: Partition, out: str, mode: str = "fast", any_langua
 def _annotated(chunk: list[tuple[str, Article]], mode: str,
                failed: Callable[[InputError], None]) -> Iterator[tuple[str, Article]]:
     """The chunk's articles annotated (see ``annotate_each``); those that fail on their own go to ``failed``."""
-    from ..pipeline import annotate_each
+    from ..pipeline import annotate_each, annotation_error
 
     for (record_id, _), done in zip(chunk, annotate_each([a for _, a in chunk], mode, batch_size=len(chunk))):
         if isinstance(done, Exception):
-            message = str(done).strip().splitlines()[0][:200] if str(done).strip() else ""
-            failed(InputError(record_id, f"annotation failed ({type(done).__name__}: {message})"))
+            failed(annotation_error(record_id, done))
         else:
             yield record_id, done
 

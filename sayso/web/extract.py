@@ -119,30 +119,28 @@ def batch_lines(entries: list[Record | InputError], mode: str, raw: bool = False
                 any_language: bool = False) -> list[bytes]:
     """A JSON line for each entry, in order: its record's ``sayso.article/1`` object, or ``{"line", "error"}``
     for a line that is no record, a page that cannot be read, or one whose annotation failed."""
-    from ..pipeline import annotate_each
+    from ..pipeline import annotate_each, annotation_error
 
     out: list[bytes] = [b""] * len(entries)
     articles, at = [], []
     for i, entry in enumerate(entries):
+        if isinstance(entry, InputError):
+            out[i] = _line(error_object(entry))
+            continue
         try:
-            if isinstance(entry, InputError):
-                raise entry
             articles.append(entry.to_article(raw=raw, any_language=any_language))
             at.append(i)
         except InputError as exc:
             out[i] = _line(error_object(exc))
     for i, done in zip(at, annotate_each(articles, mode, batch_size=BATCH_TURN)):
-        if isinstance(done, Exception):
-            message = (str(done).strip().splitlines() or [""])[0][:200]
-            done_json = error_object(InputError(entries[i].id, f"annotation failed ({type(done).__name__}: {message})"))
-        else:
-            done_json = done.to_json()
-        out[i] = _line(done_json)
+        out[i] = _line(error_object(annotation_error(entries[i].id, done)) if isinstance(done, Exception)
+                       else done.to_json())
     return out
 
 
 def error_object(exc: InputError) -> dict[str, Any]:
-    """A batch's line for a dump line that gave no article: its line number and the one-line problem."""
+    """A batch's line for a dump line that gave no article: its line number (the dump's lines are named
+    ``<request body>:LINE``) and the one-line problem."""
     return {"line": int(exc.where.rpartition(":")[2]), "error": problem(exc, "any_language=true reads it anyway")}
 
 

@@ -215,6 +215,26 @@ def test_a_batch_longer_than_a_turn_comes_whole_and_in_order(client, monkeypatch
     assert [g["attributions"][0]["source"]["text"] for g in got] == [f"Senator {name}" for name in speakers]
 
 
+def test_a_page_the_pipeline_fails_on_is_its_lines_error_and_the_others_are_read(client, monkeypatch):
+    import sayso.pipeline as pipeline
+
+    real = pipeline.annotate_many
+
+    def failing(articles, mode="fast", batch_size=16):  # a crash no real page is known to cause
+        articles = list(articles)
+        if any("BREAKS" in a.text for a in articles):
+            raise RuntimeError("the parser broke\nsecond line")
+        return real(articles, mode, batch_size)
+
+    monkeypatch.setattr(pipeline, "annotate_many", failing)
+    pages = ['Vote Day\n\n"We won," Senator Maria Harlan said.', 'BREAKS Here\n\n"No," Mayor Ana Ruiz said.',
+             'Dock Day\n\n"It is done," Mayor Ana Ruiz said.']
+    got = answered_lines(client.post("/api/extract/batch", content="".join(
+        json.dumps({"text": t}) + "\n" for t in pages).encode()))
+    assert [g.get("title") for g in got] == ["Vote Day", None, "Dock Day"]
+    assert got[1] == {"line": 2, "error": "<request body>:2: annotation failed (RuntimeError: the parser broke)"}
+
+
 @pytest.mark.parametrize("body, says", [(b"", "no lines"), (b"\n  \n", "no lines"),
                                         (b' [{"text": "Harlan said so."}]', "a JSON array")])
 def test_a_batch_without_lines_is_a_400(client, body, says):
