@@ -148,9 +148,15 @@ def outlet_name(outlet: str | None, url: str | None) -> str | None:
 
 
 def names_of(outlet: str) -> tuple[str, ...]:
-    """Every name an outlet goes by in articles: its own and, for a known outlet, the others
-    ("The New York Times", "New York Times")."""
-    hit = _BY_NAME.get(outlet.lower()) or (known(outlet) if _HOST.match(outlet) else None)
+    """Every name an outlet goes by in articles: its own and, for a known outlet (by any of its names, as a
+    record may give it, or by its host), the others ("The New York Times", "New York Times").
+
+    >>> names_of("Washington Post")
+    ('Washington Post', 'The Washington Post')
+    """
+    key = " ".join(outlet.split()).lower()
+    hit = (_BY_NAME.get(key) or _BY_NAME.get(_BY_ALIAS.get(key, "").lower())
+           or (known(outlet) if _HOST.match(outlet) else None))
     if hit is None:
         return (outlet,)
     return tuple(dict.fromkeys((outlet, hit[0], *hit[1])))

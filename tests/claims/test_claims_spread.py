@@ -185,3 +185,14 @@ def test_a_repeat_credits_an_outlet_known_by_its_host_by_the_name_it_goes_by():
     assert quote.first.outlet == "The New York Times"
     assert [(s.outlet, s.credits_first) for s in quote.repeats] == [
         ("Daily Blog", True), ("Other Times", True), ("Third Post", False)]
+
+
+def test_a_repeat_credits_an_outlet_a_record_names_by_another_of_its_names():
+    # a dump's record gave the outlet as "The Huffington Post", kept as given; a repeat writes its own name
+    first = Article(text=f'Putin Speaks\n\n"{QUOTE}," Vladimir Putin told reporters.',
+                    outlet="The Huffington Post", published="2016-09-07")
+    repeat = Article(text=f'Moscow Speaks\n\n"{QUOTE}," Vladimir Putin said, as HuffPost reported.',
+                     outlet="Daily Blog", published="2016-09-08")
+    items = [it for aid, art in zip("fr", annotate_many([first, repeat])) for it in items_of(aid, art)]
+    (quote,) = quote_spread(items)
+    assert [(s.outlet, s.credits_first) for s in quote.repeats] == [("Daily Blog", True)]
