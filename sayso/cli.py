@@ -21,7 +21,7 @@ from . import __version__
 from .attribution.tagger import SEEDS
 from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, SpanError, StoreError
-from .model import KINDS, Article
+from .model import ENTITY_KINDS, KINDS, Article
 from .nlp import MODES
 from .store.export import QUOTE_COLUMNS, SPEAKER_COLUMNS
 from .store.graph import NETWORK_FORMATS, RELATIONS
@@ -563,8 +563,11 @@ def _quotes_table(found) -> None:
               "/api/speakers/ID gives it (with their 20 newest attributions).")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a row per speaker (" + ", ".join(SPEAKER_COLUMNS) +
               "; roles and aliases joined by \" | \"), as /api/speakers.csv gives it, instead of a table.")
+@click.option("--kind", type=click.Choice(ENTITY_KINDS), help="Only speakers of this kind (outlet: the news "
+              "outlets quoted or relayed).")
 @click.option("--limit", type=click.IntRange(1), help="At most this many speakers, the most quoted first.")
-def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_csv: bool, limit: int | None) -> None:
+def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_csv: bool, kind: str | None,
+             limit: int | None) -> None:
     """Find the speakers of a corpus, the most quoted first, or show one.
 
     QUERY keeps those with a name or alias that holds its words (prefixes count: "vlad put" finds Vladimir
@@ -576,6 +579,7 @@ def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_cs
     Example:
       sayso speakers --db corpus.sqlite --limit 20   # a table: id, attributions, relayed, name, roles
       sayso speakers putin                           # everyone with "putin" in a name or alias
+      sayso speakers --kind outlet                   # the outlets quoted or relayed, the most first
       sayso speakers --csv > speakers.csv            # every speaker, a row each
       sayso speakers --show Pence                    # Mike Pence: positions, whom he contradicts
       sayso speakers --show 12 --json                # speaker 12 as /api/speakers/12 gives it
@@ -584,14 +588,14 @@ def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_cs
 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv are two formats: choose one")
-    if show is not None and (query or as_csv or limit):
-        raise click.UsageError("--show shows one speaker: QUERY, --csv and --limit choose speakers to list")
+    if show is not None and (query or as_csv or kind or limit):
+        raise click.UsageError("--show shows one speaker: QUERY, --csv, --kind and --limit choose speakers to list")
     conn = connect_readonly(db)
     try:
         if show is not None:
             _show_speaker(conn, db, show, as_json)
             return
-        found = queries.iter_speakers(conn, query, limit)
+        found = queries.iter_speakers(conn, query, limit, kind=kind)
         if as_json:
             _write_list(json.dumps(sp, ensure_ascii=False, indent=2) for sp in found)
         elif as_csv:

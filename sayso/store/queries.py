@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator
 from ..claims import STANCES, AttributionRef, Claim, ClaimMember, ClaimSubject, Edge, Speaker
 from ..claims.spread import Quote, Sighting
 from ..errors import QueryError
-from ..model import KINDS, Article, Attribution, Entity, Subject
+from ..model import ENTITY_KINDS, KINDS, Article, Attribution, Entity, Subject
 from .names import alias_key, fold, name_key
 
 #: Results per page of a search or listing, unless the caller asks for another size.
@@ -189,16 +189,24 @@ def canonical_speaker(conn: sqlite3.Connection, speaker_id: int) -> int | None:
     return int(row[0]) if row else None
 
 
-def _speakers_where(q: str | None) -> tuple[str, list[Any]]:
+def _speakers_where(q: str | None, kind: str | None = None) -> tuple[str, list[Any]]:
     """The WHERE clause (and its parameters) that keeps the speakers with a name or alias holding the words
-    of ``q``; none without ``q``."""
+    of ``q``, and of ``kind`` (one of ``model.ENTITY_KINDS``); none without either. QueryError for a kind
+    that is none of those."""
+    clauses, params = [], []
+    if kind is not None:
+        if kind not in ENTITY_KINDS:
+            raise QueryError(f"kind must be one of {', '.join(ENTITY_KINDS)} (got {kind!r})")
+        clauses.append("kind = ?")
+        params.append(kind)
     key = alias_key(q) if q else ""
-    if not key:
-        return "", []
-    # a word prefix anywhere in a name or alias: "putin", "vlad", "senior off"
-    pattern = "% " + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return (" WHERE id IN (SELECT speaker_id FROM speaker_aliases WHERE ' ' || key LIKE ? ESCAPE '\\')"
-            " OR ' ' || lower(name) LIKE ? ESCAPE '\\'", [pattern, pattern])
+    if key:
+        # a word prefix anywhere in a name or alias: "putin", "vlad", "senior off"
+        pattern = "% " + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append("(id IN (SELECT speaker_id FROM speaker_aliases WHERE ' ' || key LIKE ? ESCAPE '\\')"
+                       " OR ' ' || lower(name) LIKE ? ESCAPE '\\')")
+        params += [pattern, pattern]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def _speaker_results(conn: sqlite3.Connection, where: str, params: list[Any], limit: int, offset: int
@@ -211,21 +219,28 @@ def _speaker_results(conn: sqlite3.Connection, where: str, params: list[Any], li
              "according_to": r["according_to"]} for r in rows]
 
 
-def list_speakers(conn: sqlite3.Connection, q: str | None = None, page: int = 1, per_page: int = PER_PAGE
-                  ) -> dict[str, Any]:
-    """Speakers by number of attributions; ``q`` keeps those with a name or alias containing those words."""
-    where, params = _speakers_where(q)
+def list_speakers(conn: sqlite3.Connection, q: str | None = None, page: int = 1, per_page: int = PER_PAGE,
+                  kind: str | None = None) -> dict[str, Any]:
+    """Speakers by number of attributions; ``q`` keeps those with a name or alias containing those words,
+    ``kind`` those of that kind (person, organization, outlet, group, unknown)."""
+    where, params = _speakers_where(q, kind)
     total = conn.execute(f"SELECT count(*) FROM speakers{where}", params).fetchone()[0]
     page, per_page = _paging(page, per_page)
     results = _speaker_results(conn, where, params, per_page, (page - 1) * per_page)
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)), "q": q,
-            "results": results}
+            "kind": kind, "results": results}
 
 
-def iter_speakers(conn: sqlite3.Connection, q: str | None = None, limit: int | None = None, chunk: int = 500
-                  ) -> Iterator[dict[str, Any]]:
-    """Every speaker :func:`list_speakers` finds, in its order (at most ``limit``), read ``chunk`` at a time."""
-    where, params = _speakers_where(q)
+def iter_speakers(conn: sqlite3.Connection, q: str | None = None, limit: int | None = None, chunk: int = 500,
+                  kind: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every speaker :func:`list_speakers` finds, in its order (at most ``limit``), read ``chunk`` at a time.
+    A bad ``kind`` fails at the call, before any is read."""
+    where, params = _speakers_where(q, kind)
+    return _iter_speakers(conn, where, params, limit, chunk)
+
+
+def _iter_speakers(conn: sqlite3.Connection, where: str, params: list[Any], limit: int | None, chunk: int
+                   ) -> Iterator[dict[str, Any]]:
     done = 0
     while limit is None or done < limit:
         size = chunk if limit is None else min(chunk, limit - done)

@@ -53,7 +53,7 @@ from ..claims import STANCES, Claim
 from ..claims.jsonld import claim_jsonld
 from ..errors import InputError, QueryError
 from ..ingest.records import Record, dump_entries
-from ..model import KINDS
+from ..model import ENTITY_KINDS, KINDS
 from ..nlp import MODES
 from ..store import connect_readonly
 from ..store import export, queries
@@ -154,6 +154,8 @@ QuoteId = Annotated[int, PathParam(ge=-(2**63), le=2**63 - 1, description="The q
 Since = Annotated[str | None, Query(description="From this date: YYYY, YYYY-MM or YYYY-MM-DD")]
 Until = Annotated[str | None, Query(description="Up to this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD")]
 SearchFilters = Annotated[queries.Filters, Depends(search_filters)]
+SpeakerWords = Annotated[str | None, Query(description="Words of a name or alias (prefixes count: 'vlad put')")]
+SpeakerKind = Annotated[str | None, Query(description=f"One of: {', '.join(ENTITY_KINDS)}")]
 ExtractMode = Annotated[str, Query(pattern=f"^({'|'.join(MODES)})$",
                                    description="fast (rules) or accurate (the trained tagger, about a third as fast)")]
 
@@ -346,24 +348,25 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
 
     # ------------------------------------------------------------------------------------- speakers
     @app.get("/api/speakers", tags=["speakers"], summary="Find speakers")
-    def api_speakers(
-        q: Annotated[str | None, Query(description="Words of a name or alias (prefixes count: 'vlad put')")] = None,
-        page: Page = 1, per_page: PerPage = queries.PER_PAGE,
-    ) -> dict:
-        """Speakers, most quoted first; with `q`, those with a name or alias containing those words."""
-        return queries.list_speakers(conn(), q, page, per_page)
+    def api_speakers(q: SpeakerWords = None, kind: SpeakerKind = None, page: Page = 1,
+                     per_page: PerPage = queries.PER_PAGE) -> dict:
+        """Speakers, most quoted first; with `q`, those with a name or alias containing those words; with
+        `kind`, those of that kind."""
+        return queries.list_speakers(conn(), q, page, per_page, kind=kind or None)
 
     @app.get("/api/speakers.csv", tags=["speakers"], summary="Speakers as CSV, a row per speaker",
              response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}},
-             description="Every speaker the list finds (all pages, most quoted first) as CSV, as `sayso speakers "
-                         "--csv` writes it. Columns: " + ", ".join(export.SPEAKER_COLUMNS) + ".")
-    def api_speakers_csv(q: Annotated[str | None, Query(description="Words of a name or alias")] = None
-                         ) -> Response:
-        return streamed(export.speaker_csv_chunks(queries.iter_speakers(conn(), q)), "sayso-speakers.csv")
+             description="Every speaker the list finds (the same filters, all pages, most quoted first) as CSV, as "
+                         "`sayso speakers --csv` writes it. Columns: " + ", ".join(export.SPEAKER_COLUMNS) + ".")
+    def api_speakers_csv(q: SpeakerWords = None, kind: SpeakerKind = None) -> Response:
+        found = queries.iter_speakers(conn(), q, kind=kind or None)
+        return streamed(export.speaker_csv_chunks(found), "sayso-speakers.csv")
 
     @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
-    def speakers_page(request: Request, q: str | None = None, page: Page = 1) -> HTMLResponse:
-        return html(request, "speakers.html", data=queries.list_speakers(conn(), q, page))
+    def speakers_page(request: Request, q: str | None = None, kind: str | None = None, page: Page = 1
+                      ) -> HTMLResponse:
+        return html(request, "speakers.html", data=queries.list_speakers(conn(), q, page, kind=kind or None),
+                    kinds=ENTITY_KINDS)
 
     def find_speaker(speaker_id: int, page: int, per_page: int, prefix: str) -> dict | Response:
         data = queries.speaker_page(conn(), speaker_id, page, per_page)

@@ -21,6 +21,10 @@ def test_the_list_is_the_api_list_of_every_page_most_quoted_first(corpus_db, con
     out = run("speakers", "delg", "--json", "--db", corpus_db)
     assert [s["name"] for s in json.loads(out.stdout)] == [s["name"] for s in list_speakers(conn, "delg")["results"]]
     assert "Maria Delgado" in [s["name"] for s in json.loads(out.stdout)]
+    # of one kind
+    out = run("speakers", "--kind", "outlet", "--json", "--db", corpus_db)
+    assert json.loads(out.stdout) == list_speakers(conn, kind="outlet", per_page=200)["results"]
+    assert {s["kind"] for s in json.loads(out.stdout)} == {"outlet"}
 
 
 def test_the_table_and_the_csv_have_a_row_per_speaker(corpus_db, conn):
@@ -58,6 +62,7 @@ def test_show_gives_one_speaker_with_positions_and_contradictions(corpus_db, con
     (["--show", "Nobody Atall"], "no speaker goes by 'Nobody Atall'"),
     (["--show", "987654"], "no speaker 987654"),
     (["--show", "Pruitt", "--csv"], "--show shows one speaker"),
+    (["--show", "Pruitt", "--kind", "person"], "--show shows one speaker"),
     (["--json", "--csv"], "two formats"),
     (["--db", "missing.sqlite"], "no such corpus database"),
 ])

@@ -134,6 +134,22 @@ def test_the_speakers_csv_has_a_row_per_speaker_the_list_finds(client):
     assert 'href="/api/speakers.csv?q=whitcombe"' in page
 
 
+def test_speakers_of_one_kind(client):
+    every = client.get("/api/speakers", params={"per_page": 200}).json()["results"]
+    outlets = client.get("/api/speakers", params={"kind": "outlet", "per_page": 200}).json()
+    assert outlets["kind"] == "outlet" and outlets["results"]
+    assert outlets["results"] == [s for s in every if s["kind"] == "outlet"]  # in the list's order
+    assert [s["id"] for s in client.get("/api/speakers", params={"kind": "outlet", "q": "ledger"}).json()["results"]] \
+        == [s["id"] for s in outlets["results"] if "Ledger" in s["name"]]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/speakers.csv", params={"kind": "outlet"}).text)))
+    assert [int(r["speaker_id"]) for r in rows] == [s["id"] for s in outlets["results"]]
+    page = client.get("/speakers", params={"kind": "outlet"}).text
+    assert '<option value="outlet" selected>' in page and 'href="/api/speakers.csv?kind=outlet"' in page
+    assert client.get("/speakers", params={"kind": ""}).status_code == 200  # the form's "any"
+    r = client.get("/api/speakers", params={"kind": "planet"})
+    assert r.status_code in (400, 422) and "kind must be one of" in r.text
+
+
 def test_a_merged_speaker_redirects_to_the_speaker_it_joined(tmp_path):
     from sayso.store import ingest
 
