@@ -59,8 +59,8 @@ from ..store import connect_readonly
 from ..store import export, queries
 from ..store.graph import NETWORK_FORMATS, RELATIONS, network_bytes, speaker_graph
 from .chart import stance_timeline, timeline_chart
-from .extract import (BODY_NAME, DOWNLOADS, Busy, Extractor, display, download, form_values, posted_record, problem,
-                      read_body)
+from .extract import (BODY_NAME, DOWNLOADS, Busy, Extractor, display, download, form_values, not_a_dump, not_a_page,
+                      posted_record, problem, read_body)
 from .graph import claim_graph
 from .highlight import colours, excerpt, pieces
 from .safety import DOCS_PATHS, MAX_BATCH_BYTES, MAX_PAGE_BYTES, RequestLimits, SafetyHeaders
@@ -683,7 +683,8 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
               response_class=StreamingResponse,
               responses={200: {"description": "JSON Lines: a line for each line of the body, in its order",
                                "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
-                         400: {"description": "The body holds no lines, or is a JSON array"},
+                         400: {"description": "The body holds no lines, or is no dump (a JSON array, gzipped, "
+                                                "a web archive)"},
                          413: {"description": f"The body is over {MAX_BATCH_BYTES:,} bytes"},
                          503: {"description": "Other pages are being read: retry after Retry-After seconds"}})
     async def api_extract_batch(
@@ -700,8 +701,8 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
         all the same. Pages are parsed 16 at a time, and each 16 are sent as soon as they are read. Nothing is
         stored."""
         body = await read_body(request, MAX_BATCH_BYTES, "batch")
-        if body.lstrip().startswith(b"["):
-            raise HTTPException(400, f"{BODY_NAME}: a JSON array; send a page a line, each a JSON object (JSON Lines)")
+        if what := not_a_dump(body):
+            raise HTTPException(400, f"{BODY_NAME}: {what}")
         entries = dump_entries(body, BODY_NAME)
         if not entries:
             raise HTTPException(400, f"{BODY_NAME}: no lines; send a page a line, each a JSON object (JSON Lines)")
@@ -730,6 +731,9 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
         fmt = values.get("download")
         if fmt is not None and fmt not in DOWNLOADS:
             return again(400, f"There is no {fmt!r} download: {' or '.join(DOWNLOADS)}.")
+        if what := not_a_page(values["article"].encode("utf-8"), "paste one page, or POST the dump to "
+                                                                "/api/extract/batch"):
+            return again(400, f"{BODY_NAME}: {what}")
         record = Record(id=BODY_NAME, page=values["article"], url=values["url"].strip() or None)
         try:
             data = await extractor.run(record, values["mode"], any_language="any_language" in values)

@@ -30,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import InputError
 from ..ingest.decode import declared_charset
 from ..ingest.language import ANYWAY
-from ..ingest.records import Record, dump_record
+from ..ingest.records import GZIP_MAGIC, SNIFF_BYTES, Record, dump_record, sniff
 from ..nlp import MODES
 from .safety import MAX_PAGE_BYTES
 
@@ -171,7 +171,33 @@ def posted_record(body: bytes, content_type: str | None, url: str | None) -> Rec
         record = dump_record(obj, BODY_NAME)
         record.url = url or record.url
         return record
+    if what := not_a_page(body, "send one page a request, or POST the dump to /api/extract/batch"):
+        raise InputError(BODY_NAME, what)
     return Record(id=BODY_NAME, page=body, url=url or None, charset=declared_charset(content_type))
+
+
+def not_a_page(body: bytes, instead: str) -> str | None:
+    """What a body sent as one page is instead, told by its first bytes as the command line tells a piped
+    input (``records.sniff``): a dump of pages (JSON Lines; ``instead`` says what to do with one) or a web
+    archive; None for a page."""
+    kind, _ = sniff(body[:SNIFF_BYTES])
+    if kind == "jsonl":
+        return f"a dump of pages (JSON Lines), not a page: {instead}"
+    if kind == "warc":
+        return "a web archive, not a page: sayso extract and sayso ingest read web archives"
+    return None
+
+
+def not_a_dump(body: bytes) -> str | None:
+    """What a body sent to the batch route is instead of a dump (JSON Lines): a JSON array, a web archive or
+    gzipped data; None otherwise (its lines are judged one by one)."""
+    if body.lstrip().startswith(b"["):
+        return "a JSON array; send a page a line, each a JSON object (JSON Lines)"
+    if body[:2] == GZIP_MAGIC:
+        return "gzipped; send the dump as it is, a page a line"
+    if body.startswith(b"WARC/"):
+        return "a web archive, not a dump: sayso extract and sayso ingest read web archives"
+    return None
 
 
 def problem(exc: InputError, anyway: str) -> str:

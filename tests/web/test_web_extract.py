@@ -3,6 +3,7 @@ store nothing."""
 
 import asyncio
 import csv
+import gzip
 import io
 import json
 import sqlite3
@@ -235,11 +236,33 @@ def test_a_page_the_pipeline_fails_on_is_its_lines_error_and_the_others_are_read
     assert got[1] == {"line": 2, "error": "<request body>:2: annotation failed (RuntimeError: the parser broke)"}
 
 
-@pytest.mark.parametrize("body, says", [(b"", "no lines"), (b"\n  \n", "no lines"),
-                                        (b' [{"text": "Harlan said so."}]', "a JSON array")])
-def test_a_batch_without_lines_is_a_400(client, body, says):
+@pytest.mark.parametrize("body, says", [
+    (b"", "no lines; send a page a line"), (b"\n  \n", "no lines; send a page a line"),
+    (b' [{"text": "Harlan said so."}]', "a JSON array; send a page a line"),
+    (gzip.compress(b'{"text": "Harlan Wins\\n\\nHarlan said so."}\n'), "gzipped; send the dump as it is"),
+    (b"WARC/1.0\r\nWARC-Type: warcinfo\r\n\r\n", "a web archive, not a dump"),
+])
+def test_a_batch_body_that_is_no_dump_is_a_400(client, body, says):
     r = client.post("/api/extract/batch", content=body)
-    assert r.status_code == 400 and r.json()["detail"].startswith(f"<request body>: {says}; send a page a line")
+    assert r.status_code == 400 and r.json()["detail"].startswith(f"<request body>: {says}")
+
+
+def test_a_dump_or_an_archive_sent_as_one_page_says_where_it_goes(client):
+    dump = (ROOT / "examples" / "corpus" / "harbor-wire.jsonl").read_bytes()
+    r = client.post("/api/extract", content=dump, headers={"Content-Type": "text/plain"})
+    assert r.status_code == 400
+    assert r.json()["detail"] == ("<request body>: a dump of pages (JSON Lines), not a page: send one page a "
+                                  "request, or POST the dump to /api/extract/batch")
+    r = client.post("/api/extract", content=b"WARC/1.0\r\nWARC-Type: warcinfo\r\n\r\n")
+    assert r.status_code == 400 and "a web archive, not a page" in r.json()["detail"]
+    # pasted into the form, it is kept there with what to do instead
+    r = client.post("/extract", data={"article": dump.decode(), "url": "", "mode": "fast"})
+    assert r.status_code == 400 and "a dump of pages (JSON Lines), not a page: paste one page" in r.text
+    assert "Whitcombe Offers Loan" in r.text
+    # a text that opens with a brace is still a page, as on the command line
+    r = client.post("/api/extract", content=b"{Editor's note: corrected.}\n\nHarlan Wins\n\n\"We won,\" "
+                                            b"Senator Maria Harlan said.")
+    assert r.status_code == 200 and r.json()["attributions"]
 
 
 def test_an_oversized_batch_is_refused_declared_or_not(client):
