@@ -216,6 +216,43 @@ def test_a_batch_longer_than_a_turn_comes_whole_and_in_order(client, monkeypatch
     assert [g["attributions"][0]["source"]["text"] for g in got] == [f"Senator {name}" for name in speakers]
 
 
+def test_a_real_server_sends_a_batch_turn_by_turn_and_takes_a_page_between_turns(corpus_db, polnear_dir):
+    import threading
+    import urllib.request
+
+    from sayso.web.server import running
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((polnear_dir / "dev" / "text").glob("*.txt"))]
+    pages = texts[:2 * server_extract.BATCH_TURN + 1]  # three turns
+    body = "".join(json.dumps({"text": t}) + "\n" for t in pages).encode()
+    events, lock = [], threading.Lock()
+    with running(corpus_db) as base:
+        def post(path: str, data: bytes):
+            return urllib.request.urlopen(urllib.request.Request(base + path, data=data), timeout=300)
+
+        post("/api/extract", b"Vote Day\n\nHarlan said the bill would pass.").read()  # the pipeline loaded
+
+        def single():
+            answer = json.load(post("/api/extract?raw=true", pages[0].encode()))
+            with lock:
+                events.append(("page", answer))
+
+        page = threading.Thread(target=single)
+        with post("/api/extract/batch?raw=true", body) as r:
+            for n, line in enumerate(r):
+                with lock:
+                    events.append(("batch", json.loads(line)))
+                if n == 0:  # the first turn is sent as soon as it is read; a page sent now goes before the third
+                    page.start()
+        page.join()
+    batch = [obj for what, obj in events if what == "batch"]
+    assert [b["text"] for b in batch] == pages and not any("error" in b for b in batch)
+    order = [what for what, _ in events]
+    assert order.index("page") < len(order) - 1  # answered before the batch's last turn
+    (answer,) = [obj for what, obj in events if what == "page"]
+    assert answer == batch[0]  # a page alone and in a batch: the same article
+
+
 def test_a_page_the_pipeline_fails_on_is_its_lines_error_and_the_others_are_read(client, monkeypatch):
     import sayso.pipeline as pipeline
 
