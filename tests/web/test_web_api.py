@@ -37,6 +37,7 @@ def test_home_twin_counts_the_corpus(client, db):
     assert f'<strong id="n-attributions">{home["attributions"]}</strong>' in page
     for s in home["top_speakers"][:3]:
         assert f'href="/speakers/{s["id"]}"' in page
+    assert '<a href="/speakers?kind=outlet">The outlets quoted' in page
 
 
 def test_article_json_is_a_sayso_article_with_corpus_speakers(client, db, validate):
