@@ -643,16 +643,20 @@ def _speaker_lines(sp: dict, claims_computed: bool) -> None:
     def line(label: str, text: str) -> None:
         click.echo(textwrap.fill(text, width, initial_indent=f"{label:<15}", subsequent_indent=" " * 15))
 
+    def some(items: list[str], shown: int = 8) -> str:  # the first of a long list, and how many more
+        more = f"; and {len(items) - shown} more (--json lists them)" if len(items) > shown else ""
+        return "; ".join(items[:shown]) + more
+
     def who(entry: dict) -> str:  # a name (with its speaker id where it is a speaker's) and how often
         person = entry.get("speaker")
         return (f"{person['name']} ({person['id']})" if person else entry["name"]) + f" \u00d7{entry['count']}"
 
     click.echo(f"{sp['name']} ({sp['kind']}), speaker {sp['id']}")
     if sp["roles"]:
-        line("roles", "; ".join(sp["roles"]))
+        line("roles", some(sp["roles"]))
     others = [a for a in sp["aliases"] if a != sp["name"]]
     if others:
-        line("also", "; ".join(others))
+        line("also", some(others))
     kinds = ", ".join(f"{n} {k}" for k, n in sp["kinds"].items())
     line("attributions", f"{sp['attributions']} ({kinds})" if kinds else str(sp["attributions"]))
     if sp["relayed"] + sp["according_to"]:
@@ -671,13 +675,17 @@ def _speaker_lines(sp: dict, claims_computed: bool) -> None:
     if not claims_computed:
         line("claims", "not computed yet (sayso claims computes them)")
     elif claims["positions"]:
+        if claims["total"] > len(claims["positions"]):
+            line("positions", f"{len(claims['positions'])} of their {claims['total']} claims, those of the most "
+                              f"speakers first")
         for n, pos in enumerate(claims["positions"]):
             c = pos["claim"]
-            line("positions" if n == 0 else "", f"{pos['stance']} \u201c{c['label']}\u201d (claim {c['id']})")
+            line("positions" if n == 0 and claims["total"] == len(claims["positions"]) else "",
+                 f"{pos['stance']} \u201c{c['label']}\u201d (claim {c['id']})")
         for key, label in (("agrees_with", "agrees with"), ("contradicts", "contradicts")):
             if claims[key]:
-                line(label, "; ".join(f"{e['speaker']['name']} ({e['speaker']['id']}) on {e['count']} "
-                                      f"claim{'s' if e['count'] != 1 else ''}" for e in claims[key]))
+                line(label, some([f"{e['speaker']['name']} ({e['speaker']['id']}) on {e['count']} "
+                                  f"claim{'s' if e['count'] != 1 else ''}" for e in claims[key]], 12))
     click.echo(f"{'':15}sayso search --speaker {sp['id']} lists what they said")
 
 

@@ -87,3 +87,17 @@ def test_a_surname_of_several_speakers_asks_for_an_id(tmp_path):
     message = out.stderr.decode().strip()
     assert "'Clinton' names 2 speakers (" in message and "Hillary Clinton" in message and "Bill Clinton" in message
     assert message.endswith("give one's id")
+
+
+def test_the_text_of_a_speaker_cuts_long_lists_and_says_how_many_more(conn, capsys):
+    from sayso.cli import _speaker_lines
+
+    (pruitt,) = find_speakers(conn, "Pruitt")
+    page = speaker_page(conn, pruitt)
+    roles = [f"role {n}" for n in range(1, 13)]
+    _speaker_lines({**page, "roles": roles}, True)
+    flat = " ".join(capsys.readouterr().out.split())
+    assert "role 8; and 4 more (--json lists them)" in flat and "role 9" not in flat
+    claims = {**page["claims"], "total": page["claims"]["total"] + 7}
+    _speaker_lines({**page, "claims": claims}, True)
+    assert f"{len(claims['positions'])} of their {claims['total']} claims" in " ".join(capsys.readouterr().out.split())
