@@ -12,15 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..outlets import outlet_name
 
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) ([0-9; ]+)\t")
 _E_LINE = re.compile(r"^(E\d+)\t(.*)$")
 _ROLE = {"Source": "source", "Cue": "cue", "Content": "content", "Content2": "content"}
-#: The outlets behind PolNeAR's publisher keys (``metadata.tsv``), named as sayso names them by their hosts
-#: (sayso.outlets); "parc" marks the PARC 3.0 articles, from The Wall Street Journal.
-PUBLISHERS = {"breitbart": "Breitbart", "huff-post": "HuffPost", "nyt": "The New York Times",
-              "parc": "The Wall Street Journal", "politico": "Politico", "usa-today": "USA Today",
-              "wash-post": "The Washington Post", "west-journal": "The Western Journal"}
+#: The sites behind PolNeAR's publisher keys (``metadata.tsv``); "parc" marks the PARC 3.0 articles, from The
+#: Wall Street Journal.
+PUBLISHER_HOSTS = {"breitbart": "breitbart.com", "huff-post": "huffpost.com", "nyt": "nytimes.com", "parc": "wsj.com",
+                   "politico": "politico.com", "usa-today": "usatoday.com", "wash-post": "washingtonpost.com",
+                   "west-journal": "westernjournal.com"}
+#: Those outlets by key, named as sayso names a page of their site (``outlets.outlet_name``).
+PUBLISHERS = {key: outlet_name(None, f"https://{host}/") for key, host in PUBLISHER_HOSTS.items()}
 
 Span = tuple[int, int]
 

@@ -52,7 +52,7 @@ from .. import __version__
 from ..claims import STANCES, Claim
 from ..claims.jsonld import claim_jsonld
 from ..errors import InputError, QueryError
-from ..ingest.records import Record, dump_entries
+from ..ingest.records import SNIFF_BYTES, Record, dump_entries
 from ..model import ENTITY_KINDS, KINDS
 from ..nlp import MODES
 from ..store import connect_readonly
@@ -556,7 +556,9 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         shown = {(m["article_id"], m["attribution_id"]): m
                  for m in queries.claim_json(conn(), found, members)["attributions"]}
         excerpts = {k: excerpt(m["evidence"]) for k, m in shown.items()}
-        return html(request, "claim_edges.html", data=data, shown=shown, excerpts=excerpts)
+        # the filter's values, for the pager's and the JSON twin's links
+        params = {"speaker": [side["value"] for side in data.get("speakers", [])]}
+        return html(request, "claim_edges.html", data=data, shown=shown, excerpts=excerpts, params=params)
 
     # ------------------------------------------------------------------------------------- quotes
     def quote_list(q: str | None, speaker: str | None, outlet: str | None, min_repeats: int, uncredited: bool,
@@ -731,8 +733,8 @@ def add_extraction(app: FastAPI, html: Callable[..., HTMLResponse]) -> None:
         fmt = values.get("download")
         if fmt is not None and fmt not in DOWNLOADS:
             return again(400, f"There is no {fmt!r} download: {' or '.join(DOWNLOADS)}.")
-        if what := not_a_page(values["article"].encode("utf-8"), "paste one page, or POST the dump to "
-                                                                "/api/extract/batch"):
+        if what := not_a_page(values["article"][:SNIFF_BYTES].encode("utf-8"), "paste one page, or POST the dump "
+                                                                               "to /api/extract/batch"):
             return again(400, f"{BODY_NAME}: {what}")
         record = Record(id=BODY_NAME, page=values["article"], url=values["url"].strip() or None)
         try:

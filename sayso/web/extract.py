@@ -189,13 +189,13 @@ def not_a_page(body: bytes, instead: str) -> str | None:
 
 
 def not_a_dump(body: bytes) -> str | None:
-    """What a body sent to the batch route is instead of a dump (JSON Lines): a JSON array, a web archive or
-    gzipped data; None otherwise (its lines are judged one by one)."""
+    """What a body sent to the batch route is instead of a dump (JSON Lines): a JSON array, gzipped data or a
+    web archive (``records.sniff``); None otherwise (its lines are judged one by one)."""
     if body.lstrip().startswith(b"["):
         return "a JSON array; send a page a line, each a JSON object (JSON Lines)"
     if body[:2] == GZIP_MAGIC:
         return "gzipped; send the dump as it is, a page a line"
-    if body.startswith(b"WARC/"):
+    if sniff(body[:SNIFF_BYTES])[0] == "warc":
         return "a web archive, not a dump: sayso extract and sayso ingest read web archives"
     return None
 
