@@ -85,7 +85,8 @@ class StoredEmbeddings:
         keys = [text_key(t) for t in texts]
         vectors = self._stored(list(dict.fromkeys(keys)))
         self.reused += len(vectors)
-        todo = list({k: t for k, t in zip(keys, texts) if k not in vectors}.items())
+        # shortest first, as the encoder runs them (Encoder.encode): each chunk then holds texts of like length
+        todo = sorted({k: t for k, t in zip(keys, texts) if k not in vectors}.items(), key=lambda kv: len(kv[1]))
         if todo:
             encoder = self.encoder or Encoder()
             chunks = range(0, len(todo), EMBED_CHUNK)

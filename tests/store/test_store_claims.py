@@ -12,14 +12,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from sayso.claims import STANCES
+from sayso.claims import STANCES, Encoder
 from sayso.cli import main
 from sayso.errors import StoreError
 from sayso.store import CorpusWriter, connect, connect_readonly, ingest, queries
-from sayso.store.claims import recompute
+from sayso.store.claims import StoredEmbeddings, recompute
 from sayso.store.export import CLAIM_COLUMNS
 from sayso.store.schema import DDL
 from sayso.web import create_app
@@ -169,6 +170,34 @@ def test_recomputing_is_idempotent_and_embeds_only_new_contents(db, tmp_path):
         (stance,) = c.execute("SELECT m.stance FROM claim_members m JOIN attributions a ON a.id = m.attribution_id"
                               " WHERE a.speaker_id = ?", (ortiz,)).fetchone()
         assert stance == "asserts"
+
+
+def test_stored_embeddings_come_in_the_order_asked_and_a_stopped_run_resumes(tmp_path, monkeypatch):
+    texts = ["the eastern span was unsafe for heavy trucks and should close to them at once, the mayor said",
+             "unsafe", "the governor has never suggested delaying the repair", "we'll see"]
+    direct = Encoder().encode(texts)
+    path = tmp_path / "corpus.sqlite"
+    connect(path).close()
+    monkeypatch.setattr("sayso.store.claims.EMBED_CHUNK", 2)  # two texts a chunk: the second chunk fails
+    calls = []
+
+    class Stopping(Encoder):
+        def encode(self, chunk):
+            calls.append(list(chunk))
+            if len(calls) == 2:
+                raise KeyboardInterrupt
+            return super().encode(chunk)
+
+    conn = connect(path)
+    with pytest.raises(KeyboardInterrupt):
+        StoredEmbeddings(conn, Stopping()).encode(texts)
+    # the shortest texts went first, and their chunk was kept
+    assert calls[0] == ["unsafe", "we'll see"]
+    again = StoredEmbeddings(conn, Encoder())
+    out = again.encode(texts)
+    assert (again.reused, again.embedded) == (2, 2)
+    assert np.allclose(out, direct, atol=1e-5)
+    conn.close()
 
 
 def test_each_long_stage_of_a_computation_shows_how_far_it_has_come(db, tmp_path):
