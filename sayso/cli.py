@@ -563,11 +563,14 @@ def _quotes_table(found) -> None:
               "/api/speakers/ID gives it (with their 20 newest attributions).")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a row per speaker (" + ", ".join(SPEAKER_COLUMNS) +
               "; roles and aliases joined by \" | \"), as /api/speakers.csv gives it, instead of a table.")
+@click.option("--parquet", "parquet_out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              metavar="FILE", help="Write the CSV's rows to FILE as Parquet (ids and counts as integers, roles and "
+              "aliases as lists) instead of a table.")
 @click.option("--kind", type=click.Choice(ENTITY_KINDS), help="Only speakers of this kind (outlet: the news "
               "outlets quoted or relayed).")
 @click.option("--limit", type=click.IntRange(1), help="At most this many speakers, the most quoted first.")
-def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_csv: bool, kind: str | None,
-             limit: int | None) -> None:
+def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_csv: bool, parquet_out: Path | None,
+             kind: str | None, limit: int | None) -> None:
     """Find the speakers of a corpus, the most quoted first, or show one.
 
     QUERY keeps those with a name or alias that holds its words (prefixes count: "vlad put" finds Vladimir
@@ -581,17 +584,20 @@ def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_cs
       sayso speakers putin                           # everyone with "putin" in a name or alias
       sayso speakers --kind outlet                   # the outlets quoted or relayed, the most first
       sayso speakers --csv > speakers.csv            # every speaker, a row each
+      sayso speakers --parquet speakers.parquet      # the same rows, for pandas or DuckDB
       sayso speakers --show Pence                    # Mike Pence: positions, whom he contradicts
       sayso speakers --show 12 --json                # speaker 12 as /api/speakers/12 gives it
     """
     from .store import connect_readonly, queries
 
-    if as_json and as_csv:
-        raise click.UsageError("--json and --csv are two formats: choose one")
-    if show is not None and (query or as_csv or kind or limit):
-        raise click.UsageError("--show shows one speaker: QUERY, --csv, --kind and --limit choose speakers to list")
+    if as_json + as_csv + (parquet_out is not None) > 1:
+        raise click.UsageError("--json, --csv and --parquet are three formats: choose one")
+    if show is not None and (query or as_csv or parquet_out or kind or limit):
+        raise click.UsageError("--show shows one speaker: QUERY, --csv, --parquet, --kind and --limit choose "
+                               "speakers to list")
     conn = connect_readonly(db)
     try:
+        out = open_output(parquet_out, binary=True) if parquet_out else None  # before any work
         if show is not None:
             _show_speaker(conn, db, show, as_json)
             return
@@ -603,6 +609,10 @@ def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_cs
 
             for chunk in speaker_csv_chunks(found):
                 sys.stdout.write(chunk)
+        elif out is not None:
+            from .store.export import speaker_parquet_chunks
+
+            _write_parquet(out, parquet_out, speaker_parquet_chunks(found))
         else:
             click.echo(f"{'ID':>6} {'ATTR':>6} {'RELAYED':>7}  NAME (KIND): ROLES")
             for sp in found:

@@ -154,17 +154,36 @@ SPEAKER_COLUMNS = {
 }
 
 
-def speaker_rows(speakers: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """A row per speaker (as ``queries.list_speakers`` gives them; the columns of ``SPEAKER_COLUMNS``)."""
+def speaker_rows(speakers: Iterable[dict[str, Any]], joined: bool = True) -> Iterator[dict[str, Any]]:
+    """A row per speaker (as ``queries.list_speakers`` gives them; the columns of ``SPEAKER_COLUMNS``), the
+    roles and aliases joined by " | " (``joined``) or as lists."""
     for sp in speakers:
+        roles, aliases = list(sp["roles"]), list(sp["aliases"])
         yield {"speaker_id": sp["id"], "name": sp["name"], "kind": sp["kind"], "attributions": sp["attributions"],
-               "relayed": sp["relayed"] + sp["according_to"], "roles": " | ".join(sp["roles"]),
-               "aliases": " | ".join(sp["aliases"])}
+               "relayed": sp["relayed"] + sp["according_to"], "roles": " | ".join(roles) if joined else roles,
+               "aliases": " | ".join(aliases) if joined else aliases}
 
 
 def speaker_csv_chunks(speakers: Iterable[dict[str, Any]]) -> Iterator[str]:
     """CSV text of speakers (:func:`speaker_rows`), for a spreadsheet."""
     return _csv(speaker_rows(speakers), SPEAKER_COLUMNS)
+
+
+#: The columns of ``sayso speakers --parquet`` and ``/api/speakers.parquet``: the CSV's, with the roles and the
+#: aliases as lists of strings rather than joined.
+SPEAKER_PARQUET_COLUMNS = {**SPEAKER_COLUMNS,
+                           "roles": "the roles the articles give them, most frequent first",
+                           "aliases": "every name the articles call them by"}
+
+
+def speaker_parquet_chunks(speakers: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """A Parquet file of speakers, the rows of :func:`speaker_rows` with counts as integers and the roles and
+    aliases as lists, in pieces (:func:`_parquet_chunks`)."""
+    import pyarrow as pa
+
+    names = pa.list_(pa.string())
+    return _parquet_chunks(speaker_rows(speakers, joined=False), SPEAKER_PARQUET_COLUMNS, {"speaker_id": "int64", "attributions": "int64",
+                                                           "relayed": "int64", "roles": names, "aliases": names})
 
 
 #: The columns of ``sayso quotes --csv``, one row per sighting of a quote repeated across articles.

@@ -362,6 +362,14 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
         found = queries.iter_speakers(conn(), q, kind=kind or None)
         return streamed(export.speaker_csv_chunks(found), "sayso-speakers.csv")
 
+    @app.get("/api/speakers.parquet", tags=["speakers"], summary="Speakers as Parquet, a row per speaker",
+             response_class=Response, responses={200: {"content": {DOWNLOAD_TYPES["parquet"]: {}}}},
+             description="The rows of `/api/speakers.csv` (the same filters) as a Parquet file, ids and counts as "
+                         "integers, roles and aliases as lists, as `sayso speakers --parquet` writes it.")
+    def api_speakers_parquet(q: SpeakerWords = None, kind: SpeakerKind = None) -> Response:
+        found = queries.iter_speakers(conn(), q, kind=kind or None)
+        return streamed(export.speaker_parquet_chunks(found), "sayso-speakers.parquet")
+
     @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
     def speakers_page(request: Request, q: str | None = None, kind: str | None = None, page: Page = 1
                       ) -> HTMLResponse:

@@ -42,6 +42,20 @@ def test_the_table_and_the_csv_have_a_row_per_speaker(corpus_db, conn):
         top[0]["id"], top[0]["name"], top[0]["aliases"])
 
 
+def test_the_parquet_file_holds_the_speakers_the_list_finds(corpus_db, conn, tmp_path):
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "outlets.parquet"
+    out = run("speakers", "--kind", "outlet", "--parquet", path, "--db", corpus_db)
+    assert out.returncode == 0 and out.stdout == b"", out.stderr
+    assert f"{path}: written" in out.stderr.decode()
+    listed = list_speakers(conn, kind="outlet", per_page=200)["results"]
+    table = pq.read_table(path).to_pylist()
+    assert [(r["speaker_id"], r["name"], r["kind"], r["aliases"], r["roles"], r["relayed"]) for r in table] == [
+        (s["id"], s["name"], "outlet", s["aliases"], s["roles"], s["relayed"] + s["according_to"]) for s in listed]
+    assert listed
+
+
 def test_show_gives_one_speaker_with_positions_and_contradictions(corpus_db, conn):
     (pruitt,) = find_speakers(conn, "Pruitt")
     out = run("speakers", "--show", "Pruitt", "--json", "--db", corpus_db)
@@ -63,7 +77,10 @@ def test_show_gives_one_speaker_with_positions_and_contradictions(corpus_db, con
     (["--show", "987654"], "no speaker 987654"),
     (["--show", "Pruitt", "--csv"], "--show shows one speaker"),
     (["--show", "Pruitt", "--kind", "person"], "--show shows one speaker"),
-    (["--json", "--csv"], "two formats"),
+    (["--json", "--csv"], "three formats"),
+    (["--csv", "--parquet", "out.parquet"], "three formats"),
+    (["--show", "Pruitt", "--parquet", "out.parquet"], "--show shows one speaker"),
+    (["--parquet", "no/such/folder/out.parquet"], "no/such/folder/out.parquet: cannot be written"),
     (["--db", "missing.sqlite"], "no such corpus database"),
 ])
 def test_bad_requests_are_one_line_and_exit_2(corpus_db, args, problem):

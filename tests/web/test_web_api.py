@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from sayso.errors import StoreError
 from sayso.model import Article
+from sayso.store import export
 from sayso.web import create_app
 
 #: What the API adds to a sayso.article/1 object: the corpus view of the same article.
@@ -132,7 +133,26 @@ def test_the_speakers_csv_has_a_row_per_speaker_the_list_finds(client):
     every = list(csv.DictReader(io.StringIO(client.get("/api/speakers.csv").text)))
     assert len(every) == client.get("/api/speakers").json()["total"] > len(rows)
     page = client.get("/speakers", params={"q": "whitcombe"}).text
-    assert 'href="/api/speakers.csv?q=whitcombe"' in page
+    assert 'href="/api/speakers.csv?q=whitcombe"' in page and 'href="/api/speakers.parquet?q=whitcombe"' in page
+
+
+def test_the_speakers_parquet_holds_the_csv_rows_with_lists_and_integers(client):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    r = client.get("/api/speakers.parquet", params={"kind": "person"})
+    assert r.status_code == 200 and 'filename="sayso-speakers.parquet"' in r.headers["content-disposition"]
+    table = pq.read_table(io.BytesIO(r.content))
+    assert table.column_names == list(export.SPEAKER_COLUMNS)
+    aliases = table.schema.field("aliases").type
+    assert pa.types.is_list(aliases) and aliases.value_type == pa.string()
+    assert table.schema.field("speaker_id").metadata[b"description"] == export.SPEAKER_COLUMNS["speaker_id"].encode()
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/speakers.csv", params={"kind": "person"}).text)))
+    assert table.to_pylist() == [
+        {**x, "speaker_id": int(x["speaker_id"]), "attributions": int(x["attributions"]),
+         "relayed": int(x["relayed"]), "roles": x["roles"].split(" | ") if x["roles"] else [],
+         "aliases": x["aliases"].split(" | ")} for x in rows]
+    assert len(rows) > 5 and {x["kind"] for x in rows} == {"person"}
 
 
 def test_speakers_of_one_kind(client):
