@@ -60,6 +60,11 @@ def test_a_reported_clause_stops_before_the_speakers_next_verb():
 
     contents = {text(a.cue): text(a.content) for a in art.attributions}
     assert contents["claim"] == "that the eastern span was unsafe"
+    # the claim she rejected ends there too, and what she said after is hers
+    assert contents["rejected"] == "the claim that the eastern span was unsafe"
+    assert contents["said"] == "trucks would keep crossing"
+    sources = {text(a.cue): text(a.source) for a in art.attributions}
+    assert sources["said"] == sources["rejected"] == "Ana Brill, the governor's spokeswoman"
     # a speaker who can speak keeps the verbs that follow
     art = sayso.extract("Visit\n\nHarlan said that Delgado went home and told her mother.")
     assert [" ".join(art.text[s:e] for s, e in a.content) for a in art.attributions] == [

@@ -189,11 +189,16 @@ def _clause(t: Token) -> tuple[int, int]:
 
 
 def _clause_above(t: Token) -> Token | None:
-    """The cue verb whose reported clause ``t`` heads ("doubts" in "she doubts the span is unsafe"), or None."""
-    head = t.head
-    if t.dep_ == "ccomp" and head.pos_ in ("VERB", "AUX") and head.lemma_ in CLASSES:
-        return head
-    return None
+    """The cue verb whose reported clause ``t`` heads ("doubts" in "she doubts the span is unsafe"; "rejected"
+    in "she rejected the claim that the span is unsafe", where the clause completes the cue's object), or
+    None."""
+    if t.dep_ == "ccomp":
+        verb = t.head
+    elif t.dep_ == "acl" and t.head.dep_ == "dobj" and t.head.pos_ == "NOUN":
+        verb = t.head.head
+    else:
+        return None
+    return verb if verb.pos_ in ("VERB", "AUX") and verb.lemma_ in CLASSES else None
 
 
 class FrameExtractor:
@@ -360,6 +365,10 @@ class FrameExtractor:
         if obj is None or cue[0] <= obj.i < cue[1]:
             return None
         a, b = _subtree(obj)
+        # "rejected the claim that the span was unsafe and said ...": what she said is not part of the claim
+        for c in obj.children:
+            if c.dep_ == "acl" and c.i > obj.i and (cut := _clause(c)[1]) < _subtree(c)[1]:
+                b = min(b, cut)
         # "accused Russia of trying to ...": the charge belongs with its object
         for c in verb.children:
             if c.dep_ in ("prep", "oprd", "xcomp", "ccomp") and c.i >= b and c.i - b <= 1:
