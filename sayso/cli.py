@@ -550,6 +550,85 @@ def _quotes_table(found) -> None:
                                      subsequent_indent=indent + "  ", break_on_hyphens=False))
 
 
+# ---------------------------------------------------------------------------------------------- articles
+@main.command()
+@click.argument("query", required=False)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
+              help="The corpus database (made by sayso ingest; opened read-only).")
+@click.option("--show", metavar="ID", type=int, help="One article instead of a list: its title, where it came "
+              "from and every attribution (source, cue, content, through whom).")
+@click.option("--json", "as_json", is_flag=True, help='A JSON list of {"id", "title", "url", "outlet", "published", '
+              '"date", "attributions"} instead of a table; with --show, the article\'s sayso.article/1 object as '
+              "/api/articles/ID gives it.")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Each article's whole sayso.article/1 object, as "
+              "/api/articles/ID gives it (with its corpus id, its record and each speaker's corpus id), one a line.")
+@click.option("--outlet", metavar="NAME", help="Only articles of this outlet (case-insensitive).")
+@click.option("--since", metavar="DATE", help="Only articles published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", metavar="DATE", help="Only articles published on or before (2016-10 runs to October 31).")
+@click.option("--limit", type=click.IntRange(1), help="At most this many articles, the newest first.")
+def articles(query: str | None, db: Path, show: int | None, as_json: bool, as_jsonl: bool, outlet: str | None,
+             since: str | None, until: str | None, limit: int | None) -> None:
+    """List the articles of a corpus, the newest first, or show one with its attributions.
+
+    QUERY keeps those whose title or text holds its words (as sayso search reads them: "a phrase", OR,
+    -excluded, prefix*). --jsonl writes the corpus back out as it is stored, an annotated article a line.
+
+    \b
+    Example:
+      sayso articles --db corpus.sqlite --limit 20      # a table: id, date, outlet, attributions, title
+      sayso articles "harbor bridge" --outlet "Valley Ledger"
+      sayso articles --since 2026-06 --jsonl > june.jsonl   # June's articles with their attributions
+      sayso articles --show 3                           # article 3: who said what in it
+    """
+    from .store import connect_readonly, queries
+
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl are two formats: choose one")
+    if show is not None and (query or as_jsonl or outlet or since or until or limit):
+        raise click.UsageError("--show shows one article: QUERY, --jsonl, --outlet, --since, --until and --limit "
+                               "choose articles to list")
+    conn = connect_readonly(db)
+    try:
+        if show is not None:
+            found = queries.article(conn, show)
+            if found is None:
+                raise SaysoError(f"{db}: no article {show} (sayso articles lists them)")
+            if as_json:
+                click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            else:
+                _article_lines(found)
+            return
+        listed = queries.iter_articles(conn, query, outlet, since, until, limit)
+        if as_json:
+            _write_list(json.dumps(a, ensure_ascii=False, indent=2) for a in listed)
+        elif as_jsonl:
+            for a in listed:
+                sys.stdout.write(json.dumps(queries.article(conn, a["id"]), ensure_ascii=False) + "\n")
+        else:
+            click.echo(f"{'ID':>6} {'DATE':<10} {'ATTR':>5}  OUTLET: TITLE")
+            for a in listed:
+                where = f"{a['outlet']}: " if a["outlet"] else ""
+                click.echo(f"{a['id']:>6} {a['date'] or '':<10} {a['attributions']:>5}  {where}{a['title'] or ''}")
+    finally:
+        conn.close()
+
+
+def _article_lines(art: dict) -> None:
+    """A stored article for people: its title and origin, then each attribution: who, by what cue, what."""
+    import textwrap
+
+    width = max(60, shutil.get_terminal_size((100, 24)).columns)
+    click.echo(f"{art['title'] or '(no title)'}, article {art['id']}")
+    origin = [x for x in (art["outlet"], art["date"] or art["published"], art["url"] or art["record"]) if x]
+    if origin:
+        click.echo(" \u00b7 ".join(origin))
+    for att in art["attributions"]:
+        speaker = att["speaker"]["name"] if att["speaker"] else att["source"]["text"] or "(no source)"
+        via = f" (via {', '.join(v['name'] for v in att['via_speakers'])})" if att["via_speakers"] else ""
+        click.echo(f"\n{att['id']} {att['kind']}: {speaker}{via} \u2014 {att['cue']['text']}")
+        click.echo(textwrap.fill(att["content"]["text"], width, initial_indent="    ", subsequent_indent="    "))
+
+
 # ---------------------------------------------------------------------------------------------- speakers
 @main.command()
 @click.argument("query", required=False)

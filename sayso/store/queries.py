@@ -726,11 +726,8 @@ def load_article(conn: sqlite3.Connection, article_id: int, row: sqlite3.Row | N
     return art, speakers
 
 
-def list_articles(conn: sqlite3.Connection, q: str | None = None, outlet: str | None = None,
-                  since: str | None = None, until: str | None = None, page: int = 1, per_page: int = PER_PAGE
-                  ) -> dict[str, Any]:
-    """Articles newest first; ``q`` is full text over titles and texts, the rest as in ``Filters``."""
-    f = Filters.parse(outlet=outlet, since=since, until=until)
+def _articles_where(q: str | None, f: Filters) -> tuple[str, list[Any]]:
+    """The WHERE clause (or "") and its parameters of the articles that full text ``q`` and the filters keep."""
     clauses, params = [], []
     match = fts_query(q) if q else None
     if match:
@@ -745,16 +742,46 @@ def list_articles(conn: sqlite3.Connection, q: str | None = None, outlet: str | 
     if f.until:
         clauses.append("r.date <= ?")
         params.append(f.until)
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), params
+
+
+#: An article as the article lists give it, newest first (a dated article before an undated one).
+_ARTICLE_ROWS = ("SELECT r.id, r.title, r.url, r.outlet, r.published, r.date,"
+                 " (SELECT count(*) FROM attributions a WHERE a.article_id = r.id) AS attributions"
+                 " FROM articles r{where} ORDER BY r.date DESC, r.id DESC LIMIT ? OFFSET ?")
+
+
+def list_articles(conn: sqlite3.Connection, q: str | None = None, outlet: str | None = None,
+                  since: str | None = None, until: str | None = None, page: int = 1, per_page: int = PER_PAGE
+                  ) -> dict[str, Any]:
+    """Articles newest first; ``q`` is full text over titles and texts, the rest as in ``Filters``."""
+    f = Filters.parse(outlet=outlet, since=since, until=until)
+    where, params = _articles_where(q, f)
     total = conn.execute(f"SELECT count(*) FROM articles r{where}", params).fetchone()[0]
     page, per_page = _paging(page, per_page)
-    rows = conn.execute(
-        f"SELECT r.id, r.title, r.url, r.outlet, r.published, r.date,"
-        f" (SELECT count(*) FROM attributions a WHERE a.article_id = r.id) AS attributions"
-        f" FROM articles r{where} ORDER BY r.date DESC, r.id DESC LIMIT ? OFFSET ?",
-        (*params, per_page, (page - 1) * per_page)).fetchall()
+    rows = conn.execute(_ARTICLE_ROWS.format(where=where), (*params, per_page, (page - 1) * per_page)).fetchall()
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
             "filters": {k: v for k, v in {"q": q, **f.params()}.items() if v}, "results": [dict(r) for r in rows]}
+
+
+def iter_articles(conn: sqlite3.Connection, q: str | None = None, outlet: str | None = None,
+                  since: str | None = None, until: str | None = None, limit: int | None = None, chunk: int = 500
+                  ) -> Iterator[dict[str, Any]]:
+    """Every article :func:`list_articles` finds, in its order, as its results give them (all pages, the first
+    ``limit``), read ``chunk`` at a time. A filter that means nothing is a QueryError here, before any is read."""
+    where, params = _articles_where(q, Filters.parse(outlet=outlet, since=since, until=until))
+
+    def rows() -> Iterator[dict[str, Any]]:
+        offset = 0
+        while limit is None or offset < limit:
+            size = chunk if limit is None else min(chunk, limit - offset)
+            found = conn.execute(_ARTICLE_ROWS.format(where=where), (*params, size, offset)).fetchall()
+            yield from (dict(r) for r in found)
+            if len(found) < size:
+                return
+            offset += size
+
+    return rows()
 
 
 def original(conn: sqlite3.Connection, article_id: int) -> tuple[str, bytes, str | None] | None:
