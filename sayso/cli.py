@@ -602,8 +602,10 @@ def articles(query: str | None, db: Path, show: int | None, as_json: bool, as_js
         if as_json:
             _write_list(json.dumps(a, ensure_ascii=False, indent=2) for a in listed)
         elif as_jsonl:
-            for a in listed:
-                sys.stdout.write(json.dumps(queries.article(conn, a["id"]), ensure_ascii=False) + "\n")
+            from .store.export import jsonl_chunks
+
+            for line in jsonl_chunks(queries.article(conn, a["id"]) for a in listed):
+                sys.stdout.write(line)
         else:
             click.echo(f"{'ID':>6} {'DATE':<10} {'ATTR':>5}  OUTLET: TITLE")
             for a in listed:

@@ -315,7 +315,7 @@ def _parquet_chunks(rows: Iterable[dict[str, Any]], columns: dict[str, str], typ
 
 
 def jsonl_chunks(hits: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """One JSON object per line: the hits as /api/search returns them."""
+    """One JSON object per line: search hits as /api/search returns them, or stored articles whole."""
     for hit in hits:
         yield json.dumps(hit, ensure_ascii=False) + "\n"
 

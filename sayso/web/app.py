@@ -10,9 +10,11 @@ page                   JSON twin                   what
 /search?q=&speaker=…   /api/search?…               attributions, filtered, paginated
                        /api/search.csv|.jsonl|.parquet   every matching attribution, for download
 /articles?q=&outlet=…  /api/articles?…             articles, newest first
+                       /api/articles.jsonl?…       every article listed, whole, one a line, for download
 /articles/{id}         /api/articles/{id}          the article, attributions highlighted
                        /api/articles/{id}/original the input it was read from, as a download
 /speakers?q=           /api/speakers?q=            speakers by name or alias
+                       /api/speakers.csv|.parquet?q=   every speaker found, a row each, for download
 /speakers/{id}         /api/speakers/{id}          everything a speaker said, over time, their claims
 /claims?q=&speaker=…   /api/claims?…               claims, those of the most speakers first
                        /api/claims.csv|.parquet?…  every claim kept, a row per attribution, for download
@@ -154,6 +156,8 @@ QuoteId = Annotated[int, PathParam(ge=-(2**63), le=2**63 - 1, description="The q
 Since = Annotated[str | None, Query(description="From this date: YYYY, YYYY-MM or YYYY-MM-DD")]
 Until = Annotated[str | None, Query(description="Up to this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD")]
 SearchFilters = Annotated[queries.Filters, Depends(search_filters)]
+ArticleWords = Annotated[str | None, Query(description="Full text over titles and texts")]
+ArticleOutlet = Annotated[str | None, Query(description="Outlet, case-insensitive")]
 SpeakerWords = Annotated[str | None, Query(description="Words of a name or alias (prefixes count: 'vlad put')")]
 SpeakerKind = Annotated[str | None, Query(description=f"One of: {', '.join(ENTITY_KINDS)}")]
 ExtractMode = Annotated[str, Query(pattern=f"^({'|'.join(MODES)})$",
@@ -301,15 +305,21 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
 
     # ------------------------------------------------------------------------------------- articles
     @app.get("/api/articles", tags=["articles"], summary="List articles")
-    def api_articles(
-        q: Annotated[str | None, Query(description="Full text over titles and texts")] = None,
-        outlet: Annotated[str | None, Query(description="Outlet, case-insensitive")] = None,
-        since: Annotated[str | None, Query(description="YYYY, YYYY-MM or YYYY-MM-DD")] = None,
-        until: Annotated[str | None, Query(description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")] = None,
-        page: Page = 1, per_page: PerPage = queries.PER_PAGE,
-    ) -> dict:
+    def api_articles(q: ArticleWords = None, outlet: ArticleOutlet = None, since: Since = None, until: Until = None,
+                     page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> dict:
         """Articles, newest first, each with its number of attributions."""
         return queries.list_articles(conn(), q, outlet, since, until, page, per_page)
+
+    @app.get("/api/articles.jsonl", tags=["articles"], summary="Articles as JSON Lines, whole",
+             response_class=StreamingResponse, responses={200: {"content": {DOWNLOAD_TYPES["jsonl"]: {}}}},
+             description="Every article the list finds (the same filters, all pages, newest first), each its whole "
+                         "object as `/api/articles/{article_id}` gives it, one a line, as `sayso articles --jsonl` "
+                         "writes them.")
+    def api_articles_jsonl(q: ArticleWords = None, outlet: ArticleOutlet = None, since: Since = None,
+                           until: Until = None) -> Response:
+        db = conn()
+        listed = queries.iter_articles(db, q, outlet, since, until)
+        return streamed(export.jsonl_chunks(queries.article(db, a["id"]) for a in listed), "sayso-articles.jsonl")
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_page(request: Request, q: str | None = None, outlet: str | None = None, since: str | None = None,

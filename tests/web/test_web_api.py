@@ -64,6 +64,22 @@ def test_article_json_is_a_sayso_article_with_corpus_speakers(client, db, valida
     assert b"Whitcombe Budget Leaves Harbor Bridge Repair Unfunded" in original.content
 
 
+def test_articles_download_holds_each_listed_article_whole(client):
+    params = {"outlet": "valley ledger", "since": "2026-04"}
+    listed = client.get("/api/articles", params={**params, "per_page": 200}).json()["results"]
+    r = client.get("/api/articles.jsonl", params=params)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+    assert 'filename="sayso-articles.jsonl"' in r.headers["content-disposition"]
+    lines = [json.loads(line) for line in r.text.splitlines()]
+    assert [a["id"] for a in lines] == [a["id"] for a in listed] and len(lines) >= 2
+    for art in lines:
+        assert art == client.get(f"/api/articles/{art['id']}").json()
+    assert len(client.get("/api/articles.jsonl").text.splitlines()) == client.get("/api/articles").json()["total"]
+    page = client.get("/articles", params=params).text
+    assert 'href="/api/articles.jsonl?outlet=valley+ledger&amp;since=2026-04-01"' in page
+    assert client.get("/api/articles.jsonl", params={"until": "2026-13"}).status_code == 400
+
+
 def test_search_twin_and_its_filters(client):
     data = client.get("/api/search", params={"q": "loan", "speaker": "Maria Delgado", "per_page": 2}).json()
     assert data["total"] >= 2 and len(data["results"]) == 2 and data["pages"] == -(-data["total"] // 2)
