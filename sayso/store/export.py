@@ -182,8 +182,8 @@ def speaker_parquet_chunks(speakers: Iterable[dict[str, Any]]) -> Iterator[bytes
     import pyarrow as pa
 
     names = pa.list_(pa.string())
-    return _parquet_chunks(speaker_rows(speakers, joined=False), SPEAKER_PARQUET_COLUMNS, {"speaker_id": "int64", "attributions": "int64",
-                                                           "relayed": "int64", "roles": names, "aliases": names})
+    types = {"speaker_id": "int64", "attributions": "int64", "relayed": "int64", "roles": names, "aliases": names}
+    return _parquet_chunks(speaker_rows(speakers, joined=False), SPEAKER_PARQUET_COLUMNS, types)
 
 
 #: The columns of ``sayso quotes --csv``, one row per sighting of a quote repeated across articles.
