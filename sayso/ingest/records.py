@@ -6,7 +6,8 @@ InputError passed to ``on_error``; it never stops the others.
 
 The output folder of ``sayso batch`` (and its ``.parquet`` shards) holds articles that are already
 annotated, not pages to read: :func:`is_batch_output` tells such an input apart, ``iter_records`` reports it
-as an error instead of walking it, and ``sayso.batch.iter_shard_articles`` reads it.
+as an error instead of walking it, and ``sayso.batch.iter_shard_articles`` reads it. A dump line that is a
+``sayso.article/1`` object is a record that holds its annotation too (``Record.annotated``).
 
 >>> [r.id for r in iter_records(["examples/harbor-bridge.txt"])]   # doctest: +SKIP
 ['examples/harbor-bridge.txt']
@@ -28,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
 
-from ..errors import InputError
+from ..errors import InputError, SpanError
 from ..layout import BATCH_MANIFEST, SHARD_SUFFIX
-from ..model import Article
+from ..model import SCHEMA, Article
 from . import (MAX_BYTES, STDIN_NAME, os_problem, read_bytes, read_file, read_text_or_html, regular_file, stdin_stream,
                valid_unicode)
 
@@ -74,6 +75,10 @@ class Record:
     charset: str | None = None
     #: Where the record starts in its file, in bytes (JSONL lines and web archive records).
     offset: int | None = None
+    #: The article annotated already, when the record holds one rather than a page: a dump line that is a
+    #: ``sayso.article/1`` object (what ``sayso extract`` and ``sayso articles --jsonl`` write). ``page`` is
+    #: then its text; ``sayso ingest`` stores the annotation as it is, where reading the page would parse again.
+    annotated: Article | None = None
 
     def to_article(self, raw: bool = False, any_language: bool = False) -> Article:
         """The clean Article (no attributions yet); InputError names this record's id. ``raw`` keeps a text
@@ -405,9 +410,20 @@ def dump_entries(data: bytes, name: str) -> list[Record | InputError]:
 
 def dump_record(obj: object, where: str, offset: int | None = None) -> Record:
     """The record of one parsed dump line, ``{"url", "html" or "text", "published"?, "outlet"?, "title"?,
-    "author"?}``; InputError (named ``where``) when it holds no page."""
+    "author"?}``, or of a ``sayso.article/1`` object (``annotated``); InputError (named ``where``) when it holds
+    no page, or an annotation whose spans are not its text."""
     if not isinstance(obj, dict):
         raise InputError(where, "not a JSON object")
+    if obj.get("schema") == SCHEMA and isinstance(obj.get("attributions"), list):
+        try:
+            article = Article.from_json(obj)
+        except SpanError as exc:
+            raise InputError(where, f"a {SCHEMA} article that does not hold together ({exc})") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(where, f"a {SCHEMA} article with a field missing or malformed "
+                                    f"({type(exc).__name__}: {exc})") from None
+        meta = {k: v for k in ("published", "outlet", "title", "author") if (v := getattr(article, k))}
+        return Record(id=where, page=article.text, url=article.url, meta=meta, offset=offset, annotated=article)
     page = obj.get("html") or obj.get("text")
     if not isinstance(page, str) or not page.strip():
         raise InputError(where, 'no "html" or "text" field with the page')

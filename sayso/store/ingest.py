@@ -4,8 +4,9 @@ Records come from ``sayso.ingest.records.iter_records`` (files, folders, JSONL d
 is cleaned first and looked up by its content hash (``writer.article_key``), so an article already stored
 costs no parse; the new ones are annotated in batches through spaCy's ``nlp.pipe`` and written one
 transaction each. The output folder of ``sayso batch`` (or one of its shards) holds articles annotated
-already: they are read with ``sayso.batch.iter_shard_articles`` and stored as they are. A record that cannot
-be read, annotated or stored is a failure with its reason; it never stops the others.
+already: they are read with ``sayso.batch.iter_shard_articles`` and stored as they are, as are the lines of a
+dump that are ``sayso.article/1`` objects (``Record.annotated``). A record that cannot be read, annotated or
+stored is a failure with its reason; it never stops the others.
 
 >>> summary = ingest(["examples/corpus"], "corpus.sqlite")       # doctest: +SKIP
 >>> summary.new, summary.skipped, summary.failed                  # doctest: +SKIP
@@ -94,6 +95,11 @@ def ingest(paths: Iterable[str | Path], db: str | Path, *, mode: str = "fast", b
     def new_articles() -> Iterator[_Pending]:
         pages = [p for p in paths if p not in batch_outputs]
         for record in iter_records(pages, on_error=lambda exc: fail(exc.where, exc.problem)):
+            if record.annotated is not None:
+                # annotated already (a line of sayso extract's output): stored as it is, never parsed again
+                if is_new(record.annotated):
+                    store(record.annotated, record.id, None)
+                continue
             try:
                 article = record.to_article(any_language=any_language)
             except InputError as exc:

@@ -72,6 +72,47 @@ def test_cli_ingests_a_dump_piped_to_it(tmp_path):
     assert (again.new, again.skipped) == (0, 5)
 
 
+def test_annotated_articles_are_stored_as_they_are_not_parsed_again(tmp_path, monkeypatch):
+    # what sayso extract writes: a sayso.article/1 object a line, with the record it was read from
+    out = subprocess.run([*SAYSO, "extract", str(ROOT / "examples" / "corpus"), "--format", "jsonl"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    # an annotation the pipeline would not make: one attribution left out, another's confidence changed
+    del lines[0]["attributions"][-1]
+    lines[1]["attributions"][0]["confidence"] = 0.123
+    broken = json.loads(json.dumps(lines[2]))
+    broken["attributions"][0]["content"]["spans"][0][0] += 1  # its text no longer the text at its spans
+    broken["url"] = "https://x.example/broken"
+    dump = tmp_path / "annotated.jsonl"
+    dump.write_text("".join(json.dumps(x) + "\n" for x in [*lines, broken]))
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("an annotated article was parsed again")
+
+    monkeypatch.setattr(sys.modules["sayso.store.ingest"], "annotate_each", no_parse)
+    db = tmp_path / "c.sqlite"
+    summary = ingest([dump], db)
+    assert (summary.new, summary.skipped) == (len(lines), 0)
+    (failure,) = summary.failed
+    assert failure.input.endswith(f"annotated.jsonl:{len(lines) + 1}") and "does not hold together" in failure.problem
+    from sayso.store import connect_readonly, queries
+
+    conn = connect_readonly(db)
+    stored = {a["url"]: a for a in queries.iter_articles(conn)}
+    for line in lines:
+        got = queries.article(conn, stored[line["url"]]["id"])
+        assert got["text"] == line["text"] and got["title"] == line["title"]
+        assert [(a["source"]["spans"], a["cue"]["spans"], a["content"]["spans"], a["confidence"])
+                for a in got["attributions"]] == [
+            (a["source"]["spans"], a["cue"]["spans"], a["content"]["spans"], a["confidence"])
+            for a in line["attributions"]]
+        assert got["record"].endswith(f"annotated.jsonl:{lines.index(line) + 1}")
+    conn.close()
+    # read again, they are the same articles: skipped
+    assert (ingest([dump], db).skipped, ingest([dump], db).new) == (len(lines), 0)
+
+
 def test_a_killed_ingest_leaves_whole_articles_and_a_rerun_finishes(tmp_path):
     people = ["Ana Ruiz", "Omar Haddad", "Lena Ortiz", "Tom Weller", "Rosa Quint"]
     with open(tmp_path / "many.jsonl", "w") as f:
