@@ -113,6 +113,59 @@ def test_annotated_articles_are_stored_as_they_are_not_parsed_again(tmp_path, mo
     assert (ingest([dump], db).skipped, ingest([dump], db).new) == (len(lines), 0)
 
 
+#: What a hostile or broken dump line may hold where a sayso.article/1 object has something else.
+HOSTILE_VALUES = [None, 7, -1, 2.5, True, "x", "\ud800", [], {}, [[0, 10 ** 9]], [["0", "3"]], {"spans": 3}]
+
+
+def _paths(value, path=()):
+    """Every place in a JSON value (the first item of each list only), deepest last."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield (*path, k)
+            yield from _paths(v, (*path, k))
+    elif isinstance(value, list) and value:
+        yield (*path, 0)
+        yield from _paths(value[0], (*path, 0))
+
+
+def test_no_annotated_line_however_malformed_stops_an_ingest(tmp_path):
+    import copy
+
+    import sayso
+
+    base = sayso.extract('Vote Delayed\n\n"We will not vote before the spring," Senator Maria Delgado told the '
+                         "Ledger, according to two aides.").to_json()
+    assert base["entities"] and base["attributions"][0]["about"] is not None
+    lines = []
+    for path in _paths(base):
+        for value in [*HOSTILE_VALUES, KeyError]:
+            obj = copy.deepcopy(base)
+            *parents, last = path
+            holder = obj
+            for step in parents:
+                holder = holder[step]
+            if value is KeyError:
+                if isinstance(holder, dict):
+                    del holder[last]
+            else:
+                holder[last] = value
+            lines.append(json.dumps(obj))
+    dump = tmp_path / "mutated.jsonl"
+    dump.write_text("\n".join(lines) + "\n")
+    summary = ingest([dump], tmp_path / "c.sqlite")  # never raises
+    assert summary.new + summary.skipped + len(summary.failed) == len(lines) > 500
+    assert summary.new >= 1 and len(summary.failed) > len(lines) // 2
+    assert all(f.input.startswith(f"{dump}:") and "sayso.article/1" in f.problem or "no \"html\"" in f.problem
+               for f in summary.failed), {f.problem for f in summary.failed}
+    from sayso.store import connect_readonly, queries
+
+    conn = connect_readonly(tmp_path / "c.sqlite")
+    for listed in queries.iter_articles(conn):
+        art = queries.article(conn, listed["id"])  # every span checked against the stored text again
+        assert all(art["text"][s:e] for a in art["attributions"] for s, e in a["content"]["spans"])
+    conn.close()
+
+
 def test_a_killed_ingest_leaves_whole_articles_and_a_rerun_finishes(tmp_path):
     people = ["Ana Ruiz", "Omar Haddad", "Lena Ortiz", "Tom Weller", "Rosa Quint"]
     with open(tmp_path / "many.jsonl", "w") as f:
