@@ -222,8 +222,10 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int, any_lan
 
     Reads .html, .htm, .txt and .xhtml pages, .jsonl, .jsonl.gz and .ndjson files with one article a line
     ({"url", "html" or "text", "published"?, "outlet"?, "title"?, "author"?}), the HTML pages of .warc and
-    .warc.gz archives, and the output folders of `sayso batch` (annotated already: stored as they are). An article already in
-    the database (same url and clean text) is skipped, so a rerun picks up where the last one stopped.
+    .warc.gz archives, and the output folders of `sayso batch` (annotated already: stored as they are). A dump
+    line that is a sayso.article/1 object (what sayso extract and sayso articles --jsonl write) is stored with
+    its attributions as they are too, not parsed again. An article already in the database (same url and
+    clean text) is skipped, so a rerun picks up where the last one stopped.
     A path of - reads standard input: a dump or an archive (gzipped or not) by its first bytes, else one page.
     Inputs that cannot be read, or that are not in English (see --any-language), are reported on stderr
     and the others still stored; the exit status is then 2. Prints a JSON summary on stdout: new, skipped,
@@ -234,6 +236,7 @@ def ingest(paths: tuple[str, ...], db: Path, mode: str, batch_size: int, any_lan
       sayso ingest examples/ --db corpus.sqlite
       sayso ingest dumps/*.jsonl.gz pages/ --db corpus.sqlite
       sayso ingest crawl-out/ --db corpus.sqlite    # the output of sayso batch
+      sayso extract --mode accurate --format jsonl pages/ > a.jsonl && sayso ingest a.jsonl
     """
     from tqdm import tqdm
 
