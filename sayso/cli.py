@@ -56,6 +56,9 @@ def open_output(output: Path | None, binary: bool = False) -> IO:
         raise SaysoError(f"{output}: cannot be written ({exc.strerror or type(exc).__name__})") from None
 
 
+#: A count that SQLite can take (its integers are 64-bit): what --limit may be.
+LIMIT = click.IntRange(1, 2**63 - 1)
+
 #: Seconds between two progress lines when stderr is a log file, not a terminal.
 LOG_EVERY = 60.0
 
@@ -558,8 +561,8 @@ def _quotes_table(found) -> None:
 @click.argument("query", required=False)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="corpus.sqlite", show_default=True,
               help="The corpus database (made by sayso ingest; opened read-only).")
-@click.option("--show", metavar="ID", type=int, help="One article instead of a list: its title, where it came "
-              "from and every attribution (source, cue, content, through whom).")
+@click.option("--show", metavar="ID", type=click.IntRange(1, 2**63 - 1), help="One article instead of a list: its "
+              "title, where it came from and every attribution (source, cue, content, through whom).")
 @click.option("--json", "as_json", is_flag=True, help='A JSON list of {"id", "title", "url", "outlet", "published", '
               '"date", "attributions"} instead of a table; with --show, the article\'s sayso.article/1 object as '
               "/api/articles/ID gives it.")
@@ -568,7 +571,7 @@ def _quotes_table(found) -> None:
 @click.option("--outlet", metavar="NAME", help="Only articles of this outlet (case-insensitive).")
 @click.option("--since", metavar="DATE", help="Only articles published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--until", metavar="DATE", help="Only articles published on or before (2016-10 runs to October 31).")
-@click.option("--limit", type=click.IntRange(1), help="At most this many articles, the newest first.")
+@click.option("--limit", type=LIMIT, help="At most this many articles, the newest first.")
 def articles(query: str | None, db: Path, show: int | None, as_json: bool, as_jsonl: bool, outlet: str | None,
              since: str | None, until: str | None, limit: int | None) -> None:
     """List the articles of a corpus, the newest first, or show one with its attributions.
@@ -652,7 +655,7 @@ def _article_lines(art: dict) -> None:
               "aliases as lists) instead of a table.")
 @click.option("--kind", type=click.Choice(ENTITY_KINDS), help="Only speakers of this kind (outlet: the news "
               "outlets quoted or relayed).")
-@click.option("--limit", type=click.IntRange(1), help="At most this many speakers, the most quoted first.")
+@click.option("--limit", type=LIMIT, help="At most this many speakers, the most quoted first.")
 def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_csv: bool, parquet_out: Path | None,
              kind: str | None, limit: int | None) -> None:
     """Find the speakers of a corpus, the most quoted first, or show one.
@@ -807,7 +810,7 @@ SEARCH_FORMATS = ("jsonl", "csv", "parquet")
                    "speaker, source, cue, content, via, their spans, title, outlet, date, url, link...).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of stdout (Parquet goes to a file or a pipe, never to a terminal).")
-@click.option("--limit", type=click.IntRange(1), help="At most this many attributions, in the sort order.")
+@click.option("--limit", type=LIMIT, help="At most this many attributions, in the sort order.")
 @click.option("--base-url", default="", metavar="URL",
               help="Where the corpus is served (http://127.0.0.1:8000), to make the link column absolute; "
                    "without it links are paths (/articles/ID#aN).")

@@ -114,3 +114,11 @@ def test_a_database_that_is_no_database(tmp_path, command, args):
     assert one_line(run(command, *args, "--db", db)) == (f"sayso: {db}: not a sayso corpus database (file is not a "
                                                          f"database)")
     assert db.read_text() == "These are my notes.\n" * 100  # left as it was
+
+
+@pytest.mark.parametrize("command", ["search", "speakers", "articles"])
+def test_a_limit_past_sqlite_s_integers_is_a_usage_error(command, corpus_db):
+    out = run(command, "--limit", str(2 ** 64), "--db", corpus_db)
+    assert out.returncode == 2 and out.stdout == b"" and b"Traceback" not in out.stderr
+    assert b"Invalid value for '--limit'" in out.stderr
+    assert run(command, "--limit", str(2 ** 63 - 1), "--db", corpus_db).returncode == 0

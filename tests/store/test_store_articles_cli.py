@@ -70,6 +70,7 @@ def test_show_gives_one_article_with_its_attributions(corpus_db, conn):
 
 @pytest.mark.parametrize("args, problem", [
     (["--show", "987654"], "no article 987654"),
+    (["--show", str(2 ** 64)], "--show"),  # past SQLite's integers: a usage error, not a traceback
     (["--show", "1", "--jsonl"], "--show shows one article"),
     (["--show", "1", "--outlet", "Valley Ledger"], "--show shows one article"),
     (["--json", "--jsonl"], "two formats"),
