@@ -23,7 +23,7 @@ from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, SpanError, StoreError
 from .model import ENTITY_KINDS, KINDS, Article
 from .nlp import MODES
-from .store.export import QUOTE_COLUMNS, SPEAKER_COLUMNS
+from .store.export import ARTICLE_COLUMNS, QUOTE_COLUMNS, SPEAKER_COLUMNS
 from .store.graph import NETWORK_FORMATS, RELATIONS
 from .store.queries import SORTS, STANCES
 
@@ -568,12 +568,17 @@ def _quotes_table(found) -> None:
               "/api/articles/ID gives it.")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Each article's whole sayso.article/1 object, as "
               "/api/articles/ID gives it (with its corpus id, its record and each speaker's corpus id), one a line.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a row per article (" + ", ".join(ARTICLE_COLUMNS) +
+              "), as /api/articles.csv gives it, instead of a table.")
+@click.option("--parquet", "parquet_out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              metavar="FILE", help="Write the CSV's rows to FILE as Parquet (the id and the count as integers).")
 @click.option("--outlet", metavar="NAME", help="Only articles of this outlet (case-insensitive).")
 @click.option("--since", metavar="DATE", help="Only articles published on or after: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--until", metavar="DATE", help="Only articles published on or before (2016-10 runs to October 31).")
 @click.option("--limit", type=LIMIT, help="At most this many articles, the newest first.")
-def articles(query: str | None, db: Path, show: int | None, as_json: bool, as_jsonl: bool, outlet: str | None,
-             since: str | None, until: str | None, limit: int | None) -> None:
+def articles(query: str | None, db: Path, show: int | None, as_json: bool, as_jsonl: bool, as_csv: bool,
+             parquet_out: Path | None, outlet: str | None, since: str | None, until: str | None,
+             limit: int | None) -> None:
     """List the articles of a corpus, the newest first, or show one with its attributions.
 
     QUERY keeps those whose title or text holds its words (as sayso search reads them: "a phrase", OR,
@@ -584,17 +589,19 @@ def articles(query: str | None, db: Path, show: int | None, as_json: bool, as_js
       sayso articles --db corpus.sqlite --limit 20      # a table: id, date, outlet, attributions, title
       sayso articles "harbor bridge" --outlet "Valley Ledger"
       sayso articles --since 2026-06 --jsonl > june.jsonl   # June's articles with their attributions
+      sayso articles --outlet Politico --csv > politico.csv # a row per article
       sayso articles --show 3                           # article 3: who said what in it
     """
     from .store import connect_readonly, queries
 
-    if as_json and as_jsonl:
-        raise click.UsageError("--json and --jsonl are two formats: choose one")
-    if show is not None and (query or as_jsonl or outlet or since or until or limit):
-        raise click.UsageError("--show shows one article: QUERY, --jsonl, --outlet, --since, --until and --limit "
-                               "choose articles to list")
+    if as_json + as_jsonl + as_csv + (parquet_out is not None) > 1:
+        raise click.UsageError("--json, --jsonl, --csv and --parquet are four formats: choose one")
+    if show is not None and (query or as_jsonl or as_csv or parquet_out or outlet or since or until or limit):
+        raise click.UsageError("--show shows one article: QUERY, --jsonl, --csv, --parquet, --outlet, --since, "
+                               "--until and --limit choose articles to list")
     conn = connect_readonly(db)
     try:
+        out = open_output(parquet_out, binary=True) if parquet_out else None  # before any work
         if show is not None:
             found = queries.article(conn, show)
             if found is None:
@@ -612,6 +619,15 @@ def articles(query: str | None, db: Path, show: int | None, as_json: bool, as_js
 
             for line in jsonl_chunks(queries.article(conn, a["id"]) for a in listed):
                 sys.stdout.write(line)
+        elif as_csv:
+            from .store.export import article_csv_chunks
+
+            for chunk in article_csv_chunks(listed):
+                sys.stdout.write(chunk)
+        elif out is not None:
+            from .store.export import article_parquet_chunks
+
+            _write_parquet(out, parquet_out, article_parquet_chunks(listed))
         else:
             click.echo(f"{'ID':>6} {'DATE':<10} {'ATTR':>5}  OUTLET: TITLE")
             for a in listed:

@@ -186,6 +186,31 @@ def speaker_parquet_chunks(speakers: Iterable[dict[str, Any]]) -> Iterator[bytes
     return _parquet_chunks(speaker_rows(speakers, joined=False), SPEAKER_PARQUET_COLUMNS, types)
 
 
+#: The columns of ``sayso articles --csv`` and ``/api/articles.csv``, one row per article (the list's objects).
+ARTICLE_COLUMNS = {
+    "article_id": COLUMNS["article_id"],
+    **{c: COLUMNS[c] for c in ("title", "outlet", "published", "date", "url")},
+    "attributions": "how many attributions were found in it",
+}
+
+
+def article_rows(articles: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """A row per article (as ``queries.list_articles`` gives them; the columns of ``ARTICLE_COLUMNS``)."""
+    for a in articles:
+        yield {"article_id": a["id"], **{c: a[c] for c in ("title", "outlet", "published", "date", "url",
+                                                            "attributions")}}
+
+
+def article_csv_chunks(articles: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """CSV text of articles (:func:`article_rows`), for a spreadsheet."""
+    return _csv(article_rows(articles), ARTICLE_COLUMNS)
+
+
+def article_parquet_chunks(articles: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """A Parquet file of articles (:func:`article_rows`), the id and the count as integers, in pieces."""
+    return _parquet_chunks(article_rows(articles), ARTICLE_COLUMNS, {"article_id": "int64", "attributions": "int64"})
+
+
 #: The columns of ``sayso quotes --csv``, one row per sighting of a quote repeated across articles.
 QUOTE_COLUMNS = {
     "quote_id": "the quote's id (/quotes/ID)",

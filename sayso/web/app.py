@@ -10,6 +10,7 @@ page                   JSON twin                   what
 /search?q=&speaker=…   /api/search?…               attributions, filtered, paginated
                        /api/search.csv|.jsonl|.parquet   every matching attribution, for download
 /articles?q=&outlet=…  /api/articles?…             articles, newest first
+                       /api/articles.csv|.parquet?…   every article listed, a row each, for download
                        /api/articles.jsonl?…       every article listed, whole, one a line, for download
 /articles/{id}         /api/articles/{id}          the article, attributions highlighted
                        /api/articles/{id}/original the input it was read from, as a download
@@ -309,6 +310,24 @@ def create_app(db: str | Path, extraction: bool = True) -> FastAPI:
                      page: Page = 1, per_page: PerPage = queries.PER_PAGE) -> dict:
         """Articles, newest first, each with its number of attributions."""
         return queries.list_articles(conn(), q, outlet, since, until, page, per_page)
+
+    @app.get("/api/articles.csv", tags=["articles"], summary="Articles as CSV, a row per article",
+             response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}},
+             description="Every article the list finds (the same filters, all pages, newest first) as CSV, as "
+                         "`sayso articles --csv` writes it. Columns: " + ", ".join(export.ARTICLE_COLUMNS) + ".")
+    def api_articles_csv(q: ArticleWords = None, outlet: ArticleOutlet = None, since: Since = None,
+                         until: Until = None) -> Response:
+        return streamed(export.article_csv_chunks(queries.iter_articles(conn(), q, outlet, since, until)),
+                        "sayso-articles.csv")
+
+    @app.get("/api/articles.parquet", tags=["articles"], summary="Articles as Parquet, a row per article",
+             response_class=Response, responses={200: {"content": {DOWNLOAD_TYPES["parquet"]: {}}}},
+             description="The rows of `/api/articles.csv` (the same filters) as a Parquet file, the id and the "
+                         "count as integers, as `sayso articles --parquet` writes it.")
+    def api_articles_parquet(q: ArticleWords = None, outlet: ArticleOutlet = None, since: Since = None,
+                             until: Until = None) -> Response:
+        return streamed(export.article_parquet_chunks(queries.iter_articles(conn(), q, outlet, since, until)),
+                        "sayso-articles.parquet")
 
     @app.get("/api/articles.jsonl", tags=["articles"], summary="Articles as JSON Lines, whole",
              response_class=StreamingResponse, responses={200: {"content": {DOWNLOAD_TYPES["jsonl"]: {}}}},

@@ -40,6 +40,25 @@ def test_the_table_has_a_row_per_article(corpus_db, conn):
         assert line.endswith(a["title"])
 
 
+def test_the_csv_and_the_parquet_file_have_a_row_per_listed_article(corpus_db, conn, tmp_path):
+    import csv
+    import io
+
+    import pyarrow.parquet as pq
+
+    listed = list_articles(conn, outlet="valley ledger", per_page=200)["results"]
+    expected = [{"article_id": a["id"], **{k: a[k] for k in ("title", "outlet", "published", "date", "url",
+                                                              "attributions")}} for a in listed]
+    out = run("articles", "--outlet", "valley ledger", "--csv", "--db", corpus_db)
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout.decode())))
+    assert rows == [{k: "" if v is None else str(v) for k, v in e.items()} for e in expected] and len(rows) >= 2
+    path = tmp_path / "ledger.parquet"
+    out = run("articles", "--outlet", "valley ledger", "--parquet", path, "--db", corpus_db)
+    assert out.returncode == 0 and out.stdout == b"" and f"{path}: written" in out.stderr.decode()
+    assert pq.read_table(path).to_pylist() == expected
+
+
 def test_jsonl_writes_each_stored_article_whole_with_verbatim_spans(corpus_db, conn):
     out = run("articles", "--jsonl", "--since", "2026-04", "--db", corpus_db)
     assert out.returncode == 0, out.stderr
@@ -73,7 +92,10 @@ def test_show_gives_one_article_with_its_attributions(corpus_db, conn):
     (["--show", str(2 ** 64)], "--show"),  # past SQLite's integers: a usage error, not a traceback
     (["--show", "1", "--jsonl"], "--show shows one article"),
     (["--show", "1", "--outlet", "Valley Ledger"], "--show shows one article"),
-    (["--json", "--jsonl"], "two formats"),
+    (["--json", "--jsonl"], "four formats"),
+    (["--csv", "--parquet", "out.parquet"], "four formats"),
+    (["--show", "1", "--csv"], "--show shows one article"),
+    (["--parquet", "no/such/folder/a.parquet"], "no/such/folder/a.parquet: cannot be written"),
     (["--since", "2026-13"], "since"),
     (["--db", "missing.sqlite"], "no such corpus database"),
 ])

@@ -76,7 +76,16 @@ def test_articles_download_holds_each_listed_article_whole(client):
         assert art == client.get(f"/api/articles/{art['id']}").json()
     assert len(client.get("/api/articles.jsonl").text.splitlines()) == client.get("/api/articles").json()["total"]
     page = client.get("/articles", params=params).text
-    assert 'href="/api/articles.jsonl?outlet=valley+ledger&amp;since=2026-04-01"' in page
+    for fmt in ("csv", "parquet", "jsonl"):
+        assert f'href="/api/articles.{fmt}?outlet=valley+ledger&amp;since=2026-04-01"' in page
+    # the list as a table: the same articles, a row each
+    import pyarrow.parquet as pq
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/articles.csv", params=params).text)))
+    assert [int(r["article_id"]) for r in rows] == [a["id"] for a in listed]
+    table = pq.read_table(io.BytesIO(client.get("/api/articles.parquet", params=params).content)).to_pylist()
+    assert [(r["article_id"], r["title"], r["attributions"]) for r in table] == [
+        (a["id"], a["title"], a["attributions"]) for a in listed]
     assert client.get("/api/articles.jsonl", params={"until": "2026-13"}).status_code == 400
 
 
