@@ -13,7 +13,7 @@ import sys
 import time
 from collections import deque
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
 import click
 
@@ -23,6 +23,7 @@ from .batch.plan import PARTITION_SIZE
 from .errors import InputError, SaysoError, SpanError, StoreError
 from .model import ENTITY_KINDS, KINDS, Article
 from .nlp import MODES
+from .store import export
 from .store.export import ARTICLE_COLUMNS, QUOTE_COLUMNS, SPEAKER_COLUMNS
 from .store.graph import NETWORK_FORMATS, RELATIONS
 from .store.queries import SORTS, STANCES
@@ -422,14 +423,10 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, parquet_out: Pat
                 {k: v for k, v in claim_jsonld(c).items() if k != "@context"} for c in found]},
                 ensure_ascii=False, indent=2))
         elif as_csv:
-            from .store.export import claim_csv_chunks
-
-            for chunk in claim_csv_chunks(found):
+            for chunk in export.claim_csv_chunks(found):
                 sys.stdout.write(chunk)
         elif out is not None:
-            from .store.export import claim_parquet_chunks
-
-            _write_parquet(out, parquet_out, claim_parquet_chunks(found))
+            _write_parquet(out, parquet_out, export.claim_parquet_chunks(found))
         else:
             _claims_table(found)
     finally:
@@ -501,18 +498,8 @@ def quotes(db: Path, as_json: bool, as_csv: bool, parquet_out: Path | None, reco
             _quote_outlets(queries.quote_outlets(conn), as_json, as_csv)
             return
         found = queries.iter_quotes(conn, query, speaker, outlet, min_repeats, uncredited, since=since, until=until)
-        if as_json:
-            _write_list(json.dumps(q, ensure_ascii=False, indent=2) for q in found)
-        elif as_csv:
-            from .store.export import quote_csv_chunks
-
-            for chunk in quote_csv_chunks(found):
-                sys.stdout.write(chunk)
-        elif out is not None:
-            from .store.export import quote_parquet_chunks
-
-            _write_parquet(out, parquet_out, quote_parquet_chunks(found))
-        else:
+        if not _write_rows(found, as_json, as_csv, out, parquet_out, export.quote_csv_chunks,
+                           export.quote_parquet_chunks):
             _quotes_table(found)
     finally:
         conn.close()
@@ -523,9 +510,7 @@ def _quote_outlets(outlets: list[dict], as_json: bool, as_csv: bool) -> None:
     if as_json:
         click.echo(json.dumps(outlets, ensure_ascii=False, indent=2))
     elif as_csv:
-        from .store.export import quote_outlet_csv_chunks
-
-        for chunk in quote_outlet_csv_chunks(outlets):
+        for chunk in export.quote_outlet_csv_chunks(outlets):
             sys.stdout.write(chunk)
     else:
         click.echo(f"{'FIRST':>6} {'REPEATED':>8} {'UNCRED':>6} {'BY OTHERS':>9} {'CREDITED':>8}  OUTLET")
@@ -612,23 +597,11 @@ def articles(query: str | None, db: Path, show: int | None, as_json: bool, as_js
                 _article_lines(found)
             return
         listed = queries.iter_articles(conn, query, outlet, since, until, limit)
-        if as_json:
-            _write_list(json.dumps(a, ensure_ascii=False, indent=2) for a in listed)
-        elif as_jsonl:
-            from .store.export import jsonl_chunks
-
-            for line in jsonl_chunks(queries.article(conn, a["id"]) for a in listed):
+        if as_jsonl:
+            for line in export.jsonl_chunks(queries.article(conn, a["id"]) for a in listed):
                 sys.stdout.write(line)
-        elif as_csv:
-            from .store.export import article_csv_chunks
-
-            for chunk in article_csv_chunks(listed):
-                sys.stdout.write(chunk)
-        elif out is not None:
-            from .store.export import article_parquet_chunks
-
-            _write_parquet(out, parquet_out, article_parquet_chunks(listed))
-        else:
+        elif not _write_rows(listed, as_json, as_csv, out, parquet_out, export.article_csv_chunks,
+                             export.article_parquet_chunks):
             click.echo(f"{'ID':>6} {'DATE':<10} {'ATTR':>5}  OUTLET: TITLE")
             for a in listed:
                 where = f"{a['outlet']}: " if a["outlet"] else ""
@@ -705,18 +678,8 @@ def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_cs
             _show_speaker(conn, db, show, as_json)
             return
         found = queries.iter_speakers(conn, query, limit, kind=kind)
-        if as_json:
-            _write_list(json.dumps(sp, ensure_ascii=False, indent=2) for sp in found)
-        elif as_csv:
-            from .store.export import speaker_csv_chunks
-
-            for chunk in speaker_csv_chunks(found):
-                sys.stdout.write(chunk)
-        elif out is not None:
-            from .store.export import speaker_parquet_chunks
-
-            _write_parquet(out, parquet_out, speaker_parquet_chunks(found))
-        else:
+        if not _write_rows(found, as_json, as_csv, out, parquet_out, export.speaker_csv_chunks,
+                           export.speaker_parquet_chunks):
             click.echo(f"{'ID':>6} {'ATTR':>6} {'RELAYED':>7}  NAME (KIND): ROLES")
             for sp in found:
                 roles = f": {', '.join(sp['roles'][:3])}" if sp["roles"] else ""
@@ -845,7 +808,7 @@ def search(query: str | None, db: Path, speaker: str | None, via: str | None, ab
       sayso search --about Putin --speaker Trump                    # what Trump said about Putin
       sayso search --since 2016-10 --until 2016-10 --format parquet -o october.parquet
     """
-    from .store import connect_readonly, export, queries
+    from .store import connect_readonly, queries
 
     f = queries.Filters.parse(q=query, speaker=speaker, via=via, about=about, outlet=outlet, kind=kind,
                               since=since, until=until, sort=sort)
@@ -995,6 +958,23 @@ def _write_parquet(out: IO, path: Path, pieces: Iterable[bytes]) -> None:
             out.write(piece)
             size += len(piece)
     error(f"{path}: written ({size:,} bytes)")
+
+
+def _write_rows(rows: Iterable[dict], as_json: bool, as_csv: bool, out: IO | None, path: Path | None,
+                csv_chunks: Callable[[Iterable[dict]], Iterable[str]],
+                parquet_chunks: Callable[[Iterable[dict]], Iterable[bytes]]) -> bool:
+    """A listing in the format asked: a JSON list or CSV on stdout, or Parquet to ``out`` (``path``, opened
+    before any work), written as the rows come; False when none was asked (the caller prints its table)."""
+    if as_json:
+        _write_list(json.dumps(r, ensure_ascii=False, indent=2) for r in rows)
+    elif as_csv:
+        for chunk in csv_chunks(rows):
+            sys.stdout.write(chunk)
+    elif out is not None:
+        _write_parquet(out, path, parquet_chunks(rows))
+    else:
+        return False
+    return True
 
 
 def _write_list(items: Iterator[str]) -> None:

@@ -22,7 +22,7 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..claims import STANCES, AttributionRef, Claim, ClaimMember, ClaimSubject, Edge, Speaker
 from ..claims.spread import Quote, Sighting
@@ -236,15 +236,17 @@ def iter_speakers(conn: sqlite3.Connection, q: str | None = None, limit: int | N
     """Every speaker :func:`list_speakers` finds, in its order (at most ``limit``), read ``chunk`` at a time.
     A bad ``kind`` fails at the call, before any is read."""
     where, params = _speakers_where(q, kind)
-    return _iter_speakers(conn, where, params, limit, chunk)
+    return _paged(lambda size, offset: _speaker_results(conn, where, params, size, offset), limit, chunk)
 
 
-def _iter_speakers(conn: sqlite3.Connection, where: str, params: list[Any], limit: int | None, chunk: int
-                   ) -> Iterator[dict[str, Any]]:
+def _paged(read: Callable[[int, int], list[dict[str, Any]]], limit: int | None, chunk: int
+           ) -> Iterator[dict[str, Any]]:
+    """The results ``read(size, offset)`` gives, ``chunk`` at a time from the first, until it gives fewer than
+    asked or ``limit`` are read: a listing's every page, for exports."""
     done = 0
     while limit is None or done < limit:
         size = chunk if limit is None else min(chunk, limit - done)
-        results = _speaker_results(conn, where, params, size, done)
+        results = read(size, done)
         yield from results
         done += len(results)
         if len(results) < size:
@@ -745,10 +747,14 @@ def _articles_where(q: str | None, f: Filters) -> tuple[str, list[Any]]:
     return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), params
 
 
-#: An article as the article lists give it, newest first (a dated article before an undated one).
-_ARTICLE_ROWS = ("SELECT r.id, r.title, r.url, r.outlet, r.published, r.date,"
-                 " (SELECT count(*) FROM attributions a WHERE a.article_id = r.id) AS attributions"
-                 " FROM articles r{where} ORDER BY r.date DESC, r.id DESC LIMIT ? OFFSET ?")
+def _article_results(conn: sqlite3.Connection, where: str, params: list[Any], limit: int, offset: int
+                     ) -> list[dict[str, Any]]:
+    """A page of the articles the WHERE clause keeps, newest first (a dated article before an undated one)."""
+    rows = conn.execute(
+        f"SELECT r.id, r.title, r.url, r.outlet, r.published, r.date,"
+        f" (SELECT count(*) FROM attributions a WHERE a.article_id = r.id) AS attributions"
+        f" FROM articles r{where} ORDER BY r.date DESC, r.id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+    return [dict(r) for r in rows]
 
 
 def list_articles(conn: sqlite3.Connection, q: str | None = None, outlet: str | None = None,
@@ -759,9 +765,9 @@ def list_articles(conn: sqlite3.Connection, q: str | None = None, outlet: str | 
     where, params = _articles_where(q, f)
     total = conn.execute(f"SELECT count(*) FROM articles r{where}", params).fetchone()[0]
     page, per_page = _paging(page, per_page)
-    rows = conn.execute(_ARTICLE_ROWS.format(where=where), (*params, per_page, (page - 1) * per_page)).fetchall()
+    results = _article_results(conn, where, params, per_page, (page - 1) * per_page)
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
-            "filters": {k: v for k, v in {"q": q, **f.params()}.items() if v}, "results": [dict(r) for r in rows]}
+            "filters": {k: v for k, v in {"q": q, **f.params()}.items() if v}, "results": results}
 
 
 def iter_articles(conn: sqlite3.Connection, q: str | None = None, outlet: str | None = None,
@@ -770,18 +776,7 @@ def iter_articles(conn: sqlite3.Connection, q: str | None = None, outlet: str | 
     """Every article :func:`list_articles` finds, in its order, as its results give them (all pages, the first
     ``limit``), read ``chunk`` at a time. A filter that means nothing is a QueryError here, before any is read."""
     where, params = _articles_where(q, Filters.parse(outlet=outlet, since=since, until=until))
-
-    def rows() -> Iterator[dict[str, Any]]:
-        offset = 0
-        while limit is None or offset < limit:
-            size = chunk if limit is None else min(chunk, limit - offset)
-            found = conn.execute(_ARTICLE_ROWS.format(where=where), (*params, size, offset)).fetchall()
-            yield from (dict(r) for r in found)
-            if len(found) < size:
-                return
-            offset += size
-
-    return rows()
+    return _paged(lambda size, offset: _article_results(conn, where, params, size, offset), limit, chunk)
 
 
 def original(conn: sqlite3.Connection, article_id: int) -> tuple[str, bytes, str | None] | None:
