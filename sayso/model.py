@@ -96,6 +96,68 @@ def enclosing(frames: list[tuple[list[Span], list[Span]]]) -> list[list[int]]:
     return out
 
 
+class MalformedArticle(ValueError):
+    """A ``sayso.article/1`` object with a field or a name of the wrong type (:func:`json_problem`)."""
+
+
+def json_problem(obj: dict[str, Any]) -> str | None:
+    """What is of the wrong type in a ``sayso.article/1`` object, or None: the types of the names and fields
+    :meth:`Article.from_json` reads (it checks the spans and the references between the parts itself)."""
+    def not_text(d: dict, keys: Iterable[str], where: str, optional: bool = True) -> str | None:
+        for k in keys:
+            if not (isinstance(d.get(k), str) or (optional and d.get(k) is None)):
+                return f'{where}"{k}" is not a string'
+        return None
+
+    def not_spans(value: Any, what: str) -> str | None:
+        if isinstance(value, list) and all(isinstance(p, list) and len(p) == 2 and all(type(x) is int for x in p)
+                                           for p in value):
+            return None
+        return f"{what} is not a list of [start, end] offsets"
+
+    def not_list(value: Any, what: str, item: type) -> str | None:
+        if isinstance(value, list) and all(isinstance(x, item) for x in value):
+            return None
+        return f"{what} is not a list of {'objects' if item is dict else 'strings'}"
+
+    if not isinstance(obj.get("text"), str) or not obj["text"].strip():
+        return '"text" is empty or not a string'
+    problem = (not_text(obj, ("title", "url", "outlet", "author", "published"), "")
+               or not_list(obj.get("entities", []), '"entities"', dict)
+               or not_list(obj.get("attributions", []), '"attributions"', dict))
+    if problem:
+        return problem
+    for e in obj.get("entities", []):
+        where = f"entity {e.get('id')!r}: "
+        problem = (not_text(e, ("id", "name"), where, optional=False)
+                   or not_list(e.get("roles", []), f"{where}roles", str)
+                   or not_spans(e.get("mentions", []), f"{where}mentions"))
+        if problem:
+            return problem
+        if e.get("kind", "unknown") not in ENTITY_KINDS:
+            return f"{where}kind {e['kind']!r} is none of {', '.join(ENTITY_KINDS)}"
+    for a in obj.get("attributions", []):
+        where = f"attribution {a.get('id')!r}: "
+        problem = not_text(a, ("id", "kind"), where, optional=False)
+        for role in ("source", "cue", "content"):
+            part = a.get(role)
+            problem = problem or (not_spans(part.get("spans"), f"{where}{role} spans") if isinstance(part, dict)
+                                  else f"{where}{role} is not an object")
+        problem = (problem or not_text(a["source"], ("entity",), f"{where}source ")
+                   or not_list(a.get("via", []), f"{where}via", str)
+                   or not_list(a.get("about", []), f"{where}about", dict))
+        if problem:
+            return problem
+        if type(a.get("confidence", 0.5)) not in (int, float):
+            return f"{where}confidence is not a number"
+        for b in a.get("about", []):
+            problem = (not_text(b, ("name", "kind"), f"{where}about ", optional=False)
+                       or not_text(b, ("entity",), f"{where}about ") or not_spans(b.get("spans"), f"{where}about spans"))
+            if problem:
+                return problem
+    return None
+
+
 @dataclass
 class Entity:
     """One real-world speaker of an article, with every mention of it."""
@@ -249,9 +311,12 @@ class Article:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Article":
-        """Read a ``sayso.article/1`` object back, checking that every text field is its spans' text."""
+        """Read a ``sayso.article/1`` object back, checking that every text field is its spans' text:
+        MalformedArticle for a field of the wrong type, SpanError for spans that do not hold together."""
         if data.get("schema") != SCHEMA:
             raise SpanError(f"not a {SCHEMA} object (schema: {data.get('schema')!r})")
+        if problem := json_problem(data):
+            raise MalformedArticle(problem)
 
         def spans(obj: dict[str, Any]) -> list[Span]:
             return [(int(s), int(e)) for s, e in obj["spans"]]

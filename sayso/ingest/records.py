@@ -31,7 +31,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 
 from ..errors import InputError, SpanError
 from ..layout import BATCH_MANIFEST, SHARD_SUFFIX
-from ..model import ENTITY_KINDS, SCHEMA, Article
+from ..model import SCHEMA, Article, MalformedArticle
 from . import (MAX_BYTES, STDIN_NAME, os_problem, read_bytes, read_file, read_text_or_html, regular_file, stdin_stream,
                valid_unicode)
 
@@ -415,17 +415,12 @@ def dump_record(obj: object, where: str, offset: int | None = None) -> Record:
     if not isinstance(obj, dict):
         raise InputError(where, "not a JSON object")
     if obj.get("schema") == SCHEMA and isinstance(obj.get("attributions"), list):
-        obj = _valid_strings(obj)
-        problem = _malformed(obj)
-        if problem:
-            raise InputError(where, f"a {SCHEMA} article that is malformed: {problem}")
         try:
-            article = Article.from_json(obj)
+            article = Article.from_json(_valid_strings(obj))
+        except MalformedArticle as exc:
+            raise InputError(where, f"a {SCHEMA} article that is malformed: {exc}") from None
         except SpanError as exc:
             raise InputError(where, f"a {SCHEMA} article that does not hold together ({exc})") from None
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise InputError(where, f"a {SCHEMA} article with a field missing or malformed "
-                                    f"({type(exc).__name__}: {exc})") from None
         meta = {k: v for k in ("published", "outlet", "title", "author") if (v := getattr(article, k))}
         return Record(id=where, page=article.text, url=article.url, meta=meta, offset=offset, annotated=article)
     page = obj.get("html") or obj.get("text")
@@ -447,64 +442,6 @@ def _valid_strings(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: _valid_strings(v) for k, v in obj.items()}
     return obj
-
-
-def _malformed(obj: dict[str, Any]) -> str | None:
-    """What is of the wrong type in a ``sayso.article/1`` object, or None. ``Article.from_json`` checks the
-    spans and the references between the parts; this checks the types of the names and fields it reads."""
-    def not_text(d: dict, keys: Iterable[str], where: str, optional: bool = True) -> str | None:
-        for k in keys:
-            if not (isinstance(d.get(k), str) or (optional and d.get(k) is None)):
-                return f'{where}"{k}" is not a string'
-        return None
-
-    def not_spans(value: Any, what: str) -> str | None:
-        if isinstance(value, list) and all(isinstance(p, list) and len(p) == 2 and all(type(x) is int for x in p)
-                                           for p in value):
-            return None
-        return f"{what} is not a list of [start, end] offsets"
-
-    def not_list(value: Any, what: str, item: type) -> str | None:
-        if isinstance(value, list) and all(isinstance(x, item) for x in value):
-            return None
-        return f"{what} is not a list of {'objects' if item is dict else 'strings'}"
-
-    if not isinstance(obj.get("text"), str) or not obj["text"].strip():
-        return '"text" is empty or not a string'
-    problem = (not_text(obj, ("title", "url", "outlet", "author", "published"), "")
-               or not_list(obj.get("entities", []), '"entities"', dict)
-               or not_list(obj["attributions"], '"attributions"', dict))
-    if problem:
-        return problem
-    for e in obj.get("entities", []):
-        where = f"entity {e.get('id')!r}: "
-        problem = (not_text(e, ("id", "name"), where, optional=False)
-                   or not_list(e.get("roles", []), f"{where}roles", str)
-                   or not_spans(e.get("mentions", []), f"{where}mentions"))
-        if problem:
-            return problem
-        if e.get("kind", "unknown") not in ENTITY_KINDS:
-            return f"{where}kind {e['kind']!r} is none of {', '.join(ENTITY_KINDS)}"
-    for a in obj["attributions"]:
-        where = f"attribution {a.get('id')!r}: "
-        problem = not_text(a, ("id", "kind"), where, optional=False)
-        for role in ("source", "cue", "content"):
-            part = a.get(role)
-            problem = problem or (not_spans(part.get("spans"), f"{where}{role} spans") if isinstance(part, dict)
-                                  else f"{where}{role} is not an object")
-        problem = (problem or not_text(a["source"], ("entity",), f"{where}source ")
-                   or not_list(a.get("via", []), f"{where}via", str)
-                   or not_list(a.get("about", []), f"{where}about", dict))
-        if problem:
-            return problem
-        if type(a.get("confidence", 0.5)) not in (int, float):
-            return f"{where}confidence is not a number"
-        for b in a.get("about", []):
-            problem = (not_text(b, ("name", "kind"), f"{where}about ", optional=False)
-                       or not_text(b, ("entity",), f"{where}about ") or not_spans(b.get("spans"), f"{where}about spans"))
-            if problem:
-                return problem
-    return None
 
 
 def scan_jsonl(path: Path, every: int) -> Scan:
