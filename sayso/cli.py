@@ -405,8 +405,7 @@ def claims(db: Path, as_json: bool, jsonld: bool, as_csv: bool, parquet_out: Pat
     """
     from .store import connect_readonly, queries
 
-    if as_json + jsonld + as_csv + (parquet_out is not None) > 1:
-        raise click.UsageError("--json, --jsonld, --csv and --parquet are four formats: choose one")
+    _one_format({"--json": as_json, "--jsonld": jsonld, "--csv": as_csv, "--parquet": parquet_out})
     queries.Filters.parse(since=since, until=until)  # a date that means nothing fails before any computing
     out = open_output(parquet_out, binary=True) if parquet_out else None  # a file that cannot be written, too
     _claims_computed(db, recompute, "claims")
@@ -482,8 +481,7 @@ def quotes(db: Path, as_json: bool, as_csv: bool, parquet_out: Path | None, reco
     """
     from .store import connect_readonly, queries
 
-    if as_json + as_csv + (parquet_out is not None) > 1:
-        raise click.UsageError("--json, --csv and --parquet are three formats: choose one")
+    _one_format({"--json": as_json, "--csv": as_csv, "--parquet": parquet_out})
     if by_outlet and parquet_out is not None:
         raise click.UsageError("--outlets is a table of a few rows: --json or --csv")
     if by_outlet and (query or speaker or outlet or uncredited or since or until or min_repeats > 1):
@@ -579,11 +577,9 @@ def articles(query: str | None, db: Path, show: int | None, as_json: bool, as_js
     """
     from .store import connect_readonly, queries
 
-    if as_json + as_jsonl + as_csv + (parquet_out is not None) > 1:
-        raise click.UsageError("--json, --jsonl, --csv and --parquet are four formats: choose one")
-    if show is not None and (query or as_jsonl or as_csv or parquet_out or outlet or since or until or limit):
-        raise click.UsageError("--show shows one article: QUERY, --jsonl, --csv, --parquet, --outlet, --since, "
-                               "--until and --limit choose articles to list")
+    _one_format({"--json": as_json, "--jsonl": as_jsonl, "--csv": as_csv, "--parquet": parquet_out})
+    _show_alone("article", show, {"QUERY": query, "--jsonl": as_jsonl, "--csv": as_csv, "--parquet": parquet_out,
+                                  "--outlet": outlet, "--since": since, "--until": until, "--limit": limit})
     conn = connect_readonly(db)
     try:
         out = open_output(parquet_out, binary=True) if parquet_out else None  # before any work
@@ -666,11 +662,9 @@ def speakers(query: str | None, db: Path, show: str | None, as_json: bool, as_cs
     """
     from .store import connect_readonly, queries
 
-    if as_json + as_csv + (parquet_out is not None) > 1:
-        raise click.UsageError("--json, --csv and --parquet are three formats: choose one")
-    if show is not None and (query or as_csv or parquet_out or kind or limit):
-        raise click.UsageError("--show shows one speaker: QUERY, --csv, --parquet, --kind and --limit choose "
-                               "speakers to list")
+    _one_format({"--json": as_json, "--csv": as_csv, "--parquet": parquet_out})
+    _show_alone("speaker", show, {"QUERY": query, "--csv": as_csv, "--parquet": parquet_out, "--kind": kind,
+                                  "--limit": limit})
     conn = connect_readonly(db)
     try:
         out = open_output(parquet_out, binary=True) if parquet_out else None  # before any work
@@ -958,6 +952,25 @@ def _write_parquet(out: IO, path: Path, pieces: Iterable[bytes]) -> None:
             out.write(piece)
             size += len(piece)
     error(f"{path}: written ({size:,} bytes)")
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _one_format(formats: dict[str, object]) -> None:
+    """UsageError when more than one of ``formats`` (an option -> its value) was given: "--json, --csv and
+    --parquet are three formats: choose one"."""
+    if sum(v is not None and v is not False for v in formats.values()) > 1:
+        count = {2: "two", 3: "three", 4: "four", 5: "five"}[len(formats)]
+        raise click.UsageError(f"{_listed(list(formats))} are {count} formats: choose one")
+
+
+def _show_alone(what: str, show: object, listing: dict[str, object]) -> None:
+    """UsageError when ``--show`` (one ``what``) comes with any of the ``listing`` options, which choose
+    what to list."""
+    if show is not None and any(listing.values()):
+        raise click.UsageError(f"--show shows one {what}: {_listed(list(listing))} choose {what}s to list")
 
 
 def _write_rows(rows: Iterable[dict], as_json: bool, as_csv: bool, out: IO | None, path: Path | None,
